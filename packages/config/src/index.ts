@@ -1,0 +1,4 @@
+export { loadConfig, parseFileConfig, ConfigError, type AppConfig } from './load-config';
+export { DEMO, demoFileConfig } from './demo';
+export { interpolateEnv } from './interpolate';
+export { fileSchema, envSchema, type FileConfig, type EnvConfig, type TenantConfig, type CallerConfig } from './schema';

@@ -1,0 +1,108 @@
+--[[
+claim-batch: picks a tenant's next batch, claims its items and reserves their budget, in one
+atomic step, so that any number of worker replicas together never reserve more than the
+daily limit and never claim one pending item twice.
+
+Idempotent per batch id: when the batch already exists (the job that claimed it died and is
+being run again), it is returned as it is and nothing new is claimed.
+
+Rules (mirrored by chooseBatch in @refresh/core): a kind is ready when its pending count
+reaches min(maxItems, budget left) or its oldest item has waited lingerMs. Among ready kinds
+the one whose oldest item has the higher priority goes first, then the older. Items leave in
+priority order, FIFO within a priority.
+
+KEYS[1]    tenant pending index   HASH item key -> pending instance id
+KEYS[2]    today's budget         STRING items reserved today
+KEYS[3]    the batch              HASH
+KEYS[4..9] queues: asset h,n,l then url h,n,l    LISTs of instance ids
+ARGV[1] now (ms)          ARGV[2] lingerMs       ARGV[3] maxItems (1..10)
+ARGV[4] daily limit       ARGV[5] budget key TTL (s)
+ARGV[6] instance key prefix   ARGV[7] request key prefix
+ARGV[8] batch id          ARGV[9] budget day id
+Returns one of
+  {'existing'}
+  {'idle'}                               nothing pending
+  {'wait', until_ms}                     pending, nothing ready before until_ms
+  {'budget'}                             pending, today's budget spent
+  {'send', kind, more, id1, v1, id2, v2, ...}   claimed; more = items still pending
+]]
+if redis.call('EXISTS', KEYS[3]) == 1 then
+  return {'existing'}
+end
+local now, linger, maxItems = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local limit, ip, rp = tonumber(ARGV[4]), ARGV[6], ARGV[7]
+local kinds = {'a', 'u'}
+
+local count, oldest, bestPrio, total = {}, {}, {}, 0
+for k = 1, 2 do
+  count[k] = 0
+  for p = 1, 3 do
+    local q = KEYS[3 + (k - 1) * 3 + p]
+    local n = redis.call('LLEN', q)
+    if n > 0 then
+      count[k] = count[k] + n
+      local t = tonumber(redis.call('HGET', ip .. redis.call('LINDEX', q, 0), 't'))
+      if oldest[k] == nil or t < oldest[k] then oldest[k] = t end
+      if bestPrio[k] == nil then bestPrio[k] = p end
+    end
+  end
+  total = total + count[k]
+end
+if total == 0 then return {'idle'} end
+
+local remaining = limit - tonumber(redis.call('GET', KEYS[2]) or '0')
+if remaining <= 0 then return {'budget'} end
+
+local pick, waitUntil = nil, nil
+for k = 1, 2 do
+  if count[k] > 0 then
+    local ready = count[k] >= math.min(maxItems, remaining) or now - oldest[k] >= linger
+    if ready then
+      if pick == nil or bestPrio[k] < bestPrio[pick] or (bestPrio[k] == bestPrio[pick] and oldest[k] < oldest[pick]) then
+        pick = k
+      end
+    else
+      local u = oldest[k] + linger
+      if waitUntil == nil or u < waitUntil then waitUntil = u end
+    end
+  end
+end
+if pick == nil then return {'wait', waitUntil} end
+
+local size = math.min(maxItems, count[pick], remaining)
+local batchId = ARGV[8]
+local out = {'send', kinds[pick], total - size}
+local ids = {}
+local deltas = {}
+for p = 1, 3 do
+  local need = size - #ids
+  if need <= 0 then break end
+  local popped = redis.call('LPOP', KEYS[3 + (pick - 1) * 3 + p], need)
+  if popped then
+    for _, id in ipairs(popped) do
+      local ik = ip .. id
+      local v = redis.call('HGET', ik, 'v')
+      if redis.call('HGET', KEYS[1], v) == id then redis.call('HDEL', KEYS[1], v) end
+      redis.call('HSET', ik, 's', 'F', 'b', batchId)
+      ids[#ids + 1] = id
+      out[#out + 1] = id
+      out[#out + 1] = v
+      local first = redis.call('HGET', ik, 'r')
+      deltas[first] = (deltas[first] or 0) + 1
+      for _, r in ipairs(redis.call('SMEMBERS', ik .. ':l')) do
+        deltas[r] = (deltas[r] or 0) + 1
+      end
+    end
+  end
+end
+for r, n in pairs(deltas) do
+  redis.call('HINCRBY', rp .. r, 'pending', -n)
+  redis.call('HINCRBY', rp .. r, 'in_flight', n)
+end
+
+redis.call('INCRBY', KEYS[2], #ids)
+redis.call('EXPIRE', KEYS[2], tonumber(ARGV[5]))
+-- `res` is budget held for the next attempt: spent by begin-attempt, refreshed there on retries
+redis.call('HSET', KEYS[3], 'kind', kinds[pick], 'ids', table.concat(ids, ','), 'n', #ids,
+  'st', 'claimed', 'res', #ids, 'day', ARGV[9], 'at', now, 'attempts', 0)
+return out

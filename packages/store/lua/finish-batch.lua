@@ -1,0 +1,48 @@
+--[[
+finish-batch: records a batch's outcome on every item and on every request linked to them.
+Idempotent: a batch already finished is left as it is.
+
+KEYS[1] the batch    HASH
+ARGV[1] outcome: S (submitted, with a task id) | X (failed, with code and message)
+ARGV[2] task id or ''     ARGV[3] error code or ''    ARGV[4] error message or ''
+ARGV[5] now (ms)          ARGV[6] retention TTL (s)
+ARGV[7] instance key prefix     ARGV[8] request key prefix
+Returns the number of items recorded (0 when already finished).
+]]
+if redis.call('HGET', KEYS[1], 'st') == 'done' then return 0 end
+local ids = redis.call('HGET', KEYS[1], 'ids')
+if not ids then return 0 end
+local outcome, task, now, ttl = ARGV[1], ARGV[2], ARGV[5], tonumber(ARGV[6])
+local ip, rp = ARGV[7], ARGV[8]
+local counter = outcome == 'S' and 'submitted' or 'failed'
+local deltas, n = {}, 0
+for id in string.gmatch(ids, '[^,]+') do
+  local ik = ip .. id
+  if outcome == 'S' then
+    redis.call('HSET', ik, 's', 'S', 'k', task, 'a', now)
+  else
+    redis.call('HSET', ik, 's', 'X', 'e', ARGV[3], 'm', ARGV[4], 'a', now)
+  end
+  redis.call('EXPIRE', ik, ttl)
+  local first = redis.call('HGET', ik, 'r')
+  deltas[first] = (deltas[first] or 0) + 1
+  for _, r in ipairs(redis.call('SMEMBERS', ik .. ':l')) do
+    deltas[r] = (deltas[r] or 0) + 1
+  end
+  redis.call('EXPIRE', ik .. ':l', ttl)
+  n = n + 1
+end
+for r, d in pairs(deltas) do
+  local rk = rp .. r
+  redis.call('HINCRBY', rk, 'in_flight', -d)
+  redis.call('HINCRBY', rk, counter, d)
+  if task ~= '' then redis.call('SADD', rk .. ':tasks', task) end
+  -- a request whose every item is final starts its retention period
+  local h = redis.call('HMGET', rk, 'done', 'pending', 'in_flight')
+  if h[1] == '1' and tonumber(h[2]) == 0 and tonumber(h[3]) == 0 then
+    for _, k in ipairs({rk, rk .. ':items', rk .. ':tasks'}) do redis.call('EXPIRE', k, ttl) end
+  end
+end
+redis.call('HSET', KEYS[1], 'st', 'done', 'outcome', outcome, 'task', task, 'done_at', now)
+redis.call('EXPIRE', KEYS[1], ttl)
+return n

@@ -1,0 +1,18 @@
+--[[
+hold-budget: the call provably never reached the upstream (connection refused before
+anything was sent), so the budget it spent is still ours. With `release` = 0 the batch keeps
+it for its next attempt; with `release` = 1 (no attempt follows) it goes back to the day.
+
+KEYS[1] the batch    KEYS[2] the budget of the batch's day
+ARGV[1] release (0|1)
+Returns the units held or released.
+]]
+if redis.call('HGET', KEYS[1], 'st') ~= 'sending' then return 0 end
+local n = tonumber(redis.call('HGET', KEYS[1], 'n'))
+if ARGV[1] == '1' then
+  if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('DECRBY', KEYS[2], n) end
+  redis.call('HSET', KEYS[1], 'res', 0, 'st', 'claimed')
+else
+  redis.call('HSET', KEYS[1], 'res', n, 'st', 'claimed')
+end
+return n

@@ -1,0 +1,6 @@
+export { tenantKeys, queuePrefix, tenantOfRequest, type TenantKeys } from './keys';
+export { createRedis, type RedisRole } from './connections';
+export { withScripts } from './scripts';
+export { createRequestStore, newRequestId, type RequestStore, type RequestRecord, type ItemRecord, type ItemState } from './request-store';
+export { createDispatchStore, type DispatchStore, type ClaimResult, type BatchRecord, type BudgetContext } from './dispatch-store';
+export { ingestJob, dispatchJob, QUEUE_NAMES, INGEST_JOB_OPTIONS, dispatchJobOptions, type IngestJob, type DispatchJob } from './jobs';

@@ -1,0 +1,62 @@
+import type { ItemKind, Priority } from '@refresh/core';
+
+/**
+ * Every Redis key the service uses is named here and nowhere else.
+ *
+ * Keys of one tenant share the hash tag `{tenant}` so that every script, which only ever
+ * touches one tenant, runs unchanged on Redis Cluster. Requests belong to one tenant and
+ * carry its id (`<tenant>.<random>`), so their keys live in the tenant's slot too.
+ */
+export const KIND_CODE: Record<ItemKind, string> = { asset_id: 'a', url: 'u' };
+export const PRIORITY_CODE: Record<Priority, string> = { high: 'h', normal: 'n', low: 'l' };
+const QUEUE_ORDER: Array<[ItemKind, Priority]> = [
+  ['asset_id', 'high'], ['asset_id', 'normal'], ['asset_id', 'low'],
+  ['url', 'high'], ['url', 'normal'], ['url', 'low'],
+];
+
+export function tenantKeys(prefix: string, tenant: string) {
+  const t = `${prefix}:{${tenant}}:`;
+  return {
+    /** LIST of pending instance ids, FIFO, one per kind and priority */
+    queue: (kind: ItemKind, priority: Priority) => `${t}q:${KIND_CODE[kind]}:${PRIORITY_CODE[priority]}`,
+    /** the six queues in the order claim-batch.lua expects them */
+    allQueues: () => QUEUE_ORDER.map(([k, p]) => `${t}q:${KIND_CODE[k]}:${PRIORITY_CODE[p]}`),
+    /** HASH item key → id of its pending instance (the coalescing index) */
+    pending: `${t}pend`,
+    /** STRING counter of instance ids */
+    seq: `${t}seq`,
+    /** prefix of instance HASHes (`i:<id>`) and their extra-links SETs (`i:<id>:l`) */
+    instancePrefix: `${t}i:`,
+    instance: (id: string | number) => `${t}i:${id}`,
+    /** STRING items reserved on a budget day */
+    budget: (dayId: string) => `${t}budget:${dayId}`,
+    /** HASH of one upstream batch */
+    batch: (batchId: string) => `${t}b:${batchId}`,
+    /** prefix of request keys */
+    requestPrefix: `${t}r:`,
+    request: (requestId: string) => `${t}r:${requestId}`,
+    requestItems: (requestId: string) => `${t}r:${requestId}:items`,
+    requestSeen: (requestId: string) => `${t}r:${requestId}:seen`,
+    requestStage: (requestId: string) => `${t}r:${requestId}:stage`,
+    requestTasks: (requestId: string) => `${t}r:${requestId}:tasks`,
+    idempotency: (keyHash: string) => `${t}idem:${keyHash}`,
+  };
+}
+export type TenantKeys = ReturnType<typeof tenantKeys>;
+
+/**
+ * BullMQ's prefix. The braces put every key of every queue in one slot, as BullMQ requires
+ * on Redis Cluster.
+ */
+export function queuePrefix(prefix: string): string {
+  return `${prefix}:{queues}`;
+}
+
+/** `<tenant>.<random>`: tenant ids never contain a dot. */
+export function tenantOfRequest(requestId: string): string | null {
+  const dot = requestId.indexOf('.');
+  if (dot <= 0) return null;
+  const tenant = requestId.slice(0, dot);
+  const rest = requestId.slice(dot + 1);
+  return /^[A-Za-z0-9_-]{1,64}$/.test(tenant) && /^[A-Za-z0-9]{8,40}$/.test(rest) ? tenant : null;
+}

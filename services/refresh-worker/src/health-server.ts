@@ -1,0 +1,37 @@
+import { createServer, type Server } from 'node:http';
+import type { Registry } from 'prom-client';
+
+/**
+ * The worker's small HTTP face: /healthz (alive), /readyz (Redis answers, config loaded) and
+ * /metrics. Plain node:http; the worker serves nothing else.
+ */
+export function createHealthServer(registry: Registry, ready: () => Promise<boolean>) {
+  const server: Server = createServer((req, res) => {
+    const send = (status: number, body: string, type = 'application/json') => {
+      res.writeHead(status, { 'content-type': type });
+      res.end(body);
+    };
+    const route = (req.url ?? '').split('?')[0];
+    if (route === '/healthz') return send(200, '{"status":"ok"}');
+    if (route === '/readyz') {
+      ready().then(
+        (ok) => send(ok ? 200 : 503, JSON.stringify({ status: ok ? 'ready' : 'unavailable' })),
+        () => send(503, '{"status":"unavailable"}'),
+      );
+      return;
+    }
+    if (route === '/metrics') {
+      registry.metrics().then((text) => send(200, text, registry.contentType), () => send(500, ''));
+      return;
+    }
+    send(404, '{"error_code":"RFS.0404","error_msg":"not found"}');
+  });
+  return {
+    start(port: number, host = '0.0.0.0'): Promise<number> {
+      return new Promise((resolve) => server.listen(port, host, () => resolve((server.address() as { port: number }).port)));
+    },
+    stop(): Promise<void> {
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}

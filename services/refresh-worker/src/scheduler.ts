@@ -1,0 +1,24 @@
+import type { Queue } from 'bullmq';
+import { dispatchJobOptions, type DispatchJob } from '@refresh/store';
+import type { Clock } from './clock';
+
+/**
+ * Adds dispatch jobs. `now` jobs always get a fresh id: a job that is already running may have
+ * made its last claim before our items were committed, so it must never absorb our wake-up.
+ * `at` jobs are deduplicated by their due instant, which is always in the future, so the job
+ * holding that id has not started yet and will see everything committed before it runs.
+ */
+export function createScheduler(queue: Queue<DispatchJob>, clock: Clock, maxAttempts: number) {
+  const options = dispatchJobOptions(maxAttempts);
+  return {
+    async now(tenant: string): Promise<void> {
+      await queue.add('dispatch', { tenant }, options);
+    },
+    async at(tenant: string, dueAt: number): Promise<void> {
+      const delay = dueAt - clock.now();
+      if (delay <= 0) return this.now(tenant);
+      await queue.add('dispatch', { tenant }, { ...options, delay, jobId: `at.${tenant}.${dueAt}` });
+    },
+  };
+}
+export type Scheduler = ReturnType<typeof createScheduler>;

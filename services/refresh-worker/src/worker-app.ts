@@ -1,0 +1,130 @@
+import { Queue, Worker } from 'bullmq';
+import { backoffDelay } from '@refresh/core';
+import type { AppConfig, TenantConfig } from '@refresh/config';
+import {
+  QUEUE_NAMES, createDispatchStore, createRedis, queuePrefix,
+  type DispatchJob, type IngestJob,
+} from '@refresh/store';
+import { createVodClient } from '@refresh/vod-client';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { systemClock, type Clock } from './clock';
+import { RetryableCallError, createDispatchProcessor, type RefreshCaller } from './dispatch-processor';
+import { createIngestProcessor } from './ingest-processor';
+import { createWorkerMetrics, type WorkerMetrics } from './metrics';
+import { createScheduler } from './scheduler';
+
+export interface RefreshWorkerDeps {
+  config: AppConfig;
+  logger: Logger;
+  clock?: Clock;
+  metrics?: WorkerMetrics;
+}
+
+/** VOD clients, one per tenant, created on first use and closed with the worker. */
+function vodCaller(config: AppConfig): { call: RefreshCaller; close(): void } {
+  const clients = new Map<string, ReturnType<typeof createVodClient>>();
+  return {
+    call(tenant: TenantConfig, kind, items) {
+      let client = clients.get(tenant.id);
+      if (!client) {
+        client = createVodClient({
+          endpoint: tenant.endpoint,
+          projectId: tenant.projectId,
+          accessKey: tenant.auth.accessKey,
+          secretKey: tenant.auth.secretKey,
+          timeoutMs: config.upstream.timeoutMs,
+          connectTimeoutMs: config.upstream.connectTimeoutMs,
+        });
+        clients.set(tenant.id, client);
+      }
+      return client.refresh({ kind, items });
+    },
+    close() {
+      for (const c of clients.values()) c.close();
+    },
+  };
+}
+
+/**
+ * The refresh worker: one BullMQ Worker coalescing requests, one dispatching batches to VOD.
+ * Any number of these processes may run against the same Redis.
+ */
+export function createRefreshWorker(deps: RefreshWorkerDeps) {
+  const { config, logger } = deps;
+  const clock = deps.clock ?? systemClock(config.env.CLOCK_OFFSET_MS);
+  const metrics = deps.metrics ?? createWorkerMetrics();
+  const prefix = queuePrefix(config.env.KEY_PREFIX);
+  const connections: Redis[] = [];
+  const connect = (name: string) => {
+    const r = createRedis(config.env.REDIS_URL, 'worker', (err) => logger.warn({ err: err.message, connection: name }, 'redis error'));
+    connections.push(r);
+    return r;
+  };
+
+  const store = createDispatchStore(connect('store'), config.env.KEY_PREFIX);
+  const dispatchQueue = new Queue<DispatchJob>(QUEUE_NAMES.dispatch, { connection: connect('dispatch-queue'), prefix });
+  const scheduler = createScheduler(dispatchQueue, clock, config.upstream.maxAttempts);
+  const caller = vodCaller(config);
+  const retentionSeconds = Math.round(config.statusTtlDays * 86_400);
+
+  const common = {
+    prefix,
+    autorun: false,
+    stalledInterval: config.worker.stalledIntervalMs,
+    // a job whose worker died is always handed on: losing an accepted item is never an option
+    maxStalledCount: Number.MAX_SAFE_INTEGER,
+  };
+  const ingestWorker = new Worker<IngestJob>(
+    QUEUE_NAMES.ingest,
+    createIngestProcessor({ store, scheduler, clock, logger, metrics, chunkItems: config.ingest.chunkItems, retentionSeconds }),
+    { ...common, connection: connect('ingest-worker'), concurrency: Math.max(1, Math.floor(config.worker.concurrency / 4)) },
+  );
+  const dispatchWorker = new Worker<DispatchJob>(
+    QUEUE_NAMES.dispatch,
+    createDispatchProcessor({ config, store, scheduler, clock, logger, metrics, call: caller.call }),
+    {
+      ...common,
+      connection: connect('dispatch-worker'),
+      concurrency: config.worker.concurrency,
+      settings: {
+        backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) => {
+          const delay = backoffDelay(attemptsMade, { baseMs: config.upstream.backoffBaseMs, maxMs: config.upstream.backoffMaxMs });
+          const retryAfter = err instanceof RetryableCallError ? (err.retryAfterMs ?? 0) : 0;
+          return Math.max(delay, retryAfter);
+        },
+      },
+    },
+  );
+  for (const [name, w] of [['ingest', ingestWorker], ['dispatch', dispatchWorker]] as const) {
+    w.on('failed', (job, err) => {
+      if (err instanceof RetryableCallError) return; // logged by the processor
+      logger.error({ queue: name, jobId: job?.id, err: err.message }, 'job failed');
+    });
+    w.on('error', (err) => logger.error({ queue: name, err: err.message }, 'worker error'));
+  }
+
+  let stopped: Promise<void> | null = null;
+  return {
+    metrics,
+    clock,
+    store,
+    async start(): Promise<void> {
+      void ingestWorker.run();
+      void dispatchWorker.run();
+      await Promise.all([ingestWorker.waitUntilReady(), dispatchWorker.waitUntilReady()]);
+      logger.info({ tenants: config.tenants.map((t) => t.id) }, 'refresh worker started');
+    },
+    /** Stops taking jobs, lets calls in flight finish, then closes queues and Redis. Idempotent. */
+    stop(): Promise<void> {
+      stopped ??= (async () => {
+        await Promise.all([ingestWorker.close(), dispatchWorker.close()]);
+        await dispatchQueue.close();
+        caller.close();
+        await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
+      })();
+      return stopped;
+    },
+  };
+}
+export type RefreshWorker = ReturnType<typeof createRefreshWorker>;

@@ -8,7 +8,8 @@ being run again), it is returned as it is and nothing new is claimed.
 
 Rules (mirrored by chooseBatch in @refresh/core): a kind is ready when its pending count
 reaches min(maxItems, budget left) or its oldest item has waited lingerMs. Among ready kinds
-the one whose oldest item has the higher priority goes first, then the older. Items leave in
+the one with the higher waiting priority goes first, then the one whose head at that
+priority is older. Items leave in
 priority order, FIFO within a priority.
 
 KEYS[1]    tenant pending index   HASH item key -> pending instance id
@@ -33,7 +34,9 @@ local now, linger, maxItems = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARG
 local limit, ip, rp = tonumber(ARGV[4]), ARGV[6], ARGV[7]
 local kinds = {'a', 'u'}
 
-local count, oldest, bestPrio, total = {}, {}, {}, 0
+-- oldest: the kind's oldest item at any priority (for the linger);
+-- bestPrio/bestAt: its highest waiting priority and the age of that list's head (for the order)
+local count, oldest, bestPrio, bestAt, total = {}, {}, {}, {}, 0
 for k = 1, 2 do
   count[k] = 0
   for p = 1, 3 do
@@ -43,7 +46,7 @@ for k = 1, 2 do
       count[k] = count[k] + n
       local t = tonumber(redis.call('HGET', ip .. redis.call('LINDEX', q, 0), 't'))
       if oldest[k] == nil or t < oldest[k] then oldest[k] = t end
-      if bestPrio[k] == nil then bestPrio[k] = p end
+      if bestPrio[k] == nil then bestPrio[k], bestAt[k] = p, t end
     end
   end
   total = total + count[k]
@@ -58,7 +61,7 @@ for k = 1, 2 do
   if count[k] > 0 then
     local ready = count[k] >= math.min(maxItems, remaining) or now - oldest[k] >= linger
     if ready then
-      if pick == nil or bestPrio[k] < bestPrio[pick] or (bestPrio[k] == bestPrio[pick] and oldest[k] < oldest[pick]) then
+      if pick == nil or bestPrio[k] < bestPrio[pick] or (bestPrio[k] == bestPrio[pick] and bestAt[k] < bestAt[pick]) then
         pick = k
       end
     else

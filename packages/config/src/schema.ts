@@ -81,6 +81,8 @@ export const fileSchema = z
         concurrency: z.number().int().min(1).max(256).default(16),
         /** ms after which a job whose worker died is handed to another */
         stalledIntervalMs: z.number().int().positive().default(30_000),
+        /** ms a job's lock lives without renewal (renewed every half); a dead worker's job moves on after it */
+        lockDurationMs: z.number().int().min(1000).default(30_000),
       })
       .prefault({}),
     /** days request status and item outcomes are kept after their last change */

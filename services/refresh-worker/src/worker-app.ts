@@ -22,7 +22,7 @@ export interface RefreshWorkerDeps {
 }
 
 /** VOD clients, one per tenant, created on first use and closed with the worker. */
-function vodCaller(config: AppConfig): { call: RefreshCaller; close(): void } {
+function vodCaller(config: AppConfig, clock: Clock): { call: RefreshCaller; close(): void } {
   const clients = new Map<string, ReturnType<typeof createVodClient>>();
   return {
     call(tenant: TenantConfig, kind, items) {
@@ -35,6 +35,8 @@ function vodCaller(config: AppConfig): { call: RefreshCaller; close(): void } {
           secretKey: tenant.auth.secretKey,
           timeoutMs: config.upstream.timeoutMs,
           connectTimeoutMs: config.upstream.connectTimeoutMs,
+          // X-Sdk-Date comes from the same clock the budget day does
+          now: () => clock.now(),
         });
         clients.set(tenant.id, client);
       }
@@ -65,13 +67,14 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
   const store = createDispatchStore(connect('store'), config.env.KEY_PREFIX);
   const dispatchQueue = new Queue<DispatchJob>(QUEUE_NAMES.dispatch, { connection: connect('dispatch-queue'), prefix });
   const scheduler = createScheduler(dispatchQueue, clock, config.upstream.maxAttempts);
-  const caller = vodCaller(config);
+  const caller = vodCaller(config, clock);
   const retentionSeconds = Math.round(config.statusTtlDays * 86_400);
 
   const common = {
     prefix,
     autorun: false,
     stalledInterval: config.worker.stalledIntervalMs,
+    lockDuration: config.worker.lockDurationMs,
     // a job whose worker died is always handed on: losing an accepted item is never an option
     maxStalledCount: Number.MAX_SAFE_INTEGER,
   };

@@ -1,0 +1,50 @@
+/**
+ * Turns an HTTP answer from the gateway into an outcome. Rules, in order:
+ * 429 and 5xx are retryable; 4xx are permanent for this call except the codes Huawei documents
+ * as transient (internal errors, the gateway's own rate limit); 2xx must carry what we asked for,
+ * otherwise the call landed but is unreadable, which is a retry that reached upstream.
+ */
+import type { RejectedOutcome, RetryOutcome } from './outcome';
+import { parseRetryAfter } from './retry-after';
+import { parseWireError, type WireError } from './wire';
+
+export interface HttpAnswer {
+  status: number;
+  body: string;
+  retryAfter: string | undefined;
+}
+
+// VOD.10051/10052: "internal error, retry with backoff"; VOD.10127: API gateway rate limit.
+const TRANSIENT_4XX_CODES = new Set(['VOD.10051', 'VOD.10052', 'VOD.10127']);
+
+/** The outcome for a non-2xx answer, or for a 2xx whose body could not be read. */
+export function classifyFailure(answer: HttpAnswer, nowMs: number): RejectedOutcome | RetryOutcome {
+  const error = parseWireError(answer.body);
+  const { status } = answer;
+  if (status >= 200 && status < 300) {
+    return retry(answer, nowMs, undefined, `HTTP ${status} with an unreadable body: ${snippet(answer.body)}`);
+  }
+  const message = error?.message || `HTTP ${status}: ${snippet(answer.body)}`;
+  if (status === 429 || status >= 500 || (error !== undefined && TRANSIENT_4XX_CODES.has(error.code))) {
+    return retry(answer, nowMs, error, message);
+  }
+  if (status >= 400) return { type: 'rejected', httpStatus: status, code: error?.code ?? `HTTP.${status}`, message };
+  // 1xx/3xx: redirects are not followed (a redirect would need a new signature); nothing to read.
+  return retry(answer, nowMs, error, message);
+}
+
+function retry(answer: HttpAnswer, nowMs: number, error: WireError | undefined, message: string): RetryOutcome {
+  const retryAfterMs = parseRetryAfter(answer.retryAfter, nowMs);
+  return {
+    type: 'retry',
+    httpStatus: answer.status,
+    ...(error ? { code: error.code } : {}),
+    message,
+    reachedUpstream: true,
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+  };
+}
+
+function snippet(body: string): string {
+  return body.length > 200 ? `${body.slice(0, 200)}…` : body;
+}

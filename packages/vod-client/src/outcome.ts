@@ -1,0 +1,43 @@
+/**
+ * What a caller learns from one upstream call. Every upstream answer and every network failure
+ * maps to exactly one of these; the caller decides what to do, the client never retries.
+ */
+export type CallOutcome =
+  | { type: 'accepted'; taskId: string; httpStatus: number }
+  /** Do not retry the same call as is (bad parameters, credentials, tenant problems). */
+  | RejectedOutcome
+  | RetryOutcome;
+
+export interface RejectedOutcome {
+  type: 'rejected';
+  httpStatus: number;
+  code: string;
+  message: string;
+}
+
+/**
+ * Worth trying again later. `reachedUpstream` is false only when the request provably never
+ * left this process (no connection was made), so it cannot have spent upstream quota.
+ */
+export interface RetryOutcome {
+  type: 'retry';
+  httpStatus?: number;
+  code?: string;
+  message: string;
+  reachedUpstream: boolean;
+  retryAfterMs?: number;
+}
+
+export type RefreshStatus = 'PROCESSING' | 'SUCCEED' | 'FAILED';
+
+export interface RefreshResult {
+  url: string;
+  status: RefreshStatus;
+}
+
+export type ShowResultOutcome = { type: 'ok'; results: RefreshResult[] } | RejectedOutcome | RetryOutcome;
+
+export interface RefreshTarget {
+  kind: 'asset_id' | 'url';
+  items: string[];
+}

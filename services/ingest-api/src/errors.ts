@@ -1,0 +1,87 @@
+import { AppError, ERROR_CODES } from '@refresh/core';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+
+/** Every error answer has VOD's shape, so callers parse one format whatever went wrong. */
+export interface ErrorBody {
+  error_code: string;
+  error_msg: string;
+  details?: unknown;
+}
+
+/**
+ * core has no code for "our bug" yet; RFS.0010 is the next free number (asked for in core).
+ * Callers see it only with a 500.
+ */
+export const INTERNAL_ERROR_CODE = 'RFS.0010';
+
+export const badRequest = (message: string, details?: unknown) =>
+  new AppError(ERROR_CODES.INVALID_REQUEST, message, 400, details);
+export const unauthorized = () => new AppError(ERROR_CODES.UNAUTHORIZED, 'missing or unknown API key', 401);
+export const forbidden = (message: string) => new AppError(ERROR_CODES.FORBIDDEN, message, 403);
+export const notFound = (message = 'not found') => new AppError(ERROR_CODES.NOT_FOUND, message, 404);
+export const conflict = (message: string) => new AppError(ERROR_CODES.CONFLICT, message, 409);
+export const tooLarge = (limitBytes: number) =>
+  new AppError(ERROR_CODES.PAYLOAD_TOO_LARGE, `body is larger than ${limitBytes} bytes`, 413);
+export const unsupportedMediaType = (message: string) =>
+  new AppError(ERROR_CODES.UNSUPPORTED_MEDIA_TYPE, message, 415);
+export const storageUnavailable = () =>
+  new AppError(ERROR_CODES.UNAVAILABLE, 'storage is unavailable, retry later', 503);
+
+// Thrown by our own code when it is wrong; never by a dependency that is down.
+const BUG_TYPES = [TypeError, RangeError, ReferenceError, SyntaxError];
+
+/**
+ * Turns a failure of Redis or BullMQ into a 503 the caller can retry. Their connection errors
+ * have no common class, so anything that is not a programming error counts as "unavailable";
+ * programming errors stay as they are and end up as a logged 500.
+ */
+export function asUnavailable(err: unknown): unknown {
+  if (err instanceof AppError) return err;
+  if (BUG_TYPES.some((t) => err instanceof t)) return err;
+  const e = storageUnavailable();
+  e.cause = err;
+  return e;
+}
+
+/** Awaits a call to Redis or BullMQ, mapping its failure with asUnavailable. */
+export async function dependency<T>(p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (err) {
+    throw asUnavailable(err);
+  }
+}
+
+export function errorBody(err: AppError): ErrorBody {
+  const body: ErrorBody = { error_code: err.code, error_msg: err.message };
+  if (err.details !== undefined) body.details = err.details;
+  return body;
+}
+
+export const unknownRoute: RequestHandler = (req, _res, next) => {
+  next(notFound(`no route for ${req.method} ${req.path}`));
+};
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, next) => {
+    if (res.headersSent) {
+      // too late for an answer; express closes the connection
+      logger.error({ err, route: res.locals.route }, 'error after the response started');
+      next(err);
+      return;
+    }
+    let appError: AppError;
+    if (err instanceof AppError && err.httpStatus < 500) {
+      appError = err;
+    } else if (err instanceof AppError && err.code === ERROR_CODES.UNAVAILABLE) {
+      logger.warn({ err: err.cause ?? err, route: res.locals.route }, 'storage unavailable');
+      appError = err;
+    } else {
+      logger.error({ err, method: req.method, route: res.locals.route }, 'unhandled error');
+      appError = new AppError(INTERNAL_ERROR_CODE, 'internal error', 500);
+    }
+    if (appError.httpStatus === 401) res.set('WWW-Authenticate', 'Bearer');
+    res.status(appError.httpStatus).json(errorBody(appError));
+  };
+}

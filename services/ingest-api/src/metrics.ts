@@ -1,0 +1,67 @@
+import type { ItemKind } from '@refresh/core';
+import type { RequestHandler } from 'express';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Route labels: a fixed set, named by the routes themselves, never taken from the URL. */
+export type RouteName =
+  | 'ingest'
+  | 'request_status'
+  | 'request_items'
+  | 'budget'
+  | 'healthz'
+  | 'readyz'
+  | 'metrics'
+  | 'unmatched';
+
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const itemsReceived = new Counter({
+    name: 'refresh_api_items_received_total',
+    help: 'Items accepted in refresh requests, duplicates included',
+    labelNames: ['tenant', 'kind'] as const,
+    registers: [registry],
+  });
+  const requests = new Counter({
+    name: 'refresh_api_requests_total',
+    help: 'HTTP requests answered, by route and status code',
+    labelNames: ['route', 'status'] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'refresh_api_request_duration_seconds',
+    help: 'Time from the request arriving to its answer being sent',
+    labelNames: ['route'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [registry],
+  });
+
+  /** Records every answered request under the route name set by `routeName`. */
+  const middleware: RequestHandler = (_req, res, next) => {
+    const end = duration.startTimer();
+    res.on('finish', () => {
+      const route = (res.locals.route as RouteName | undefined) ?? 'unmatched';
+      requests.inc({ route, status: String(res.statusCode) });
+      end({ route });
+    });
+    next();
+  };
+
+  return {
+    registry,
+    middleware,
+    countItems(tenant: string, byKind: Record<ItemKind, number>): void {
+      for (const kind of Object.keys(byKind) as ItemKind[]) {
+        if (byKind[kind] > 0) itemsReceived.inc({ tenant, kind }, byKind[kind]);
+      }
+    },
+  };
+}
+export type Metrics = ReturnType<typeof createMetrics>;
+
+export function routeName(name: RouteName): RequestHandler {
+  return (_req, res, next) => {
+    res.locals.route = name;
+    next();
+  };
+}

@@ -1,0 +1,42 @@
+import type { RequestRecord } from '@refresh/store';
+import { describeRequest } from './request-view';
+
+const base: RequestRecord = {
+  requestId: 'news.abcdef0123456789abcdef01',
+  tenant: 'news',
+  priority: 'normal',
+  createdAt: Date.parse('2030-01-01T00:00:00Z'),
+  received: 10,
+  ingested: 0,
+  ingestDone: false,
+  counts: { pending: 0, in_flight: 0, submitted: 0, failed: 0 },
+  taskIds: [],
+  taskIdsTotal: 0,
+};
+const open = { spent: false, resetsAt: Date.parse('2030-01-01T16:00:00Z') };
+const spent = { ...open, spent: true };
+const rec = (r: Partial<RequestRecord>): RequestRecord => ({ ...base, ...r, counts: { ...base.counts, ...r.counts } });
+
+describe('describeRequest', () => {
+  it('when nothing was coalesced yet, then it is accepted and all it received is pending', () => {
+    expect(describeRequest(base, open)).toMatchObject({ status: 'accepted', counts: { pending: 10, deferred: 0 } });
+  });
+
+  it('when part is coalesced, then the uncoalesced lines add to pending and it is in progress', () => {
+    const r = rec({ ingested: 6, counts: { pending: 3, in_flight: 2, submitted: 0, failed: 0 } });
+    expect(describeRequest(r, open)).toMatchObject({ status: 'in_progress', counts: { pending: 7, in_flight: 2 } });
+  });
+
+  it("when today's budget is spent, then every pending item is deferred until it resets", () => {
+    const view = describeRequest(rec({ ingested: 4, counts: { pending: 4, in_flight: 0, submitted: 0, failed: 0 } }), spent);
+    expect(view.counts).toMatchObject({ pending: 0, deferred: 10 });
+    expect(view.next_attempt_at).toBe('2030-01-01T16:00:00.000Z');
+  });
+
+  it('when every item is final, then it is completed and a spent budget changes nothing', () => {
+    const r = rec({ ingested: 10, ingestDone: true, counts: { pending: 0, in_flight: 0, submitted: 7, failed: 1 } });
+    const view = describeRequest(r, spent);
+    expect(view).toMatchObject({ status: 'completed', counts: { pending: 0, deferred: 0, submitted: 7, failed: 1 } });
+    expect(view).not.toHaveProperty('next_attempt_at');
+  });
+});

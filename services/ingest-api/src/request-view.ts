@@ -1,0 +1,45 @@
+import type { RequestRecord } from '@refresh/store';
+
+export type RequestStatus = 'accepted' | 'in_progress' | 'completed';
+
+export interface RequestView {
+  request_id: string;
+  tenant: string;
+  priority: string;
+  created_at: string;
+  status: RequestStatus;
+  counts: { pending: number; deferred: number; in_flight: number; submitted: number; failed: number };
+  task_ids: string[];
+  received: number;
+  next_attempt_at?: string;
+}
+
+/**
+ * What a caller sees of a request. Lines not yet coalesced count as pending (`ingested`
+ * counts raw lines, duplicates included, like `received`). While the tenant's budget for
+ * today is spent, nothing pending can move before it resets, so pending shows as deferred.
+ */
+export function describeRequest(r: RequestRecord, budget: { spent: boolean; resetsAt: number }): RequestView {
+  const uncoalesced = r.ingestDone ? 0 : Math.max(0, r.received - r.ingested);
+  const waiting = r.counts.pending + uncoalesced;
+  const deferred = budget.spent ? waiting : 0;
+  const pending = waiting - deferred;
+  const moved = r.ingested > 0 || r.counts.in_flight + r.counts.submitted + r.counts.failed > 0;
+  let status: RequestStatus;
+  if (!r.ingestDone && !moved) status = 'accepted';
+  else if (!r.ingestDone || waiting + r.counts.in_flight > 0) status = 'in_progress';
+  else status = 'completed';
+
+  const view: RequestView = {
+    request_id: r.requestId,
+    tenant: r.tenant,
+    priority: r.priority,
+    created_at: new Date(r.createdAt).toISOString(),
+    status,
+    counts: { pending, deferred, in_flight: r.counts.in_flight, submitted: r.counts.submitted, failed: r.counts.failed },
+    task_ids: r.taskIds,
+    received: r.received,
+  };
+  if (deferred > 0) view.next_attempt_at = new Date(budget.resetsAt).toISOString();
+  return view;
+}

@@ -1,0 +1,99 @@
+import { INGEST_JOB_OPTIONS } from '@refresh/store';
+import { KEYS, bearer, postJson, postText, startTestApi, type TestApi } from './helpers';
+
+interface Accepted {
+  request_id: string;
+  status_url: string;
+  received: number;
+}
+
+describe('accepting refresh requests', () => {
+  let t: TestApi;
+  beforeAll(async () => {
+    t = await startTestApi();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('when a caller posts JSON asset ids and urls, then 202 names the request, which is recorded, staged and queued', async () => {
+    const res = await postJson(t, 'news', {
+      asset_ids: ['a1', 'a2', 'a1'],
+      urls: ['https://cdn.example.com/v/1.mp4'],
+      priority: 'high',
+    });
+    expect(res.status).toBe(202);
+    const body = (await res.json()) as Accepted;
+    expect(body).toEqual({ request_id: expect.stringMatching(/^news\.[0-9a-f]{24}$/), status_url: `/v1/refresh-requests/${body.request_id}`, received: 4 });
+    expect(res.headers.get('location')).toBe(body.status_url);
+
+    const k = t.keys('news');
+    const request = await t.redis.hgetall(k.request(body.request_id));
+    expect(request).toMatchObject({ priority: 'high', received: '4', ingested: '0', done: '0' });
+    expect(await t.redis.lrange(k.requestStage(body.request_id), 0, -1)).toEqual([
+      'a:a1', 'a:a2', 'a:a1', 'u:https://cdn.example.com/v/1.mp4',
+    ]);
+
+    const job = await t.queue.getJob(body.request_id);
+    expect(job?.name).toBe('ingest');
+    expect(job?.data).toEqual({ tenant: 'news', requestId: body.request_id, priority: 'high' });
+    expect(job?.opts.attempts).toBe(INGEST_JOB_OPTIONS.attempts);
+  });
+
+  it('when a text/plain upload of 25,000 lines arrives in odd chunks with \\r\\n and no final newline, then all 25,000 are received and staged in order', async () => {
+    const lines = Array.from({ length: 25_000 }, (_, i) => (i % 3 === 0 ? `https://cdn.example.com/p/${i}.ts?x=1` : `asset_${i}`));
+    const text = lines.map((l, i) => l + (i === lines.length - 1 ? '' : i % 2 ? '\r\n' : '\n')).join('');
+    const bytes = Buffer.from(`\n${text}`); // a leading empty line is skipped
+    // chunks of 7,777 bytes split lines (and "\r\n" pairs) across chunk boundaries
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < bytes.length; i += 7_777) controller.enqueue(bytes.subarray(i, i + 7_777));
+        controller.close();
+      },
+    });
+    const res = await fetch(`${t.url}/v1/tenants/news/refresh-requests?priority=low`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain; charset=utf-8', ...bearer(KEYS.cms) },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(202);
+    const body = (await res.json()) as Accepted;
+    expect(body.received).toBe(25_000);
+
+    const k = t.keys('news');
+    expect(await t.redis.llen(k.requestStage(body.request_id))).toBe(25_000);
+    const staged = await t.redis.lrange(k.requestStage(body.request_id), 24_997, -1);
+    expect(staged).toEqual(lines.slice(24_997).map((l) => (l.includes('://') ? `u:${l}` : `a:${l}`)));
+    expect(await t.redis.hget(k.request(body.request_id), 'priority')).toBe('low');
+    expect((await t.queue.getJob(body.request_id))?.data.priority).toBe('low');
+  });
+
+  it('when the same Idempotency-Key comes back with the same body, then the original request id is answered and nothing new is queued', async () => {
+    const headers = { 'idempotency-key': 'order-2024-0001' };
+    const payload = { asset_ids: ['idem1', 'idem2'] };
+    const first = (await (await postJson(t, 'news', payload, headers)).json()) as Accepted;
+    const jobsBefore = await t.jobCount();
+    const keysBefore = (await t.storeKeys()).sort();
+
+    const again = await postJson(t, 'news', payload, headers);
+    expect(again.status).toBe(202);
+    expect(await again.json()).toEqual(first);
+    expect(await t.jobCount()).toBe(jobsBefore);
+    expect((await t.storeKeys()).sort()).toEqual(keysBefore);
+  });
+
+  it('when the same Idempotency-Key comes back with another body, then 409', async () => {
+    const headers = { 'idempotency-key': 'order-2024-0002' };
+    expect((await postJson(t, 'news', { asset_ids: ['x1'] }, headers)).status).toBe(202);
+    const res = await postJson(t, 'news', { asset_ids: ['x2'] }, headers);
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({ error_code: 'RFS.0007' });
+  });
+
+  it('when a text upload is retried with its key but another priority, then it is a conflict, not a replay', async () => {
+    const headers = { 'idempotency-key': 'text-1' };
+    expect((await postText(t, 'news', 'abc\n', '?priority=high', headers)).status).toBe(202);
+    expect((await postText(t, 'news', 'abc\n', '?priority=low', headers)).status).toBe(409);
+  });
+});

@@ -1,0 +1,113 @@
+import { randomBytes } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { parseFileConfig, type AppConfig } from '@refresh/config';
+import {
+  INGEST_JOB_OPTIONS, QUEUE_NAMES, createRequestStore, newRequestId, queuePrefix, tenantKeys,
+} from '@refresh/store';
+import { createSimulator } from '@refresh/vod-simulator';
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import { createRefreshWorker, type Clock } from '../src';
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const PROJECT = { projectId: 'a'.repeat(32), accessKey: 'TESTAK0000000000', secretKey: 'test-secret' };
+export const silent = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+
+export type Simulator = ReturnType<typeof createSimulator>;
+
+export async function startSimulator(opts: Partial<Parameters<typeof createSimulator>[0]> = {}) {
+  const sim = createSimulator({ projects: [PROJECT], ...opts });
+  const { url } = await sim.start(0, '127.0.0.1');
+  return { sim, url };
+}
+
+export interface TenantSpec {
+  id: string;
+  endpoint: string;
+  dailyLimit?: number;
+  timezone?: string;
+}
+
+/** A config as a test would write the file: tenants on the simulator, fast timings. */
+export function testConfig(prefix: string, tenants: TenantSpec[], extra: Record<string, unknown> = {}): AppConfig {
+  return parseFileConfig(
+    {
+      tenants: tenants.map((t) => ({
+        id: t.id,
+        projectId: PROJECT.projectId,
+        endpoint: t.endpoint,
+        dailyLimit: t.dailyLimit,
+        timezone: t.timezone,
+        auth: { type: 'aksk', accessKey: PROJECT.accessKey, secretKey: PROJECT.secretKey },
+      })),
+      batching: { lingerMs: 200 },
+      upstream: { timeoutMs: 2000, connectTimeoutMs: 500, maxAttempts: 3, backoffBaseMs: 50, backoffMaxMs: 200 },
+      worker: { concurrency: 8, stalledIntervalMs: 1000, lockDurationMs: 2000 },
+      ...extra,
+    },
+    { REDIS_URL, KEY_PREFIX: prefix },
+  );
+}
+
+/** One test's world: its own key prefix on the shared Redis, cleaned at the end. */
+export function testWorld(name: string) {
+  const prefix = `test-${name}-${randomBytes(4).toString('hex')}`;
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const queueConnection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const ingestQueue = new Queue(QUEUE_NAMES.ingest, { connection: queueConnection, prefix: queuePrefix(prefix) });
+  const dispatchQueue = new Queue(QUEUE_NAMES.dispatch, { connection: queueConnection, prefix: queuePrefix(prefix) });
+  const requests = createRequestStore(redis, prefix);
+  const closers: Array<() => Promise<unknown>> = [];
+
+  return {
+    prefix,
+    redis,
+    requests,
+    keys: (tenant: string) => tenantKeys(prefix, tenant),
+    dispatchQueue,
+    /** What the API does for an accepted request: stage, record, enqueue. */
+    async submit(tenant: string, items: string[], priority: 'high' | 'normal' | 'low' = 'normal', now = Date.now()): Promise<string> {
+      const requestId = newRequestId(tenant);
+      for (let i = 0; i < items.length; i += 5000) await requests.stage(tenant, requestId, items.slice(i, i + 5000), 3600);
+      await requests.create({ tenant, requestId, priority, received: items.length, createdAt: now }, 3600);
+      await ingestQueue.add('ingest', { tenant, requestId, priority }, { ...INGEST_JOB_OPTIONS, jobId: requestId });
+      return requestId;
+    },
+    async worker(config: AppConfig, clock?: Clock) {
+      const w = createRefreshWorker({ config, logger: silent, clock });
+      await w.start();
+      closers.push(() => w.stop());
+      return w;
+    },
+    onClose(fn: () => Promise<unknown>) {
+      closers.push(fn);
+    },
+    async close() {
+      for (const c of closers.reverse()) await c().catch(() => undefined);
+      await ingestQueue.close();
+      await dispatchQueue.close();
+      await queueConnection.quit();
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length) await redis.unlink(...keys);
+      } while (cursor !== '0');
+      await redis.quit();
+    },
+  };
+}
+
+/** Polls until `check` returns a value (not a timing assertion: it only bounds a hang). */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export const urls = (n: number, base = 'http://cdn.example.com/v') => Array.from({ length: n }, (_, i) => `u:${base}/${i}.m3u8`);
+export const assets = (n: number, base = 'asset') => Array.from({ length: n }, (_, i) => `a:${base}${i}`);

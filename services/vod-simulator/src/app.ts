@@ -1,0 +1,73 @@
+/**
+ * A stand-in for Huawei VOD's refresh API: the factory takes its options and returns a server
+ * with a lifecycle, so tests start it on port 0 and own their instance.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import pino from 'pino';
+import type { Faults, SimulatorOptions } from './options';
+import { simulatorConfigSchema } from './options';
+import { adminRoutes } from './routes/admin-routes';
+import { refreshRoutes } from './routes/refresh-routes';
+import { createState, resetState, type AcceptedCall } from './state';
+
+export interface Simulator {
+  /** Listens on `port` (default 0: any free port) and `host` (default 127.0.0.1). */
+  start(port?: number, host?: string): Promise<{ url: string; port: number }>;
+  /** Ends held (hanging) calls and closes every connection; safe to call twice. */
+  stop(): Promise<void>;
+  /** A copy of every accepted RefreshAsset call, oldest first. */
+  calls(): AcceptedCall[];
+  /** Forgets calls and usage, replays faults from their seed; the fault settings stay. */
+  reset(): void;
+  setFaults(faults: Partial<Faults>): void;
+  /** projectId → day (YYYY-MM-DD) → items accepted. */
+  usage(): Record<string, Record<string, number>>;
+}
+
+export function createSimulator(opts: SimulatorOptions): Simulator {
+  const config = simulatorConfigSchema.parse(opts);
+  const logger = opts.logger ?? pino({ level: 'silent' });
+  const state = createState(config, opts.now ?? Date.now, logger);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(refreshRoutes(state));
+  app.use(adminRoutes(state));
+
+  let server: Server | undefined;
+
+  return {
+    async start(port = 0, host = '127.0.0.1') {
+      if (server) throw new Error('simulator already started');
+      const listening = app.listen(port, host);
+      server = listening;
+      await new Promise<void>((resolve, reject) => {
+        listening.once('listening', resolve);
+        listening.once('error', (error) => {
+          server = undefined;
+          reject(error);
+        });
+      });
+      const bound = (listening.address() as AddressInfo).port;
+      const printable = host.includes(':') ? `[${host}]` : host;
+      logger.info({ host, port: bound }, 'vod simulator listening');
+      return { url: `http://${printable}:${bound}`, port: bound };
+    },
+    async stop() {
+      const closing = server;
+      server = undefined;
+      state.pending.releaseAll();
+      if (!closing) return;
+      await new Promise<void>((resolve) => {
+        closing.close(() => resolve());
+        closing.closeAllConnections(); // keep-alive sockets would otherwise hold close() open
+      });
+    },
+    calls: () => state.calls.map((call) => ({ ...call, items: [...call.items] })),
+    reset: () => resetState(state),
+    setFaults: (faults) => state.faults.set(faults),
+    usage: () => state.ledger.snapshot(),
+  };
+}

@@ -1,0 +1,11 @@
+export { createSimulator, type Simulator } from './app';
+export {
+  simulatorConfigSchema,
+  type Faults,
+  type QuotaError,
+  type SimProject,
+  type SimulatorConfig,
+  type SimulatorOptions,
+} from './options';
+export type { RefreshKind } from './refresh-body';
+export type { AcceptedCall } from './state';

@@ -1,0 +1,83 @@
+/**
+ * Simulator configuration: one zod schema with explicit defaults, shared by createSimulator
+ * (tests pass objects) and main (env and a JSON file). Functions are not configuration;
+ * they come only through SimulatorOptions.
+ */
+import { DateTime } from 'luxon';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+
+const rate = z.number().min(0).max(1);
+
+export const faultsSchema = z.object({
+  /** Added before answering every /v1 call (ms). */
+  latencyMs: z.number().min(0),
+  /** Share of /v1 calls answered 502 APIGW.0201. */
+  errorRate5xx: rate,
+  /** Share of /v1 calls answered 429 APIGW.0308 with Retry-After: 1. */
+  rate429: rate,
+  /** Share of /v1 calls never answered until stop(). */
+  hangRate: rate,
+  /** PRNG seed, so a run with the same calls draws the same faults. */
+  seed: z.number().int().optional(),
+});
+
+export type Faults = z.infer<typeof faultsSchema>;
+
+export const DEFAULT_FAULTS: Faults = { latencyMs: 0, errorRate5xx: 0, rate429: 0, hangRate: 0 };
+
+export const projectSchema = z.object({
+  /** 32-hex IAM project id. */
+  projectId: z.string().min(1),
+  accessKey: z.string().min(1),
+  secretKey: z.string().min(1),
+  /** Overrides the simulator-wide daily item limit for this project. */
+  dailyLimit: z.number().int().min(0).optional(),
+});
+
+export type SimProject = z.infer<typeof projectSchema>;
+
+export const quotaErrorSchema = z.object({
+  status: z.number().int().min(400).max(599),
+  code: z.string().min(1),
+  message: z.string(),
+});
+
+export type QuotaError = z.infer<typeof quotaErrorSchema>;
+
+export const simulatorConfigSchema = z.object({
+  projects: z.array(projectSchema).min(1),
+  /** Items accepted per project per local day. Huawei publishes 1,000 per tenant. */
+  dailyLimit: z.number().int().min(0).default(1000),
+  /** IANA zone whose midnight starts a new quota day. Huawei does not say; Beijing time is a guess. */
+  timezone: z
+    .string()
+    .refine((zone) => DateTime.local().setZone(zone).isValid, 'unknown IANA time zone')
+    .default('Asia/Shanghai'),
+  /** Largest accepted X-Sdk-Date offset from the simulator's clock (ms); the gateway uses 15 min. */
+  maxSkewMs: z.number().int().min(0).default(15 * 60_000),
+  /** ShowRefreshResult reports PROCESSING for this long after acceptance, then SUCCEED (ms). */
+  taskDurationMs: z.number().int().min(0).default(2000),
+  /**
+   * The answer to a call that would exceed the daily limit. Huawei publishes no code for an
+   * exhausted quota, so this is configurable: tests and benchmarks can try what the real one
+   * turns out to be without changing code. The default reuses the documented "illegal parameter".
+   */
+  quotaError: quotaErrorSchema.default({
+    status: 400,
+    code: 'VOD.10053',
+    message: 'The request parameter is illegal, illegal field: daily refresh quota exceeded.',
+  }),
+  faults: faultsSchema.partial().default({}),
+});
+
+/** What a JSON config file may hold. */
+export type SimulatorConfig = z.input<typeof simulatorConfigSchema>;
+export type ResolvedConfig = z.output<typeof simulatorConfigSchema>;
+
+export interface SimulatorOptions extends SimulatorConfig {
+  /** Injectable clock (ms since epoch); defaults to Date.now. */
+  now?: () => number;
+  /** Defaults to a silent logger. */
+  logger?: Logger;
+}

@@ -1,0 +1,39 @@
+/** Everything a running simulator remembers, in one place so routes and the factory share it. */
+import type { Logger } from 'pino';
+import { createFaultPlan, type FaultPlan } from './faults';
+import type { ResolvedConfig } from './options';
+import { createPending, type Pending } from './pending';
+import type { RefreshKind } from './refresh-body';
+import { createUsageLedger, type UsageLedger } from './usage-ledger';
+
+export interface AcceptedCall {
+  taskId: string;
+  projectId: string;
+  kind: RefreshKind;
+  items: string[];
+  /** Simulator clock, ms since epoch. */
+  acceptedAt: number;
+  /** Quota day (YYYY-MM-DD) in the configured time zone. */
+  day: string;
+}
+
+export interface SimState {
+  config: ResolvedConfig;
+  now: () => number;
+  logger: Logger;
+  calls: AcceptedCall[];
+  ledger: UsageLedger;
+  faults: FaultPlan;
+  pending: Pending;
+}
+
+export function createState(config: ResolvedConfig, now: () => number, logger: Logger): SimState {
+  return { config, now, logger, calls: [], ledger: createUsageLedger(), faults: createFaultPlan(config.faults), pending: createPending() };
+}
+
+/** Forgets calls and usage and replays the fault sequence from its seed; faults themselves stay. */
+export function resetState(state: SimState): void {
+  state.calls.length = 0;
+  state.ledger.clear();
+  state.faults.reseed();
+}

@@ -13,6 +13,7 @@
  *   RFS.0007  CONFLICT                 409
  *   RFS.0008  UNAVAILABLE              503
  *   RFS.0009  CONFIG_INVALID           500
+ *   RFS.0010  INTERNAL                 500 (a bug, never bad input)
  */
 export const ERROR_CODES = {
   INVALID_REQUEST: 'RFS.0001',
@@ -24,6 +25,7 @@ export const ERROR_CODES = {
   CONFLICT: 'RFS.0007',
   UNAVAILABLE: 'RFS.0008',
   CONFIG_INVALID: 'RFS.0009',
+  INTERNAL: 'RFS.0010',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

@@ -9,12 +9,6 @@ export interface ErrorBody {
   details?: unknown;
 }
 
-/**
- * core has no code for "our bug" yet; RFS.0010 is the next free number (asked for in core).
- * Callers see it only with a 500.
- */
-export const INTERNAL_ERROR_CODE = 'RFS.0010';
-
 export const badRequest = (message: string, details?: unknown) =>
   new AppError(ERROR_CODES.INVALID_REQUEST, message, 400, details);
 export const unauthorized = () => new AppError(ERROR_CODES.UNAUTHORIZED, 'missing or unknown API key', 401);
@@ -79,7 +73,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       appError = err;
     } else {
       logger.error({ err, method: req.method, route: res.locals.route }, 'unhandled error');
-      appError = new AppError(INTERNAL_ERROR_CODE, 'internal error', 500);
+      appError = new AppError(ERROR_CODES.INTERNAL, 'internal error', 500);
     }
     if (appError.httpStatus === 401) res.set('WWW-Authenticate', 'Bearer');
     res.status(appError.httpStatus).json(errorBody(appError));

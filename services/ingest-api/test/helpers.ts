@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { createApi, type Api } from '../src';
 
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const KEYS = { cms: 'cms-key-1', sportsDesk: 'sports-key-2' } as const;
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -69,8 +70,8 @@ export async function startTestApi(overrides: Record<string, unknown> = {}, now?
   const prefix = `test-api-${randomBytes(6).toString('hex')}`;
   const config = testConfig(prefix, overrides);
   const onError = () => undefined;
-  const redis = createRedis('redis://127.0.0.1:6379', 'api', onError);
-  const queueRedis = createRedis('redis://127.0.0.1:6379', 'api', onError);
+  const redis = createRedis(REDIS_URL, 'api', onError);
+  const queueRedis = createRedis(REDIS_URL, 'api', onError);
   await Promise.all([waitReady(redis), waitReady(queueRedis)]);
   const queue = new Queue(QUEUE_NAMES.ingest, { connection: queueRedis, prefix: queuePrefix(prefix) });
   const api = createApi({ config, redis, queues: { ingest: queue }, logger: pino({ level: 'silent' }), now });

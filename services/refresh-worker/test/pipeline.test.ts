@@ -1,3 +1,4 @@
+import { budgetDay } from '@refresh/core';
 import { eventually, startSimulator, testConfig, testWorld, urls, assets, type Simulator } from './harness';
 
 /**
@@ -174,7 +175,10 @@ describe('refresh worker pipeline', () => {
     expect(r?.counts).toMatchObject({ pending: 25, submitted: 20, in_flight: 0 });
     expect(sim.calls().filter((c) => c.items[0]!.startsWith('b')).flatMap((c) => c.items)).toHaveLength(20);
     // the next dispatch is a delayed job due at the reset instant, not a poll
-    const delayed = await world.redis.zrange(`${world.prefix}:{queues}:dispatch:delayed`, 0, -1);
-    expect(delayed.some((id) => id.startsWith('at.busy.'))).toBe(true);
+    const { resetsAt } = budgetDay(Date.now(), 'Asia/Shanghai');
+    const delayed = await world.dispatchQueue.getDelayed();
+    const wakeUp = delayed.find((j) => j.id === `at.busy.${resetsAt}`);
+    expect(wakeUp?.data).toEqual({ tenant: 'busy' });
+    expect(Math.abs(wakeUp!.timestamp + wakeUp!.delay - resetsAt)).toBeLessThan(1000);
   });
 });

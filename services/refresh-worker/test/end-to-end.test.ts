@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import { QUEUE_NAMES, createRedis, queuePrefix } from '@refresh/store';
+import { createApi } from '@refresh/ingest-api';
+import { Queue } from 'bullmq';
+import { REDIS_URL, eventually, silent, startSimulator, testConfig, testWorld, type Simulator } from './harness';
+
+const API_KEY = 'e2e-key';
+
+/**
+ * A publishing system's view: POST to the real API, the real worker sends to the simulator over
+ * HTTP, and the status endpoints tell what happened to every item.
+ */
+describe('end to end through the API', () => {
+  let sim: Simulator;
+  let world: ReturnType<typeof testWorld>;
+  let api: string;
+
+  beforeEach(async () => {
+    const started = await startSimulator({ faults: { latencyMs: 0, errorRate5xx: 0, rate429: 0, hangRate: 0 } });
+    sim = started.sim;
+    world = testWorld('e2e');
+    const config = testConfig(world.prefix, [{ id: 'news', endpoint: started.url }], {
+      callers: [{ id: 'cms', apiKeySha256: createHash('sha256').update(API_KEY).digest('hex'), tenants: ['news'] }],
+    });
+    const redis = createRedis(REDIS_URL, 'worker', () => undefined);
+    const queueRedis = createRedis(REDIS_URL, 'worker', () => undefined);
+    const ingest = new Queue(QUEUE_NAMES.ingest, { connection: queueRedis, prefix: queuePrefix(world.prefix) });
+    const app = createApi({ config, redis, queues: { ingest }, logger: silent });
+    api = (await app.start(0, '127.0.0.1')).url;
+    world.onClose(async () => {
+      await app.stop();
+      await ingest.close();
+      await Promise.all([redis.quit(), queueRedis.quit()]);
+    });
+    await world.worker(config);
+  });
+  afterEach(async () => {
+    await world.close();
+    await sim.stop();
+  });
+
+  const auth = { authorization: `Bearer ${API_KEY}` };
+  const post = (body: unknown) =>
+    fetch(`${api}/v1/tenants/news/refresh-requests`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }).then(async (r) => ({ status: r.status, body: (await r.json()) as { request_id: string; status_url: string; received: number } }));
+  const status = (id: string) =>
+    fetch(`${api}/v1/refresh-requests/${id}`, { headers: auth }).then((r) => r.json() as Promise<Record<string, unknown> & { counts: Record<string, number>; status: string; task_ids: string[] }>);
+
+  it('when a request is posted, then it is followed to completed with a task id on every item', async () => {
+    const res = await post({ urls: ['https://cdn.example.com/a.m3u8', 'HTTPS://CDN.example.com/a.m3u8#x'], asset_ids: ['asset-1'], priority: 'high' });
+    expect(res.status).toBe(202);
+    expect(res.body.received).toBe(3);
+    const done = await eventually(async () => {
+      const s = await status(res.body.request_id);
+      return s.status === 'completed' ? s : undefined;
+    }, 'completed');
+    expect(done.counts).toEqual({ pending: 0, deferred: 0, in_flight: 0, submitted: 2, failed: 0 });
+    expect(done.priority).toBe('high');
+    expect(done.task_ids.sort()).toEqual(sim.calls().map((c) => c.taskId).sort());
+    const items = await fetch(`${api}${res.body.status_url}/items`, { headers: auth }).then((r) => r.json() as Promise<{ items: Array<{ kind: string; value: string; state: string; task_id?: string }> }>);
+    // asset ids are staged before urls; the two spellings of one url are one item
+    expect(items.items.map((i) => [i.kind, i.value, i.state])).toEqual([
+      ['asset_id', 'asset-1', 'submitted'],
+      ['url', 'https://cdn.example.com/a.m3u8', 'submitted'],
+    ]);
+    expect(items.items.every((i) => /^[0-9a-f]{32}$/.test(i.task_id ?? ''))).toBe(true);
+  });
+
+  it("when an item arrives while its tenant's batch is on the wire, then it is still sent", async () => {
+    sim.setFaults({ latencyMs: 1000 });
+    const first = await post({ urls: Array.from({ length: 10 }, (_, i) => `https://cdn.example.com/full/${i}`) });
+    await eventually(async () => (await status(first.body.request_id)).counts.in_flight === 10 || undefined, 'first batch on the wire');
+    const late = await post({ urls: ['https://cdn.example.com/late'] });
+    expect(late.status).toBe(202);
+    // the first call is still in flight when the late item is accepted
+    expect(sim.calls()).toHaveLength(0);
+    const s = await eventually(async () => {
+      const r = await status(late.body.request_id);
+      return r.status === 'completed' ? r : undefined;
+    }, 'late item sent');
+    expect(s.counts.submitted).toBe(1);
+    expect(sim.calls().flatMap((c) => c.items)).toContain('https://cdn.example.com/late');
+    expect((await status(first.body.request_id)).counts.submitted).toBe(10);
+  });
+});

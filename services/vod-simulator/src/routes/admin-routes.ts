@@ -6,6 +6,10 @@ import { resetState, type SimState } from '../state';
 export function adminRoutes(state: SimState): Router {
   const router = Router();
   router.use('/_sim', express.json());
+  // liveness for container health checks
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
   router.get('/_sim/calls', (_req, res) => {
     res.json(state.calls);
   });

@@ -1,0 +1,310 @@
+#!/usr/bin/env node
+// `npm run bench`: how fast one large text/plain upload goes from POST to "every item coalesced
+// and pending", what it costs the API in memory and Redis per pending item, and how that
+// compares with the least Redis can do per item (the ceiling). A benchmark, not a test: a
+// target missed is printed as MISSED and the exit code stays 0; a crash or an error answer
+// exits 1. Env: BENCH_SIZES (comma-separated URL counts, default 100000,1000000), REDIS_URL.
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import storePkg from '@refresh/store';
+import { Redis } from 'ioredis';
+import {
+  freePort, isRunning, procCpuSeconds, procMemory, sleep, startChild, stopChild, waitHttpOk, waitTcp,
+} from './children.mjs';
+import { commandStats, deletePrefix, info, redisCpuSeconds, topCommands } from './redis-stats.mjs';
+import { benchUrl, bodyStats, urlBody } from './url-body.mjs';
+
+const { tenantKeys } = storePkg;
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const TENANT = 'bench';
+const CEILING_CHUNK = 1000;
+const TARGET = { ratio: 0.25, seconds202At1M: 10, apiRssMb: 300, bytesBeyond: 300 };
+const MB = 1024 * 1024;
+
+const sizes = (process.env.BENCH_SIZES ?? '100000,1000000').split(',').map((s) => Number(s.trim()));
+if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 1)) {
+  console.error(`BENCH_SIZES must be positive integers separated by commas, got "${process.env.BENCH_SIZES}"`);
+  process.exit(1);
+}
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const run = randomBytes(4).toString('hex');
+const prefix = `bench-${run}`;
+const apiKey = randomBytes(24).toString('base64url');
+const sim = { projectId: randomBytes(16).toString('hex'), accessKey: `BENCH${randomBytes(8).toString('hex').toUpperCase()}`, secretKey: randomBytes(24).toString('hex') };
+const tmp = mkdtempSync(join(os.tmpdir(), 'ingest-bench-'));
+const keys = tenantKeys(prefix, TENANT);
+const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+redis.on('error', (err) => console.error(`bench redis: ${err.message}`));
+
+let children = [];
+let crashed = null;
+const check = () => {
+  if (crashed) throw crashed;
+};
+const fmt = (x, digits = 1) => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const int = (x) => Math.round(x).toLocaleString('en-US');
+
+/** Starts simulator, worker and API for one size, each on its own free port, and waits until ready. */
+async function startServices(bodyBytes) {
+  const [simPort, apiPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
+  const configPath = join(tmp, 'refresh-config.json');
+  writeFileSync(configPath, JSON.stringify({
+    tenants: [{ id: TENANT, projectId: sim.projectId, endpoint: `http://127.0.0.1:${simPort}`, auth: { type: 'aksk', accessKey: sim.accessKey, secretKey: sim.secretKey } }],
+    callers: [{ id: 'bench', apiKeySha256: createHash('sha256').update(apiKey).digest('hex'), tenants: [TENANT] }],
+    ingest: { textBodyBytes: Math.max(2 * bodyBytes, MB) },
+  }, null, 2));
+  const env = { ...process.env };
+  for (const k of ['SIM_CONFIG', 'SIM_FAULTS', 'SIM_CLOCK_OFFSET_MS', 'CLOCK_OFFSET_MS', 'SIMULATOR_URL']) delete env[k];
+  Object.assign(env, {
+    REDIS_URL: redisUrl, KEY_PREFIX: prefix, REFRESH_CONFIG: configPath, LOG_LEVEL: 'warn', NODE_ENV: 'production',
+    PORT: String(apiPort), METRICS_PORT: String(metricsPort),
+    SIM_PORT: String(simPort), SIM_HOST: '127.0.0.1', SIM_PROJECT_ID: sim.projectId, SIM_ACCESS_KEY: sim.accessKey, SIM_SECRET_KEY: sim.secretKey,
+  });
+  const opts = { cwd: root, env, onUnexpectedExit: (err) => (crashed ??= err) };
+  const simulator = startChild('vod-simulator', 'services/vod-simulator/dist/main.js', opts);
+  const worker = startChild('refresh-worker', 'services/refresh-worker/dist/main.js', opts);
+  const api = startChild('ingest-api', 'services/ingest-api/dist/main.js', opts);
+  children = [simulator, worker, api];
+  await waitTcp(simPort, 20_000, check);
+  await waitHttpOk(`http://127.0.0.1:${metricsPort}/readyz`, 20_000, check);
+  await waitHttpOk(`http://127.0.0.1:${apiPort}/readyz`, 20_000, check);
+  return { simulator, worker, api, apiBase: `http://127.0.0.1:${apiPort}` };
+}
+
+/** Stops the children in reverse order of start (API first, so nothing new arrives). */
+async function stopServices() {
+  for (const c of [...children].reverse()) await stopChild(c);
+  children = [];
+}
+
+/** POSTs the generated body; resolves when the answer is complete, with when its head arrived. */
+function postUpload(apiBase, count, bytes) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${apiBase}/v1/tenants/${TENANT}/refresh-requests`, {
+      method: 'POST',
+      agent: false,
+      headers: { 'content-type': 'text/plain; charset=utf-8', 'content-length': bytes, authorization: `Bearer ${apiKey}` },
+    });
+    req.on('response', (res) => {
+      const at = performance.now();
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode, at, text }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    const body = urlBody(run, count);
+    body.on('error', reject);
+    body.pipe(req);
+  });
+}
+
+/** CPU seconds of every process involved, and Redis' command statistics, at one instant. */
+async function snapshot(svc) {
+  return {
+    at: performance.now(),
+    cpu: {
+      api: procCpuSeconds(svc.api.pid), worker: procCpuSeconds(svc.worker.pid), simulator: procCpuSeconds(svc.simulator.pid),
+      redis: await redisCpuSeconds(redis), bench: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
+    },
+    commands: await commandStats(redis),
+  };
+}
+
+function describePhase(name, from, to) {
+  const cpu = Object.keys(to.cpu).map((k) => `${k} ${fmt(to.cpu[k] - from.cpu[k], 2)}`).join(' | ');
+  const top = topCommands(from.commands, to.commands, 7)
+    .map((c) => `${c.name} ${int(c.calls)}× ${fmt(c.usec / 1000, 0)} ms`).join(', ');
+  return [`  ${name}: ${fmt((to.at - from.at) / 1000, 2)} s wall; CPU s: ${cpu}`, `    Redis server time (whole server): ${top}`];
+}
+
+/** Waits until the request's counters say every line was coalesced and the ingest finished. */
+async function waitCoalesced(requestKey, count) {
+  const deadline = Date.now() + 60_000 + count;
+  let lastReport = Date.now();
+  for (;;) {
+    check();
+    const [ingested, received, done] = await redis.hmget(requestKey, 'ingested', 'received', 'done');
+    if (received !== null && ingested === received && done === '1') return performance.now();
+    if (Date.now() > deadline) throw new Error(`request not coalesced in time: ingested ${ingested} of ${received}, done ${done}`);
+    if (Date.now() - lastReport > 10_000) {
+      console.error(`  … coalesced ${ingested ?? 0} of ${received ?? '?'}`);
+      lastReport = Date.now();
+    }
+    await sleep(50);
+  }
+}
+
+/** Waits until the dispatcher has stopped taking items from the pending index (budget spent). */
+async function waitPendingSettled() {
+  let last = -1;
+  let stableSince = Date.now();
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const n = await redis.hlen(keys.pending);
+    if (n !== last) [last, stableSince] = [n, Date.now()];
+    if (Date.now() - stableSince >= 1000 || Date.now() > deadline) return n;
+    await sleep(200);
+  }
+}
+
+/** MEMORY USAGE of the keys a pending item lives in: instance hashes sampled, the rest whole. */
+async function keyMemory(requestId) {
+  const instances = Number(await redis.get(keys.seq));
+  const sample = Math.min(200, instances);
+  let instanceBytes = 0;
+  for (let s = 0; s < sample; s++) {
+    const id = 1 + Math.floor((s * instances) / sample);
+    instanceBytes += Number(await redis.memory('USAGE', keys.instance(id)));
+  }
+  const usage = async (k) => Number((await redis.memory('USAGE', k)) ?? 0);
+  const oneInstance = await usage(keys.instance(1));
+  const pend = await usage(keys.pending);
+  const queue = await usage(keys.queue('url', 'normal'));
+  const items = await usage(keys.requestItems(requestId));
+  const meanInstance = sample ? instanceBytes / sample : 0;
+  return { instances, oneInstance, meanInstance, pend, queue, items, total: meanInstance * instances + pend + queue + items };
+}
+
+/** The ceiling: SADD + RPUSH of the same items into two scratch keys, CEILING_CHUNK per EVALSHA. */
+async function ceiling(count) {
+  const sha = await redis.script('LOAD', readFileSync(join(here, 'ceiling-sadd-rpush.lua'), 'utf8'));
+  const set = `${prefix}:{${TENANT}}:ceiling:set`;
+  const list = `${prefix}:{${TENANT}}:ceiling:list`;
+  const t0 = performance.now();
+  for (let i = 0; i < count; i += CEILING_CHUNK) {
+    const args = [];
+    for (let j = i; j < Math.min(count, i + CEILING_CHUNK); j++) args.push(`u:${benchUrl(run, j)}`);
+    await redis.evalsha(sha, 2, set, list, ...args);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  await redis.unlink(set, list);
+  return { seconds, itemsPerSecond: count / seconds };
+}
+
+async function benchSize(count) {
+  const { bytes, meanUrlLength } = bodyStats(run, count);
+  console.log(`\n== ${int(count)} URLs, ${fmt(bytes / MB)} MB body, mean URL ${fmt(meanUrlLength)} chars`);
+  const svc = await startServices(bytes);
+  const peakRss = { api: 0, worker: 0 };
+  const sampler = setInterval(() => {
+    for (const k of ['api', 'worker']) peakRss[k] = Math.max(peakRss[k], procMemory(svc[k].pid)?.rssKb ?? 0);
+  }, 100);
+  try {
+    const memBefore = Number((await info(redis, 'memory')).used_memory);
+    const s0 = await snapshot(svc);
+    const answer = await Promise.race([postUpload(svc.apiBase, count, bytes), new Promise((_, reject) => {
+      const t = setInterval(() => crashed && (clearInterval(t), reject(crashed)), 100);
+    })]);
+    if (answer.status !== 202) throw new Error(`POST answered ${answer.status}: ${answer.text.slice(0, 2000)}`);
+    const { request_id: requestId, received } = JSON.parse(answer.text);
+    if (received !== count) throw new Error(`POST says received ${received}, sent ${count}`);
+    const s1 = await snapshot(svc);
+    const doneAt = await waitCoalesced(keys.request(requestId), count);
+    const s2 = await snapshot(svc);
+    const pending = await waitPendingSettled();
+    const memAfter = Number((await info(redis, 'memory')).used_memory);
+    const km = await keyMemory(requestId);
+    const status = await fetch(`${svc.apiBase}/v1/refresh-requests/${requestId}`, { headers: { authorization: `Bearer ${apiKey}` } });
+    const statusBody = await status.text();
+    if (status.status !== 200) throw new Error(`GET status answered ${status.status}: ${statusBody.slice(0, 2000)}`);
+    const apiMem = procMemory(svc.api.pid);
+    const workerMem = procMemory(svc.worker.pid);
+    clearInterval(sampler);
+    for (const c of children) if (!isRunning(c)) throw new Error(`${c.name} is not running`);
+    await stopServices();
+    const ceil = await ceiling(count);
+
+    const r = {
+      count, bytes, meanUrlLength, pending,
+      seconds202: (answer.at - s0.at) / 1000,
+      secondsCoalesced: (doneAt - s0.at) / 1000,
+      apiHwmMb: apiMem.hwmKb / 1024, apiSampledMb: peakRss.api / 1024, workerHwmMb: workerMem.hwmKb / 1024,
+      bytesRaw: (memAfter - memBefore) / pending,
+      keyBytesRaw: km.total / pending,
+      ceiling: ceil.itemsPerSecond,
+    };
+    r.itemsPerSecond = count / r.secondsCoalesced;
+    r.ratio = r.itemsPerSecond / r.ceiling;
+    r.bytesBeyond = r.bytesRaw - meanUrlLength;
+
+    console.log(`  seconds to 202: ${fmt(r.seconds202, 2)}; seconds until every item is coalesced and pending: ${fmt(r.secondsCoalesced, 2)} → ${int(r.itemsPerSecond)} items/s`);
+    console.log(`  status: ${statusBody.slice(0, 300)}`);
+    console.log(`  ceiling (SADD+RPUSH, ${CEILING_CHUNK}/EVALSHA): ${int(ceil.itemsPerSecond)} items/s (${fmt(ceil.seconds, 2)} s); ratio ${fmt(r.ratio, 3)}`);
+    console.log(`  API peak RSS: ${fmt(r.apiHwmMb)} MB (VmHWM), ${fmt(r.apiSampledMb)} MB (VmRSS max of 100 ms samples); worker VmHWM ${fmt(r.workerHwmMb)} MB`);
+    console.log(`  Redis used_memory ${fmt(memBefore / MB)} → ${fmt(memAfter / MB)} MB for ${int(pending)} pending: ${fmt(r.bytesRaw, 0)} B/pending raw, ${fmt(r.bytesBeyond, 0)} B beyond the URL's ${fmt(meanUrlLength)} chars`);
+    console.log(`  MEMORY USAGE: one instance hash ${km.oneInstance} B (mean of 200 sampled ${fmt(km.meanInstance, 0)} B × ${int(km.instances)}), pending index ${fmt(km.pend / MB)} MB (sampled), url queue ${fmt(km.queue / MB)} MB, request item list ${fmt(km.items / MB)} MB → ${fmt(r.keyBytesRaw, 0)} B/pending (excludes Redis' per-key dict overhead)`);
+    for (const line of [...describePhase('upload (POST → 202)', s0, s1), ...describePhase('coalesce (202 → all pending)', s1, s2)]) console.log(line);
+    return r;
+  } finally {
+    clearInterval(sampler);
+    await stopServices();
+    await deletePrefix(redis, prefix);
+  }
+}
+
+let cleaning = null;
+function cleanup() {
+  cleaning ??= (async () => {
+    await stopServices().catch((err) => console.error(`stopping children: ${err.message}`));
+    await deletePrefix(redis, prefix).catch((err) => console.error(`deleting ${prefix}:*: ${err.message}`));
+    rmSync(tmp, { recursive: true, force: true });
+    redis.disconnect();
+  })();
+  return cleaning;
+}
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping children and deleting ${prefix}:*`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+// last resort if something exits the process without cleanup: no child outlives the bench
+process.on('exit', () => {
+  for (const c of children) if (isRunning(c)) process.kill(c.pid, 'SIGKILL');
+});
+
+const mark = (ok) => (ok ? 'OK' : 'MISSED');
+function report(results, server, startedAt) {
+  console.log('\n| URLs | body MB | s to 202 | s to all pending | items/s | ceiling items/s | ratio | API peak RSS MB | Redis B/pending | beyond URL |');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of results) {
+    console.log(`| ${int(r.count)} | ${fmt(r.bytes / MB)} | ${fmt(r.seconds202, 2)} | ${fmt(r.secondsCoalesced, 2)} | ${int(r.itemsPerSecond)} | ${int(r.ceiling)} | ${fmt(r.ratio, 3)} | ${fmt(r.apiHwmMb)} | ${fmt(r.bytesRaw, 0)} | ${fmt(r.bytesBeyond, 0)} |`);
+  }
+  console.log(`\nMachine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${os.type()} ${os.release()}, Node ${process.version}, Redis ${server.redis_version}; ${new Date().toISOString().slice(0, 10)}`);
+  console.log('\nTargets:');
+  for (const r of results) {
+    const n = int(r.count);
+    console.log(`  ${mark(r.ratio >= TARGET.ratio)}  ${n}: end-to-end ÷ ceiling ${fmt(r.ratio, 3)} ≥ ${TARGET.ratio}`);
+    console.log(`  ${mark(r.apiHwmMb < TARGET.apiRssMb)}  ${n}: API peak RSS ${fmt(r.apiHwmMb)} MB < ${TARGET.apiRssMb} MB`);
+    console.log(`  ${mark(r.bytesBeyond <= TARGET.bytesBeyond)}  ${n}: Redis ${fmt(r.bytesBeyond, 0)} B per pending item beyond its characters ≤ ${TARGET.bytesBeyond}`);
+  }
+  const million = results.find((r) => r.count === 1_000_000);
+  console.log(million
+    ? `  ${mark(million.seconds202 <= TARGET.seconds202At1M)}  1,000,000: 202 after ${fmt(million.seconds202, 2)} s ≤ ${TARGET.seconds202At1M} s`
+    : `  n/a  202 for 1,000,000 URLs within ${TARGET.seconds202At1M} s (size not run)`);
+  console.log(`\nBench wall time ${fmt((performance.now() - startedAt) / 1000)} s`);
+}
+
+try {
+  const startedAt = performance.now();
+  const server = await info(redis, 'server');
+  console.log(`ingest bench: sizes ${sizes.map(int).join(', ')}; Redis ${redisUrl} (${server.redis_version}); key prefix ${prefix}`);
+  const results = [];
+  for (const count of sizes) results.push(await benchSize(count));
+  report(results, server, startedAt);
+  await cleanup();
+  process.exit(0);
+} catch (err) {
+  console.error(`\nbench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  await cleanup();
+  process.exit(1);
+}

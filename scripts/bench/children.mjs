@@ -1,3 +1,4 @@
+/* global AbortSignal */
 // Child processes of the benchmark: start them, wait until they answer, read their CPU and
 // memory from /proc, and stop them, only ever by their own pid.
 import { spawn, spawnSync } from 'node:child_process';
@@ -49,7 +50,8 @@ export function procCpuSeconds(pid) {
  * last lines kept for the error report. `onUnexpectedExit` fires if it ends before stop().
  */
 export function startChild(name, script, { cwd, env, onUnexpectedExit }) {
-  const child = spawn(process.execPath, [script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // own process group: a terminal's Ctrl-C reaches only the bench, which stops them in order
+  const child = spawn(process.execPath, [script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const handle = { name, pid: child.pid, child, stopping: false, tail: [] };
   const forward = (stream) => {
     let partial = '';
@@ -77,8 +79,13 @@ export function isRunning(handle) {
   return handle.child.exitCode === null && handle.child.signalCode === null;
 }
 
-/** SIGTERM by pid, SIGKILL after `graceMs`; resolves once the process is gone. */
-export async function stopChild(handle, graceMs = 10_000) {
+/** SIGTERM by pid, SIGKILL after `graceMs`; resolves once the process is gone. Safe to call twice. */
+export function stopChild(handle, graceMs = 10_000) {
+  handle.stopped ??= terminate(handle, graceMs);
+  return handle.stopped;
+}
+
+async function terminate(handle, graceMs) {
   handle.stopping = true;
   if (!isRunning(handle)) return;
   process.kill(handle.pid, 'SIGTERM');

@@ -69,4 +69,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/env: PORT/);
     expect(() => loadConfig({ KEY_PREFIX: '{x}' })).toThrow(/env: KEY_PREFIX/);
   });
+
+  it('when no admin key is configured, then the queue UI has none; when one is, it is kept lower-cased', () => {
+    expect(loadConfig({}).admin).toEqual({});
+    const withAdmin = yamlFile + `admin: { apiKeySha256: ${sha('admin').toUpperCase()} }\n`;
+    const cfg = loadConfig({ REFRESH_CONFIG: 'c.yaml', NEWS_AK: 'ak', NEWS_SK: 'sk' }, files(withAdmin));
+    expect(cfg.admin.apiKeySha256).toBe(sha('admin'));
+  });
+
+  it('when the admin key is not a SHA-256, then the file is refused naming admin.apiKeySha256', () => {
+    const bad = yamlFile + 'admin: { apiKeySha256: not-a-hash }\n';
+    expect(() => loadConfig({ REFRESH_CONFIG: 'c.yaml', NEWS_AK: 'ak', NEWS_SK: 'sk' }, files(bad))).toThrow(/admin\.apiKeySha256/);
+  });
 });

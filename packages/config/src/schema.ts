@@ -32,10 +32,13 @@ const tenant = z.strictObject({
   auth: akskAuth,
 });
 
+/** hex SHA-256 of a key; the key itself never appears in config. */
+const keySha256 = z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters').transform((s) => s.toLowerCase());
+
 const caller = z.strictObject({
   id: z.string().min(1),
-  /** hex SHA-256 of the caller's API key; the key itself never appears in config. */
-  apiKeySha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters').transform((s) => s.toLowerCase()),
+  /** hex SHA-256 of the caller's API key */
+  apiKeySha256: keySha256,
   tenants: z.array(tenantId).min(1),
 });
 
@@ -43,6 +46,13 @@ export const fileSchema = z
   .strictObject({
     tenants: z.array(tenant).min(1),
     callers: z.array(caller).default([]),
+    /** Operators' access to the queue UI (/admin/queues); without a key the UI is not served. */
+    admin: z
+      .strictObject({
+        /** hex SHA-256 of the admin key (Bearer, or the password of HTTP Basic) */
+        apiKeySha256: keySha256.optional(),
+      })
+      .prefault({}),
     batching: z
       .strictObject({
         /** items per upstream call, 1..10 */

@@ -4,3 +4,4 @@ export * from './budget-day';
 export * from './backoff';
 export * from './batching';
 export * from './errors';
+export * from './tenant-pause';

@@ -16,44 +16,79 @@ KEYS[5] request seen           SET of item keys seen so far in this request
 KEYS[6] asset-id queue of the request's priority   LIST
 KEYS[7] url queue of the request's priority        LIST
 ARGV[1] request id
-ARGV[2] priority code (h|n|l)
+ARGV[2] priority code (h|n|l); the queue an instance sits in is its priority
 ARGV[3] now (ms)
 ARGV[4] expected `ingested` before this chunk
 ARGV[5] number of raw lines this chunk covers (duplicates included)
 ARGV[6] instance key prefix (tenant-tagged, ends with "i:")
 ARGV[7..] item keys ("a:<asset id>" or "u:<normalised url>")
 Returns {created, linked, duplicates} or {-1} when the chunk was already applied.
+
+A new instance is HASH v (item key), r (first request), t (enqueued at, ms). A missing `s`
+means pending: every byte per pending item counts when a backlog is millions of items long.
+Ids are reserved for the whole chunk with one INCRBY; ids of duplicates are simply skipped.
 ]]
 local ingested = tonumber(redis.call('HGET', KEYS[3], 'ingested') or '0')
 if ingested ~= tonumber(ARGV[4]) then
   return {-1}
 end
-local reqId, prio, now, ip = ARGV[1], ARGV[2], ARGV[3], ARGV[6]
+local reqId, now, ip = ARGV[1], ARGV[3], ARGV[6]
+local n = #ARGV - 6
+
+-- Commands go out in bulk (one per chunk, not one per item) wherever the reply is not needed
+-- item by item: the Lua-to-Redis call is most of the cost of coalescing a large upload.
+-- Sliced so that unpack() stays far below Lua's stack limit whatever the chunk size.
+local function bulk(cmd, key, list)
+  for i = 1, #list, 2000 do
+    redis.call(cmd, key, unpack(list, i, math.min(i + 1999, #list)))
+  end
+end
+
+local keys = {}
+for i = 1, n do keys[i] = ARGV[i + 6] end
+local seenBefore, pendingId = {}, {}
+for i = 1, n, 2000 do
+  local j = math.min(i + 1999, n)
+  local s = redis.call('SMISMEMBER', KEYS[5], unpack(keys, i, j))
+  local p = redis.call('HMGET', KEYS[1], unpack(keys, i, j))
+  for k = 1, #s do
+    seenBefore[i + k - 1] = s[k]
+    pendingId[i + k - 1] = p[k]
+  end
+end
+
+local nextId = redis.call('INCRBY', KEYS[2], n) - n
 local created, linked, dups = 0, 0, 0
-for i = 7, #ARGV do
-  local key = ARGV[i]
-  if redis.call('SADD', KEYS[5], key) == 0 then
+local inChunk, newSeen, newPending, assetQ, urlQ, items = {}, {}, {}, {}, {}, {}
+for i = 1, n do
+  local key = keys[i]
+  if seenBefore[i] == 1 or inChunk[key] then
     dups = dups + 1
   else
-    local id = redis.call('HGET', KEYS[1], key)
+    inChunk[key] = true
+    newSeen[#newSeen + 1] = key
+    local id = pendingId[i]
     if id then
       -- pending elsewhere: share its outcome
       redis.call('SADD', ip .. id .. ':l', reqId)
       linked = linked + 1
     else
-      id = redis.call('INCR', KEYS[2])
-      redis.call('HSET', ip .. id, 'v', key, 's', 'P', 'p', prio, 'r', reqId, 't', now)
-      redis.call('HSET', KEYS[1], key, id)
-      if string.sub(key, 1, 1) == 'a' then
-        redis.call('RPUSH', KEYS[6], id)
-      else
-        redis.call('RPUSH', KEYS[7], id)
-      end
+      nextId = nextId + 1
+      id = nextId
+      redis.call('HSET', ip .. id, 'v', key, 'r', reqId, 't', now)
+      newPending[#newPending + 1] = key
+      newPending[#newPending + 1] = id
+      if string.sub(key, 1, 1) == 'a' then assetQ[#assetQ + 1] = id else urlQ[#urlQ + 1] = id end
       created = created + 1
     end
-    redis.call('RPUSH', KEYS[4], id)
+    items[#items + 1] = id
   end
 end
+bulk('SADD', KEYS[5], newSeen)
+bulk('HSET', KEYS[1], newPending)
+bulk('RPUSH', KEYS[6], assetQ)
+bulk('RPUSH', KEYS[7], urlQ)
+bulk('RPUSH', KEYS[4], items)
 redis.call('HINCRBY', KEYS[3], 'ingested', ARGV[5])
 redis.call('HINCRBY', KEYS[3], 'pending', created + linked)
 return {created, linked, dups}

@@ -7,15 +7,17 @@ ARGV[1] outcome: S (submitted, with a task id) | X (failed, with code and messag
 ARGV[2] task id or ''     ARGV[3] error code or ''    ARGV[4] error message or ''
 ARGV[5] now (ms)          ARGV[6] retention TTL (s)
 ARGV[7] instance key prefix     ARGV[8] request key prefix
-Returns the number of items recorded (0 when already finished).
+Returns {items recorded, ids of requests this batch completed...} ({0} when already finished).
+Item records get no TTL here: a request may still be open (a backlog can last weeks), so they
+expire when their request completes (the worker's retire job), never before.
 ]]
-if redis.call('HGET', KEYS[1], 'st') == 'done' then return 0 end
+if redis.call('HGET', KEYS[1], 'st') == 'done' then return {0} end
 local ids = redis.call('HGET', KEYS[1], 'ids')
-if not ids then return 0 end
+if not ids then return {0} end
 local outcome, task, now, ttl = ARGV[1], ARGV[2], ARGV[5], tonumber(ARGV[6])
 local ip, rp = ARGV[7], ARGV[8]
 local counter = outcome == 'S' and 'submitted' or 'failed'
-local deltas, n = {}, 0
+local deltas, n, completed = {}, 0, {}
 for id in string.gmatch(ids, '[^,]+') do
   local ik = ip .. id
   if outcome == 'S' then
@@ -23,13 +25,11 @@ for id in string.gmatch(ids, '[^,]+') do
   else
     redis.call('HSET', ik, 's', 'X', 'e', ARGV[3], 'm', ARGV[4], 'a', now)
   end
-  redis.call('EXPIRE', ik, ttl)
   local first = redis.call('HGET', ik, 'r')
   deltas[first] = (deltas[first] or 0) + 1
   for _, r in ipairs(redis.call('SMEMBERS', ik .. ':l')) do
     deltas[r] = (deltas[r] or 0) + 1
   end
-  redis.call('EXPIRE', ik .. ':l', ttl)
   n = n + 1
 end
 for r, d in pairs(deltas) do
@@ -41,8 +41,9 @@ for r, d in pairs(deltas) do
   local h = redis.call('HMGET', rk, 'done', 'pending', 'in_flight')
   if h[1] == '1' and tonumber(h[2]) == 0 and tonumber(h[3]) == 0 then
     for _, k in ipairs({rk, rk .. ':items', rk .. ':tasks'}) do redis.call('EXPIRE', k, ttl) end
+    completed[#completed + 1] = r
   end
 end
 redis.call('HSET', KEYS[1], 'st', 'done', 'outcome', outcome, 'task', task, 'done_at', now)
 redis.call('EXPIRE', KEYS[1], ttl)
-return n
+return {n, unpack(completed)}

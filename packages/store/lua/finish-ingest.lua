@@ -5,12 +5,14 @@ was already final (nothing pending or in flight), the retention period starts no
 KEYS[1] request   KEYS[2] request items   KEYS[3] request tasks
 KEYS[4] request seen   KEYS[5] request stage
 ARGV[1] retention TTL (s)
-Returns 1.
+Returns 1 when the request completed here (every item already final), else 0.
 ]]
 redis.call('HSET', KEYS[1], 'done', 1)
-redis.call('DEL', KEYS[4], KEYS[5])
+-- UNLINK: a million-member set freed in the background instead of blocking Redis
+redis.call('UNLINK', KEYS[4], KEYS[5])
 local h = redis.call('HMGET', KEYS[1], 'pending', 'in_flight')
 if tonumber(h[1] or '0') == 0 and tonumber(h[2] or '0') == 0 then
   for i = 1, 3 do redis.call('EXPIRE', KEYS[i], tonumber(ARGV[1])) end
+  return 1
 end
-return 1
+return 0

@@ -17,6 +17,8 @@ export interface BatchRecord {
   kind: ItemKind;
   ids: string[];
   values: string[];
+  /** epoch ms each item entered its tenant's pending queue (instance `t`); NaN if it expired */
+  enqueuedAt: number[];
   state: 'claimed' | 'sending' | 'done';
   day: string;
   attempts: number;
@@ -66,12 +68,29 @@ export function createDispatchStore(redisClient: Redis, prefix: string) {
       return { created: res[0] ?? 0, linked: res[1] ?? 0, duplicates: res[2] ?? 0 };
     },
 
-    async finishIngest(tenant: string, requestId: string, ttlSeconds: number): Promise<void> {
+    /** Marks the request coalesced; true when it completed right there (all items final). */
+    async finishIngest(tenant: string, requestId: string, ttlSeconds: number): Promise<boolean> {
       const k = keys(tenant);
-      await redis.finishIngest(
+      return 1 === Number(await redis.finishIngest(
         k.request(requestId), k.requestItems(requestId), k.requestTasks(requestId),
         k.requestSeen(requestId), k.requestStage(requestId), ttlSeconds,
-      );
+      ));
+    },
+
+    /** Starts the retention period of a completed request's item records, a page at a time. */
+    async retireRequestItems(tenant: string, requestId: string, ttlSeconds: number, pageSize = 1000): Promise<number> {
+      const k = keys(tenant);
+      let n = 0;
+      for (let from = 0; ; from += pageSize) {
+        const ids = await redis.lrange(k.requestItems(requestId), from, from + pageSize - 1);
+        if (ids.length === 0) break;
+        const pipe = redis.pipeline();
+        for (const id of ids) pipe.expire(k.instance(id), ttlSeconds).expire(`${k.instance(id)}:l`, ttlSeconds);
+        await pipe.exec();
+        n += ids.length;
+        if (ids.length < pageSize) break;
+      }
+      return n;
     },
 
     async claim(
@@ -108,13 +127,14 @@ export function createDispatchStore(redisClient: Redis, prefix: string) {
       if (!h.ids) return null;
       const ids = h.ids.split(',');
       const pipe = redis.pipeline();
-      for (const id of ids) pipe.hget(k.instance(id), 'v');
-      const values = ((await pipe.exec()) ?? []).map(([, v]) => String(v ?? '').slice(2));
+      for (const id of ids) pipe.hmget(k.instance(id), 'v', 't');
+      const rows = ((await pipe.exec()) ?? []).map(([, row]) => (row ?? []) as Array<string | null>);
       return {
         batchId,
         kind: h.kind === 'a' ? 'asset_id' : 'url',
         ids,
-        values,
+        values: rows.map(([v]) => String(v ?? '').slice(2)),
+        enqueuedAt: rows.map(([, t]) => (t ? Number(t) : Number.NaN)),
         state: (h.st ?? 'claimed') as BatchRecord['state'],
         day: h.day ?? '',
         attempts: Number(h.attempts ?? 0),
@@ -139,13 +159,18 @@ export function createDispatchStore(redisClient: Redis, prefix: string) {
       outcome: { type: 'submitted'; taskId: string } | { type: 'failed'; code: string; message: string },
       now: number,
       ttlSeconds: number,
-    ): Promise<number> {
+    ): Promise<{ items: number; completedRequests: string[] }> {
       const k = keys(tenant);
       const args =
         outcome.type === 'submitted'
           ? ['S', outcome.taskId, '', '']
           : ['X', '', outcome.code, outcome.message.slice(0, 1000)];
-      return Number(await redis.finishBatch(k.batch(batchId), ...args, now, ttlSeconds, k.instancePrefix, k.requestPrefix));
+      const res = (await redis.finishBatch(k.batch(batchId), ...args, now, ttlSeconds, k.instancePrefix, k.requestPrefix)) as Array<string | number>;
+      return { items: Number(res[0] ?? 0), completedRequests: res.slice(1).map(String) };
+    },
+
+    async hasPending(tenant: string): Promise<boolean> {
+      return (await redis.hlen(keys(tenant).pending)) > 0;
     },
 
     /** Pending count per (kind, priority), for scheduling hints and metrics. */

@@ -3,4 +3,5 @@ export { createRedis, type RedisRole } from './connections';
 export { withScripts } from './scripts';
 export { createRequestStore, newRequestId, type RequestStore, type RequestRecord, type ItemRecord, type ItemState } from './request-store';
 export { createDispatchStore, type DispatchStore, type ClaimResult, type BatchRecord, type BudgetContext } from './dispatch-store';
-export { ingestJob, dispatchJob, QUEUE_NAMES, INGEST_JOB_OPTIONS, dispatchJobOptions, type IngestJob, type DispatchJob } from './jobs';
+export { ingestJob, dispatchJob, retireJob, type RetireJob, QUEUE_NAMES, INGEST_JOB_OPTIONS, dispatchJobOptions, type IngestJob, type DispatchJob } from './jobs';
+export { createMetricsStore, JOB_STATES, type MetricsStore, type StateReading, type TenantStateReading, type JobState, type QueueName } from './metrics-store';

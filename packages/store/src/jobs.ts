@@ -12,9 +12,12 @@ export const ingestJob = z.object({
   priority: z.enum(['high', 'normal', 'low']),
 });
 export const dispatchJob = z.object({ tenant: z.string() });
+/** On the ingest queue: starts the retention period of a completed request's item records. */
+export const retireJob = z.object({ tenant: z.string(), requestId: z.string() });
 
 export type IngestJob = z.infer<typeof ingestJob>;
 export type DispatchJob = z.infer<typeof dispatchJob>;
+export type RetireJob = z.infer<typeof retireJob>;
 
 export const QUEUE_NAMES = { ingest: 'ingest', dispatch: 'dispatch' } as const;
 

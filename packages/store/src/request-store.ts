@@ -29,9 +29,12 @@ export interface ItemRecord {
   error?: { code: string; message: string };
 }
 
-/** Request ids are `<tenant>.<random>` so status reads find the tenant's slot without a lookup. */
+/**
+ * Request ids are `<tenant>.<16 hex>` so status reads find the tenant's slot without a lookup.
+ * 64 random bits: every pending item carries its request id, so each byte is paid a million times.
+ */
 export function newRequestId(tenant: string): string {
-  return `${tenant}.${randomBytes(12).toString('hex')}`;
+  return `${tenant}.${randomBytes(8).toString('hex')}`;
 }
 
 /**
@@ -93,6 +96,10 @@ export function createRequestStore(redis: Redis, prefix: string) {
       return hash === bodyHash ? { status: 'same', requestId: id } : { status: 'conflict', requestId: id };
     },
 
+    async replaceIdempotencyKey(tenant: string, keyHash: string, bodyHash: string, requestId: string, ttlSeconds: number): Promise<void> {
+      await redis.set(keys(tenant).idempotency(keyHash), `${bodyHash} ${requestId}`, 'EX', ttlSeconds);
+    },
+
     async forgetIdempotencyKey(tenant: string, keyHash: string): Promise<void> {
       await redis.del(keys(tenant).idempotency(keyHash));
     },
@@ -133,8 +140,9 @@ export function createRequestStore(redis: Redis, prefix: string) {
       const rows = ids.length ? ((await pipe.exec()) ?? []) : [];
       const items = rows.map(([, row]): ItemRecord => {
         const [v, s, task, at, code, msg] = row as Array<string | null>;
-        if (!v || !s) return { kind: 'url', value: '', state: 'expired' };
-        const item: ItemRecord = { kind: v.startsWith('a:') ? 'asset_id' : 'url', value: v.slice(2), state: STATE_OF[s] ?? 'pending' };
+        if (!v) return { kind: 'url', value: '', state: 'expired' };
+        // no state field: pending (see coalesce-items.lua)
+        const item: ItemRecord = { kind: v.startsWith('a:') ? 'asset_id' : 'url', value: v.slice(2), state: (s && STATE_OF[s]) || 'pending' };
         if (task) item.task_id = task;
         if (s === 'S' && at) item.submitted_at = new Date(Number(at)).toISOString();
         if (s === 'X') item.error = { code: code ?? '', message: msg ?? '' };

@@ -10,6 +10,7 @@ const SCRIPTS = {
   holdBudget: { file: 'hold-budget.lua', keys: 2 },
   finishBatch: { file: 'finish-batch.lua', keys: 1 },
   finishIngest: { file: 'finish-ingest.lua', keys: 5 },
+  readTenantState: { file: 'read-tenant-state.lua', keys: 7 },
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;

@@ -77,7 +77,14 @@ describe('coalescing and claiming', () => {
     const b = await submit('t6', ['a:shared', 'a:own']);
     await store.claim('t6', 'b1', claimOpts(5000));
     expect(await store.beginAttempt('t6', 'b1', day)).toBe('ok');
-    await store.finishBatch('t6', 'b1', { type: 'submitted', taskId: 'f'.repeat(32) }, 6000, 600);
+    const finished = await store.finishBatch('t6', 'b1', { type: 'submitted', taskId: 'f'.repeat(32) }, 6000, 600);
+    expect(finished.items).toBe(2);
+    expect(finished.completedRequests.sort()).toEqual([a.requestId, b.requestId].sort());
+    // item records keep no TTL until their request is retired
+    const firstItem = (await redis.lrange(tenantKeys(prefix, 't6').requestItems(b.requestId), 0, 0))[0]!;
+    expect(await redis.ttl(tenantKeys(prefix, 't6').instance(firstItem))).toBe(-1);
+    expect(await store.retireRequestItems('t6', b.requestId, 600)).toBe(2);
+    expect(await redis.ttl(tenantKeys(prefix, 't6').instance(firstItem))).toBeGreaterThan(0);
     const ra = await requests.get(a.requestId);
     const rb = await requests.get(b.requestId);
     expect(ra?.counts).toEqual({ pending: 0, in_flight: 0, submitted: 1, failed: 0 });

@@ -1,4 +1,13 @@
-export { createVodClient, type VodClient, type VodClientOptions } from './client';
+export {
+  classify,
+  normaliseCode,
+  type Classification,
+  type ClassifyOptions,
+  type RetryReason,
+  type TenantBlockReason,
+} from './classification';
+export { createVodClient, type VodAuth, type VodClient, type VodClientOptions } from './client';
+export { fetchIamToken, type IamTokenOutcome, type IamTokenRequest } from './iam-token';
 export type {
   CallOutcome,
   RefreshResult,

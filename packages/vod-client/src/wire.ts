@@ -1,6 +1,6 @@
 /**
- * Huawei VOD's wire format, and the only place that knows it: field names, the error body
- * `{error_code, error_msg}`, task ids and refresh statuses.
+ * Huawei's wire format, and the only place that knows it: VOD's field names, the gateway's error
+ * body `{error_code, error_msg}`, task ids and refresh statuses; IAM's token request and answer.
  */
 import type { RefreshResult, RefreshStatus, RefreshTarget } from './outcome';
 
@@ -44,6 +44,39 @@ export function parseRefreshResults(body: string): RefreshResult[] | undefined {
     results.push({ url, status });
   }
   return results;
+}
+
+export interface IamCredentials {
+  /** Account (domain) name. */
+  domain: string;
+  /** IAM user name. */
+  user: string;
+  password: string;
+  /** Project name, i.e. the region id such as cn-north-4. */
+  project: string;
+}
+
+/** POST /v3/auth/tokens: password identity, scoped to one project by name. */
+export function iamTokenBody(c: IamCredentials): string {
+  return JSON.stringify({
+    auth: {
+      identity: { methods: ['password'], password: { user: { domain: { name: c.domain }, name: c.user, password: c.password } } },
+      scope: { project: { name: c.project } },
+    },
+  });
+}
+
+/** `token.expires_at` (ISO 8601, IAM writes microseconds) as ms since epoch. */
+export function parseTokenExpiry(body: string): number | undefined {
+  const expiresAt = field(field(parseJson(body), 'token'), 'expires_at');
+  const ms = typeof expiresAt === 'string' ? Date.parse(expiresAt) : NaN;
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/** IAM answers errors Keystone-style, `{"error": {"code": 401, "message": "..."}}`. */
+export function parseIamErrorMessage(body: string): string | undefined {
+  const message = field(field(parseJson(body), 'error'), 'message');
+  return typeof message === 'string' && message !== '' ? message : undefined;
 }
 
 function parseJson(body: string): unknown {

@@ -6,10 +6,12 @@ import type { Queue } from 'bullmq';
 import express from 'express';
 import type { Redis } from 'ioredis';
 import type pino from 'pino';
+import { adminRoutes } from './admin';
 import { createAuthenticate } from './auth';
 import type { ApiContext } from './context';
 import { errorHandler, unknownRoute } from './errors';
 import { createMetrics } from './metrics';
+import { requestLogging } from './request-log';
 import { budgetRoutes } from './routes/budget';
 import { healthRoutes } from './routes/health';
 import { ingestRoutes } from './routes/ingest';
@@ -19,7 +21,8 @@ export interface ApiDeps {
   config: AppConfig;
   /** a connection made by createRedis(url, 'api'): fails fast, so outages answer 503 */
   redis: Redis;
-  queues: { ingest: Queue };
+  /** `dispatch` is only shown in the queue UI (/admin/queues); the API never adds to it */
+  queues: { ingest: Queue; dispatch?: Queue };
   logger: pino.Logger;
   /** epoch ms; tests and CLOCK_OFFSET_MS move it */
   now?: () => number;
@@ -50,6 +53,7 @@ export function createApi(deps: ApiDeps): Api {
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestLogging(ctx.logger));
   app.use(ctx.metrics.middleware);
   // Requests being answered, so that stop() can end their connections once they are answered.
   const inFlight = new Set<express.Response>();
@@ -67,6 +71,8 @@ export function createApi(deps: ApiDeps): Api {
   app.use(ingestRoutes(ctx));
   app.use(statusRoutes(ctx));
   app.use(budgetRoutes(ctx));
+  const admin = adminRoutes(config.admin.apiKeySha256, [deps.queues.ingest, ...(deps.queues.dispatch ? [deps.queues.dispatch] : [])]);
+  if (admin) app.use(admin);
   app.use(unknownRoute);
   app.use(errorHandler(ctx.logger));
 

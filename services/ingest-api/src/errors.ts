@@ -1,6 +1,7 @@
 import { AppError, ERROR_CODES } from '@refresh/core';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { logOf } from './request-log';
 
 /** Every error answer has VOD's shape, so callers parse one format whatever went wrong. */
 export interface ErrorBody {
@@ -57,8 +58,9 @@ export const unknownRoute: RequestHandler = (req, _res, next) => {
   next(notFound(`no route for ${req.method} ${req.path}`));
 };
 
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+export function errorHandler(fallback: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
+    const logger = logOf(res, fallback);
     if (res.headersSent) {
       // too late for an answer; express closes the connection
       logger.error({ err, route: res.locals.route }, 'error after the response started');
@@ -66,8 +68,14 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     let appError: AppError;
+    const status = clientErrorStatus(err);
     if (err instanceof AppError && err.httpStatus < 500) {
       appError = err;
+    } else if (status !== null) {
+      // errors raised by express or node on the caller's input (a malformed %-escape in the
+      // path, a corrupt gzip body) are the caller's, never a 500
+      appError = new AppError(status === 413 ? ERROR_CODES.PAYLOAD_TOO_LARGE : status === 415 ? ERROR_CODES.UNSUPPORTED_MEDIA_TYPE : ERROR_CODES.INVALID_REQUEST,
+        status === 413 ? 'request body too large' : `bad request: ${(err as Error).message}`, status);
     } else if (err instanceof AppError && err.code === ERROR_CODES.UNAVAILABLE) {
       logger.warn({ err: err.cause ?? err, route: res.locals.route }, 'storage unavailable');
       appError = err;
@@ -75,7 +83,18 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       logger.error({ err, method: req.method, route: res.locals.route }, 'unhandled error');
       appError = new AppError(ERROR_CODES.INTERNAL, 'internal error', 500);
     }
-    if (appError.httpStatus === 401) res.set('WWW-Authenticate', 'Bearer');
+    // a route may have set its own challenge (the admin UI asks for Basic)
+    if (appError.httpStatus === 401 && !res.get('WWW-Authenticate')) res.set('WWW-Authenticate', 'Bearer');
     res.status(appError.httpStatus).json(errorBody(appError));
   };
+}
+
+/** The 4xx status an error from express/body parsing/zlib carries, or null. */
+function clientErrorStatus(err: unknown): number | null {
+  if (!err || typeof err !== 'object') return null;
+  const e = err as { status?: unknown; statusCode?: unknown; code?: unknown };
+  const status = Number(e.status ?? e.statusCode);
+  if (Number.isInteger(status) && status >= 400 && status < 500) return status;
+  if (typeof e.code === 'string' && e.code.startsWith('Z_')) return 400;
+  return null;
 }

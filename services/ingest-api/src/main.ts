@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, type AppConfig } from '@refresh/config';
+import { ConfigError, LOG_REDACT, loadConfig, type AppConfig } from '@refresh/config';
 import { QUEUE_NAMES, createRedis, queuePrefix } from '@refresh/store';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -7,16 +7,6 @@ import { createApi } from './app';
 
 /** ms the whole shutdown may take before the process exits anyway */
 const SHUTDOWN_DEADLINE_MS = 10_000;
-
-const SECRET_FIELDS = ['apiKey', 'secretKey', 'accessKey', 'password'];
-/** Secrets are redacted by configuration, at any depth a log call is likely to put them. */
-const REDACT_PATHS = [
-  'authorization',
-  'headers.authorization',
-  'req.headers.authorization',
-  '*.headers.authorization',
-  ...SECRET_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`, `*.*.*.${f}`, `*[*].${f}`, `*[*].*.${f}`, `*.*[*].*.${f}`]),
-];
 
 function readConfig(): AppConfig {
   try {
@@ -44,7 +34,7 @@ async function warnUnlessNoeviction(redis: Redis, logger: pino.Logger): Promise<
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const logger = pino({ level: config.env.LOG_LEVEL, redact: { paths: REDACT_PATHS, censor: '[redacted]' } });
+  const logger = pino({ name: 'ingest-api', level: config.env.LOG_LEVEL, redact: LOG_REDACT });
   logger.info({ source: config.source, tenants: config.tenants.map((t) => t.id) }, 'config loaded');
 
   const onRedisError = (role: string) => (err: Error) => logger.warn({ err, role }, 'redis connection error');
@@ -55,9 +45,12 @@ async function main(): Promise<void> {
 
   const ingest = new Queue(QUEUE_NAMES.ingest, { connection: queueRedis, prefix: queuePrefix(config.env.KEY_PREFIX) });
   ingest.on('error', (err) => logger.warn({ err }, 'ingest queue error'));
+  // for the queue UI only; the worker adds its jobs
+  const dispatch = new Queue(QUEUE_NAMES.dispatch, { connection: queueRedis, prefix: queuePrefix(config.env.KEY_PREFIX) });
+  dispatch.on('error', (err) => logger.warn({ err }, 'dispatch queue error'));
 
   const offset = config.env.CLOCK_OFFSET_MS;
-  const api = createApi({ config, redis, queues: { ingest }, logger, now: () => Date.now() + offset });
+  const api = createApi({ config, redis, queues: { ingest, dispatch }, logger, now: () => Date.now() + offset });
   await api.start(config.env.PORT);
 
   let shuttingDown = false;
@@ -74,7 +67,7 @@ async function main(): Promise<void> {
     // reverse order of start: HTTP, then the queue, then the connections under them
     api
       .stop()
-      .then(() => ingest.close())
+      .then(() => Promise.all([ingest.close(), dispatch.close()]))
       .then(() => Promise.all([quit(queueRedis), quit(redis)]))
       .then(() => {
         logger.info('stopped');

@@ -11,6 +11,7 @@ export type RouteName =
   | 'healthz'
   | 'readyz'
   | 'metrics'
+  | 'admin'
   | 'unmatched';
 
 export function createMetrics() {

@@ -66,7 +66,11 @@ export async function scanKeys(redis: Redis, pattern: string): Promise<string[]>
 }
 
 /** Starts the API on port 0 against the real Redis, under a fresh `test-api-<random>` prefix. */
-export async function startTestApi(overrides: Record<string, unknown> = {}, now?: () => number): Promise<TestApi> {
+export async function startTestApi(
+  overrides: Record<string, unknown> = {},
+  now?: () => number,
+  logger: pino.Logger = pino({ level: 'silent' }),
+): Promise<TestApi> {
   const prefix = `test-api-${randomBytes(6).toString('hex')}`;
   const config = testConfig(prefix, overrides);
   const onError = () => undefined;
@@ -74,7 +78,8 @@ export async function startTestApi(overrides: Record<string, unknown> = {}, now?
   const queueRedis = createRedis(REDIS_URL, 'api', onError);
   await Promise.all([waitReady(redis), waitReady(queueRedis)]);
   const queue = new Queue(QUEUE_NAMES.ingest, { connection: queueRedis, prefix: queuePrefix(prefix) });
-  const api = createApi({ config, redis, queues: { ingest: queue }, logger: pino({ level: 'silent' }), now });
+  const dispatch = new Queue(QUEUE_NAMES.dispatch, { connection: queueRedis, prefix: queuePrefix(prefix) });
+  const api = createApi({ config, redis, queues: { ingest: queue, dispatch }, logger, now });
   const { url } = await api.start(0, '127.0.0.1');
   const bullPrefix = `${queuePrefix(prefix)}:`;
 
@@ -95,7 +100,7 @@ export async function startTestApi(overrides: Record<string, unknown> = {}, now?
     },
     async close() {
       await api.stop();
-      await queue.close();
+      await Promise.all([queue.close(), dispatch.close()]);
       const keys = await scanKeys(redis, `${prefix}:*`);
       for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
       await Promise.all([redis.quit(), queueRedis.quit()]);

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { INGEST_JOB_OPTIONS } from '@refresh/store';
-import { KEYS, bearer, postJson, postText, startTestApi, type TestApi } from './helpers';
+import { KEYS, bearer, getJson, postJson, postText, startTestApi, type TestApi } from './helpers';
 
 interface Accepted {
   request_id: string;
@@ -24,7 +25,7 @@ describe('accepting refresh requests', () => {
     });
     expect(res.status).toBe(202);
     const body = (await res.json()) as Accepted;
-    expect(body).toEqual({ request_id: expect.stringMatching(/^news\.[0-9a-f]{24}$/), status_url: `/v1/refresh-requests/${body.request_id}`, received: 4 });
+    expect(body).toEqual({ request_id: expect.stringMatching(/^news\.[0-9a-f]{16}$/), status_url: `/v1/refresh-requests/${body.request_id}`, received: 4 });
     expect(res.headers.get('location')).toBe(body.status_url);
 
     const k = t.keys('news');
@@ -81,6 +82,21 @@ describe('accepting refresh requests', () => {
     expect(await again.json()).toEqual(first);
     expect(await t.jobCount()).toBe(jobsBefore);
     expect((await t.storeKeys()).sort()).toEqual(keysBefore);
+  });
+
+  it('when an Idempotency-Key names a request that was never recorded, then the new request takes the key over', async () => {
+    const headers = { 'idempotency-key': 'orphaned-key' };
+    const payload = { asset_ids: ['orphan1'] };
+    // an API that died between remembering the key and queueing its request left this behind
+    const keyHash = createHash('sha256').update('orphaned-key').digest('hex');
+    const first = (await (await postJson(t, 'news', payload, headers)).json()) as Accepted;
+    const fingerprint = ((await t.redis.get(t.keys('news').idempotency(keyHash))) ?? '').split(' ')[0];
+    await t.redis.set(t.keys('news').idempotency(keyHash), `${fingerprint} news.00000000deadbeef`);
+    const again = (await (await postJson(t, 'news', payload, headers)).json()) as Accepted;
+    expect(again.request_id).not.toBe('news.00000000deadbeef');
+    expect(again.request_id).not.toBe(first.request_id);
+    const status = await getJson(t, again.status_url);
+    expect(status.status).toBe(200);
   });
 
   it('when the same Idempotency-Key comes back with another body, then 409', async () => {

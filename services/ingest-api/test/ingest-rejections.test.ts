@@ -17,6 +17,26 @@ describe('refusing bad refresh requests', () => {
     await t.close();
   });
 
+  it('when a path holds a malformed %-escape, then 400, never 500', async () => {
+    const post = await fetch(`${t.url}/v1/tenants/%ZZ/refresh-requests`, { method: 'POST', headers: { ...bearer(KEYS.cms), 'content-type': 'application/json' }, body: '{"urls":["http://x/1"]}' });
+    await expectError(post, 400, 'RFS.0001');
+    await expectError(await fetch(`${t.url}/v1/refresh-requests/%ZZ`, { headers: bearer(KEYS.cms) }), 400, 'RFS.0001');
+    await expectError(await fetch(`${t.url}/v1/tenants/%ZZ/budget`, { headers: bearer(KEYS.cms) }), 400, 'RFS.0001');
+  });
+
+  it('when a JSON body claims gzip but is not, then 400, never 500', async () => {
+    const res = await fetch(`${t.url}/v1/tenants/news/refresh-requests`, {
+      method: 'POST',
+      headers: { ...bearer(KEYS.cms), 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: 'not gzip at all',
+    });
+    await expectError(res, 400, 'RFS.0001');
+  });
+
+  it('when a text upload is compressed, then 415', async () => {
+    await expectError(await postText(t, 'news', 'http://x/1\n', '', { 'content-encoding': 'gzip' }), 415, 'RFS.0002');
+  });
+
   it('when the body has no items, then 400', async () => {
     await expectError(await postJson(t, 'news', { asset_ids: [], urls: [] }), 400, 'RFS.0001');
     await expectError(await postJson(t, 'news', {}), 400, 'RFS.0001');

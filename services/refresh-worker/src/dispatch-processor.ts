@@ -1,7 +1,7 @@
 import { DelayedError, type Job } from 'bullmq';
 import { budgetDay } from '@refresh/core';
 import type { AppConfig, TenantConfig } from '@refresh/config';
-import { dispatchJob, type BudgetContext, type DispatchJob, type DispatchStore } from '@refresh/store';
+import { dispatchJob, type BatchRecord, type BudgetContext, type DispatchJob, type DispatchStore } from '@refresh/store';
 import type { CallOutcome } from '@refresh/vod-client';
 import type { Logger } from 'pino';
 import type { Clock } from './clock';
@@ -19,6 +19,10 @@ export type RefreshCaller = (tenant: TenantConfig, kind: 'asset_id' | 'url', ite
 
 /** Budget counters outlive their day so a late refund still finds its counter. */
 const BUDGET_TTL_SECONDS = 3 * 86_400;
+/** How long a job for a tenant this replica does not know waits before another try. */
+const UNKNOWN_TENANT_RETRY_MS = 30_000;
+/** Slack for clock skew between us and VOD when keeping calls away from midnight. */
+const MIDNIGHT_MARGIN_MS = 2_000;
 
 /**
  * One dispatch job sends at most one batch, whose id is the job's id:
@@ -45,13 +49,23 @@ export function createDispatchProcessor(deps: {
     const { tenant: tenantId } = dispatchJob.parse(job.data);
     const tenant = tenants.get(tenantId);
     if (!tenant) {
-      deps.logger.warn({ tenant: tenantId }, 'dispatch for a tenant not in the config; its items stay queued');
-      return 'unknown-tenant';
+      // a replica with an older config (rolling deploy): hand the job back rather than drop the
+      // wake-up, so a replica that knows the tenant picks it up
+      deps.logger.warn({ tenant: tenantId }, 'dispatch for a tenant not in this config; handed back');
+      await job.moveToDelayed(Date.now() + UNKNOWN_TENANT_RETRY_MS, token);
+      throw new DelayedError();
     }
     const batchId = job.id!;
     const now = clock.now();
     const day = budgetDay(now, tenant.timezone);
     const budget: BudgetContext = { dayId: day.dayId, dailyLimit: tenant.dailyLimit, ttlSeconds: BUDGET_TTL_SECONDS };
+
+    // A call that starts just before midnight may land on VOD's next day while we counted it on
+    // this one; then VOD would count more than we do tomorrow. Such calls wait for the reset.
+    if (day.resetsAt - now < config.upstream.connectTimeoutMs + config.upstream.timeoutMs + MIDNIGHT_MARGIN_MS) {
+      await job.moveToDelayed(Date.now() + (day.resetsAt - now), token);
+      throw new DelayedError();
+    }
 
     const claim = await store.claim(tenantId, batchId, { now, ...config.batching, ...budget });
     switch (claim.action) {
@@ -71,8 +85,40 @@ export function createDispatchProcessor(deps: {
         break;
     }
 
+    // A job run again (its worker died, possibly before waking a successor) or a reused job id
+    // must not end a chain: wake the tenant if anything is still pending once this batch is done.
+    const rerun = claim.action === 'existing';
     const batch = await store.batch(tenantId, batchId);
-    if (!batch || batch.state === 'done') return 'done';
+    if (!batch || batch.state === 'done') {
+      if (rerun) await wakeIfPending(tenantId);
+      return 'done';
+    }
+    const result = await sendBatch(job, token, tenant, batch, budget, day, now);
+    if (rerun) await wakeIfPending(tenantId);
+    return result;
+  };
+
+  /** Records a batch's outcome; requests it completed start their retention. */
+  async function finish(tenantId: string, batchId: string, outcome: Parameters<DispatchStore['finishBatch']>[2]): Promise<void> {
+    const { completedRequests } = await store.finishBatch(tenantId, batchId, outcome, clock.now(), retentionSeconds);
+    for (const requestId of completedRequests) await scheduler.retire(tenantId, requestId);
+  }
+
+  async function wakeIfPending(tenantId: string): Promise<void> {
+    if (await store.hasPending(tenantId)) await scheduler.now(tenantId);
+  }
+
+  async function sendBatch(
+    job: Job<DispatchJob>,
+    token: string | undefined,
+    tenant: TenantConfig,
+    batch: BatchRecord,
+    budget: BudgetContext,
+    day: { dayId: string; resetsAt: number },
+    now: number,
+  ): Promise<string> {
+    const tenantId = tenant.id;
+    const batchId = batch.batchId;
     const log = deps.logger.child({ tenant: tenantId, batchId, kind: batch.kind, items: batch.ids.length });
 
     const begun = await store.beginAttempt(tenantId, batchId, budget);
@@ -91,12 +137,13 @@ export function createDispatchProcessor(deps: {
 
     switch (outcome.type) {
       case 'accepted':
-        await store.finishBatch(tenantId, batchId, { type: 'submitted', taskId: outcome.taskId }, clock.now(), retentionSeconds);
+        await finish(tenantId, batchId, { type: 'submitted', taskId: outcome.taskId });
         metrics.itemsSent(tenantId, batch.kind, batch.ids.length);
+        metrics.itemsSubmitted(tenantId, batch.enqueuedAt, clock.now());
         log.info({ taskId: outcome.taskId, attempt }, 'batch submitted');
         return 'submitted';
       case 'rejected':
-        await store.finishBatch(tenantId, batchId, { type: 'failed', code: outcome.code, message: outcome.message }, clock.now(), retentionSeconds);
+        await finish(tenantId, batchId, { type: 'failed', code: outcome.code, message: outcome.message });
         log.warn({ code: outcome.code, httpStatus: outcome.httpStatus }, 'batch rejected by VOD');
         return 'rejected';
       case 'retry': {
@@ -104,7 +151,7 @@ export function createDispatchProcessor(deps: {
         if (!outcome.reachedUpstream) await store.holdBudget(tenantId, batchId, day.dayId, last);
         if (last) {
           const code = outcome.code ?? (outcome.httpStatus ? `HTTP.${outcome.httpStatus}` : 'NETWORK');
-          await store.finishBatch(tenantId, batchId, { type: 'failed', code, message: outcome.message }, clock.now(), retentionSeconds);
+          await finish(tenantId, batchId, { type: 'failed', code, message: outcome.message });
           log.error({ code, attempt, reachedUpstream: outcome.reachedUpstream }, 'batch failed after the last attempt');
           return 'failed';
         }
@@ -112,5 +159,5 @@ export function createDispatchProcessor(deps: {
         throw new RetryableCallError(outcome.message, outcome.retryAfterMs);
       }
     }
-  };
+  }
 }

@@ -1,6 +1,6 @@
-import type { Job } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
 import { normalizeUrl } from '@refresh/core';
-import { ingestJob, type DispatchStore, type IngestJob } from '@refresh/store';
+import { ingestJob, retireJob, type DispatchStore, type IngestJob, type RetireJob } from '@refresh/store';
 import type { Logger } from 'pino';
 import type { Clock } from './clock';
 import type { WorkerMetrics } from './metrics';
@@ -11,11 +11,18 @@ function coalescingKey(line: string): string {
   return line.startsWith('u:') ? `u:${normalizeUrl(line.slice(2))}` : line;
 }
 
+/** While a large request is coalesced, its tenant's dispatcher is woken at most this often. */
+const WAKE_INTERVAL_MS = 500;
+
 /**
  * Moves a request's staged items into its tenant's pending queues, one chunk per atomic step.
  * Progress lives in Redis with the items, so a worker killed midway is resumed by the next
- * without losing or doubling anything. Each chunk wakes the tenant's dispatcher, so a large
- * upload starts going out before it is fully coalesced.
+ * without losing or doubling anything.
+ *
+ * The tenant's dispatcher is woken after the first chunk that created items, then at most every
+ * WAKE_INTERVAL_MS, and always at the end: a large upload starts going out before it is fully
+ * coalesced, without one dispatch job per chunk (a dispatch chain wakes its own successors
+ * while items remain, so more wake-ups would only add claims that find nothing).
  */
 export function createIngestProcessor(deps: {
   store: DispatchStore;
@@ -25,9 +32,19 @@ export function createIngestProcessor(deps: {
   metrics: WorkerMetrics;
   chunkItems: number;
   retentionSeconds: number;
+  /** true once the worker is shutting down: a long ingest hands itself back between chunks */
+  stopping: () => boolean;
 }) {
   const { store, scheduler, clock, metrics } = deps;
-  return async function processIngest(job: Job<IngestJob>): Promise<{ created: number; linked: number; duplicates: number }> {
+  return async function processIngestQueue(job: Job<IngestJob | RetireJob>, token?: string): Promise<unknown> {
+    if (job.name === 'retire') {
+      const { tenant, requestId } = retireJob.parse(job.data);
+      return { retired: await store.retireRequestItems(tenant, requestId, deps.retentionSeconds) };
+    }
+    return processIngest(job as Job<IngestJob>, token);
+  };
+
+  async function processIngest(job: Job<IngestJob>, token?: string): Promise<{ created: number; linked: number; duplicates: number }> {
     const { tenant, requestId, priority } = ingestJob.parse(job.data);
     const log = deps.logger.child({ requestId, tenant });
     const totals = { created: 0, linked: 0, duplicates: 0 };
@@ -36,15 +53,39 @@ export function createIngestProcessor(deps: {
       log.warn('request record missing; nothing to ingest');
       return totals;
     }
+    if (state.done) {
+      // a run after the request finished (the worker died before its last wake-up)
+      if (await store.hasPending(tenant)) await scheduler.now(tenant);
+      return totals;
+    }
     let cursor = state.ingested;
-    while (!state.done && cursor < state.received) {
-      const lines = await store.readStage(tenant, requestId, cursor, deps.chunkItems);
+    let lastWake = 0;
+    let createdSinceWake = 0;
+    const read = (from: number) => {
+      const p = store.readStage(tenant, requestId, from, deps.chunkItems);
+      p.catch(() => undefined); // a prefetch that is never awaited must not be an unhandled rejection
+      return p;
+    };
+    let next: Promise<string[]> | null = read(cursor);
+    while (next && cursor < state.received) {
+      if (deps.stopping()) {
+        // progress is in Redis: put the job back at once (no attempt spent) and let SIGTERM finish
+        await next.catch(() => undefined);
+        if (createdSinceWake > 0) await scheduler.now(tenant);
+        log.info({ cursor, received: state.received }, 'shutting down: ingest handed back');
+        await job.moveToDelayed(Date.now(), token);
+        throw new DelayedError();
+      }
+      const lines = await next;
       if (lines.length === 0) throw new Error(`staged items of ${requestId} end at ${cursor} of ${state.received}`);
+      // read the next chunk while Redis runs this one
+      next = cursor + lines.length < state.received ? read(cursor + lines.length) : null;
       const res = await store.coalesce(tenant, requestId, priority, cursor, lines.length, lines.map(coalescingKey), clock.now());
       if (res === null) {
         // another run applied this chunk: continue from what Redis says
         state = (await store.ingestedSoFar(tenant, requestId)) ?? state;
         cursor = state.ingested;
+        next = state.done ? null : read(cursor);
         continue;
       }
       cursor += lines.length;
@@ -52,10 +93,18 @@ export function createIngestProcessor(deps: {
       totals.linked += res.linked;
       totals.duplicates += res.duplicates;
       metrics.itemsCoalesced(tenant, res);
-      if (res.created > 0) await scheduler.now(tenant);
+      createdSinceWake += res.created;
+      if (createdSinceWake > 0 && Date.now() - lastWake >= WAKE_INTERVAL_MS) {
+        await scheduler.now(tenant);
+        lastWake = Date.now();
+        createdSinceWake = 0;
+      }
     }
-    await store.finishIngest(tenant, requestId, deps.retentionSeconds);
+    await next?.catch(() => undefined);
+    // wake before marking done: a run after a crash between the two still finds work to wake for
+    if (createdSinceWake > 0) await scheduler.now(tenant);
+    if (await store.finishIngest(tenant, requestId, deps.retentionSeconds)) await scheduler.retire(tenant, requestId);
     log.info(totals, 'request coalesced');
     return totals;
-  };
+  }
 }

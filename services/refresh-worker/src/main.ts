@@ -1,5 +1,4 @@
-import { ConfigError, loadConfig } from '@refresh/config';
-import { createRedis } from '@refresh/store';
+import { ConfigError, LOG_REDACT, loadConfig } from '@refresh/config';
 import pino from 'pino';
 import { createHealthServer } from './health-server';
 import { createRefreshWorker } from './worker-app';
@@ -19,11 +18,10 @@ async function main(): Promise<void> {
   const logger = pino({
     name: 'refresh-worker',
     level: config.env.LOG_LEVEL,
-    redact: { paths: ['*.secretKey', '*.accessKey', '*.password', '*.apiKey', '*.authorization', 'config.tenants[*].auth'], censor: '[redacted]' },
+    redact: LOG_REDACT,
   });
   const worker = createRefreshWorker({ config, logger });
-  const probe = createRedis(config.env.REDIS_URL, 'api', () => undefined);
-  const health = createHealthServer(worker.metrics.registry, async () => (await probe.ping()) === 'PONG');
+  const health = createHealthServer(worker.metrics.registry, () => worker.ready());
   await worker.start();
   const port = await health.start(config.env.METRICS_PORT);
   logger.info({ port, config: config.source }, 'worker health and metrics listening');
@@ -40,7 +38,6 @@ async function main(): Promise<void> {
     deadline.unref();
     await health.stop();
     await worker.stop();
-    probe.disconnect();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,9 +1,13 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CallOutcome } from '@refresh/vod-client';
 
+/** Outcome classes of one upstream call: the bounded `outcome` label. */
+export const CALL_OUTCOMES = ['accepted', 'rejected', 'retry'] as const satisfies ReadonlyArray<CallOutcome['type']>;
+
 /**
- * The worker's metrics. Labels come from bounded sets only: tenant ids from the config, kinds
- * and outcome classes from enums; never an item, a URL or a request id.
+ * The worker's own metrics: what this process did. (What is queued, spent and deferred is read
+ * from Redis at scrape time: see state-gauges.ts.) Labels come from bounded sets only: tenant
+ * ids from the config, kinds and outcome classes from enums; never an item, a URL or a request id.
  */
 export function createWorkerMetrics() {
   const registry = new Registry();
@@ -11,26 +15,34 @@ export function createWorkerMetrics() {
   const coalesced = new Counter({
     name: 'refresh_worker_items_coalesced_total',
     help: 'Items taken from requests into pending queues, by result (created a pending item, linked to one, duplicate in request)',
-    labelNames: ['tenant', 'result'],
+    labelNames: ['tenant', 'result'] as const,
     registers: [registry],
   });
   const sent = new Counter({
     name: 'refresh_worker_items_sent_total',
     help: 'Items in batches VOD accepted',
-    labelNames: ['tenant', 'kind'],
+    labelNames: ['tenant', 'kind'] as const,
     registers: [registry],
   });
   const calls = new Counter({
     name: 'refresh_worker_upstream_calls_total',
-    help: 'Calls to VOD RefreshAsset by outcome class',
-    labelNames: ['tenant', 'outcome'],
+    help: 'Calls to VOD RefreshAsset by outcome class (accepted, rejected, retry)',
+    labelNames: ['tenant', 'outcome'] as const,
     registers: [registry],
   });
   const latency = new Histogram({
     name: 'refresh_worker_upstream_call_duration_seconds',
     help: 'Duration of calls to VOD RefreshAsset',
-    labelNames: ['tenant'],
+    labelNames: ['tenant'] as const,
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  const submissionDelay = new Histogram({
+    name: 'refresh_worker_submission_delay_seconds',
+    help: 'Seconds from an item entering its tenant\'s pending queue to VOD accepting the call that carried it; includes linger, retries and waits for the budget reset',
+    labelNames: ['tenant'] as const,
+    // from a linger to a budget day and more
+    buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 4 * 3600, 12 * 3600, 24 * 3600, 48 * 3600],
     registers: [registry],
   });
   return {
@@ -40,12 +52,17 @@ export function createWorkerMetrics() {
       coalesced.inc({ tenant, result: 'linked' }, r.linked);
       coalesced.inc({ tenant, result: 'duplicate' }, r.duplicates);
     },
-    itemsSent(tenant: string, kind: string, n: number) {
+    itemsSent(tenant: string, kind: 'asset_id' | 'url', n: number) {
       sent.inc({ tenant, kind }, n);
     },
     upstreamCall(tenant: string, outcome: CallOutcome, seconds: number) {
-      calls.inc({ tenant, outcome: outcome.type });
+      const label: (typeof CALL_OUTCOMES)[number] = outcome.type;
+      calls.inc({ tenant, outcome: label });
       latency.observe({ tenant }, seconds);
+    },
+    /** Once per item of an accepted batch; `enqueuedAt` in epoch ms, NaN for an item whose record expired. */
+    itemsSubmitted(tenant: string, enqueuedAt: readonly number[], now: number) {
+      for (const t of enqueuedAt) if (Number.isFinite(t)) submissionDelay.observe({ tenant }, Math.max(0, now - t) / 1000);
     },
   };
 }

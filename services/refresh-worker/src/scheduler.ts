@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import { dispatchJobOptions, type DispatchJob } from '@refresh/store';
+import { INGEST_JOB_OPTIONS, dispatchJobOptions, type DispatchJob, type RetireJob } from '@refresh/store';
 import type { Clock } from './clock';
 
 /**
@@ -8,7 +8,7 @@ import type { Clock } from './clock';
  * `at` jobs are deduplicated by their due instant, which is always in the future, so the job
  * holding that id has not started yet and will see everything committed before it runs.
  */
-export function createScheduler(queue: Queue<DispatchJob>, clock: Clock, maxAttempts: number) {
+export function createScheduler(queue: Queue<DispatchJob>, clock: Clock, maxAttempts: number, ingestQueue: Queue<RetireJob>) {
   const options = dispatchJobOptions(maxAttempts);
   return {
     async now(tenant: string): Promise<void> {
@@ -18,6 +18,10 @@ export function createScheduler(queue: Queue<DispatchJob>, clock: Clock, maxAtte
       const delay = dueAt - clock.now();
       if (delay <= 0) return this.now(tenant);
       await queue.add('dispatch', { tenant }, { ...options, delay, jobId: `at.${tenant}.${dueAt}` });
+    },
+    /** A completed request's item records start their retention period (on the ingest queue). */
+    async retire(tenant: string, requestId: string): Promise<void> {
+      await ingestQueue.add('retire', { tenant, requestId }, { ...INGEST_JOB_OPTIONS, jobId: `retire.${requestId}` });
     },
   };
 }

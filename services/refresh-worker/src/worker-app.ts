@@ -2,8 +2,8 @@ import { Queue, Worker } from 'bullmq';
 import { backoffDelay } from '@refresh/core';
 import type { AppConfig, TenantConfig } from '@refresh/config';
 import {
-  QUEUE_NAMES, createDispatchStore, createRedis, queuePrefix,
-  type DispatchJob, type IngestJob,
+  QUEUE_NAMES, createDispatchStore, createMetricsStore, createRedis, queuePrefix,
+  type DispatchJob, type IngestJob, type RetireJob,
 } from '@refresh/store';
 import { createVodClient } from '@refresh/vod-client';
 import type { Redis } from 'ioredis';
@@ -13,11 +13,16 @@ import { RetryableCallError, createDispatchProcessor, type RefreshCaller } from 
 import { createIngestProcessor } from './ingest-processor';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics';
 import { createScheduler } from './scheduler';
+import { registerStateGauges } from './state-gauges';
+
+/** ms Redis has to answer PING for the worker to count as ready */
+const READY_TIMEOUT_MS = 1000;
 
 export interface RefreshWorkerDeps {
   config: AppConfig;
   logger: Logger;
   clock?: Clock;
+  /** one per worker: the worker registers its state gauges on it */
   metrics?: WorkerMetrics;
 }
 
@@ -65,8 +70,14 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
   };
 
   const store = createDispatchStore(connect('store'), config.env.KEY_PREFIX);
+  // scrapes and probes fail fast: during an outage they report it instead of queueing commands
+  const probe = createRedis(config.env.REDIS_URL, 'api', (err) => logger.warn({ err: err.message, connection: 'probe' }, 'redis error'));
+  connections.push(probe);
+  const metricsStore = createMetricsStore(probe, config.env.KEY_PREFIX, (err) => logger.warn({ err: err.message }, 'metrics queue error'));
+  registerStateGauges(metrics.registry, { tenants: config.tenants, store: metricsStore, clock, logger });
   const dispatchQueue = new Queue<DispatchJob>(QUEUE_NAMES.dispatch, { connection: connect('dispatch-queue'), prefix });
-  const scheduler = createScheduler(dispatchQueue, clock, config.upstream.maxAttempts);
+  const ingestQueue = new Queue<RetireJob>(QUEUE_NAMES.ingest, { connection: connect('ingest-queue'), prefix });
+  const scheduler = createScheduler(dispatchQueue, clock, config.upstream.maxAttempts, ingestQueue);
   const caller = vodCaller(config, clock);
   const retentionSeconds = Math.round(config.statusTtlDays * 86_400);
 
@@ -78,9 +89,13 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
     // a job whose worker died is always handed on: losing an accepted item is never an option
     maxStalledCount: Number.MAX_SAFE_INTEGER,
   };
-  const ingestWorker = new Worker<IngestJob>(
+  let stopped: Promise<void> | null = null;
+  const ingestWorker = new Worker<IngestJob | RetireJob>(
     QUEUE_NAMES.ingest,
-    createIngestProcessor({ store, scheduler, clock, logger, metrics, chunkItems: config.ingest.chunkItems, retentionSeconds }),
+    createIngestProcessor({
+      store, scheduler, clock, logger, metrics, chunkItems: config.ingest.chunkItems, retentionSeconds,
+      stopping: () => stopped !== null,
+    }),
     { ...common, connection: connect('ingest-worker'), concurrency: Math.max(1, Math.floor(config.worker.concurrency / 4)) },
   );
   const dispatchWorker = new Worker<DispatchJob>(
@@ -107,7 +122,7 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
     w.on('error', (err) => logger.error({ queue: name, err: err.message }, 'worker error'));
   }
 
-  let stopped: Promise<void> | null = null;
+  let started = false;
   return {
     metrics,
     clock,
@@ -116,13 +131,25 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
       void ingestWorker.run();
       void dispatchWorker.run();
       await Promise.all([ingestWorker.waitUntilReady(), dispatchWorker.waitUntilReady()]);
+      started = true;
       logger.info({ tenants: config.tenants.map((t) => t.id) }, 'refresh worker started');
+    },
+    /**
+     * Ready: started and not stopping (which implies its config loaded and validated, as the
+     * worker cannot be built without one), and Redis answers PING within READY_TIMEOUT_MS.
+     */
+    async ready(): Promise<boolean> {
+      if (!started || stopped) return false;
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), READY_TIMEOUT_MS)));
+      const pong = probe.ping().then((r) => r === 'PONG', () => false);
+      return Promise.race([pong, late]).finally(() => clearTimeout(timer));
     },
     /** Stops taking jobs, lets calls in flight finish, then closes queues and Redis. Idempotent. */
     stop(): Promise<void> {
       stopped ??= (async () => {
         await Promise.all([ingestWorker.close(), dispatchWorker.close()]);
-        await dispatchQueue.close();
+        await Promise.all([dispatchQueue.close(), metricsStore.close()]);
         caller.close();
         await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
       })();

@@ -1,4 +1,5 @@
-import { eventually, startSimulator, testConfig, testWorld, assets, type Simulator } from './harness';
+import { budgetDay } from '@refresh/core';
+import { eventually, startSimulator, testConfig, testWorld, assets, urls, type Simulator } from './harness';
 import { spawnWorker, stopWorker, writeConfigFile, type WorkerProcess } from './processes';
 
 /**
@@ -46,5 +47,59 @@ describe('crash safety', () => {
     expect(sim.calls()).toHaveLength(1);
     expect(sim.calls()[0]?.items.sort()).toEqual(assets(10).map((a) => a.slice(2)).sort());
     expect(r.taskIds).toEqual([sim.calls()[0]!.taskId]);
+  });
+
+  it('when a worker is stopped in the middle of a large ingest, then it hands the request back and another finishes it', async () => {
+    const started = await startSimulator();
+    const world2 = testWorld('handback');
+    try {
+      const config = testConfig(world2.prefix, [{ id: 'news', endpoint: started.url, dailyLimit: 10 }]);
+      const requestId = await world2.submit('news', urls(60_000));
+      const first = await world2.worker(config);
+      await eventually(async () => ((await world2.requests.get(requestId))?.ingested ?? 0) > 0 || undefined, 'ingest started');
+      await first.stop();
+      const halfway = await world2.requests.get(requestId);
+      expect(halfway?.ingestDone).toBe(false);
+      expect(halfway!.ingested).toBeLessThan(60_000);
+      await world2.worker(config);
+      const done = await eventually(async () => {
+        const r = await world2.requests.get(requestId);
+        return r?.ingestDone ? r : undefined;
+      }, 'ingest finished by the second worker', 60_000);
+      expect(done.ingested).toBe(60_000);
+      expect(done.counts.pending + done.counts.in_flight + done.counts.submitted).toBe(60_000);
+    } finally {
+      await world2.close();
+      await started.sim.stop();
+    }
+  });
+
+  it('when a job that claimed a batch is run again after dying before it woke a successor, then the rest of the backlog still goes out', async () => {
+    const started = await startSimulator();
+    const world3 = testWorld('rerun');
+    try {
+      const config = testConfig(world3.prefix, [{ id: 'news', endpoint: started.url }]);
+      // coalesce 30 items with dispatching held, then claim one batch as a job that "died"
+      await world3.dispatchQueue.pause();
+      const requestId = await world3.submit('news', assets(30));
+      const w = await world3.worker(config);
+      await eventually(async () => (await world3.requests.get(requestId))?.ingestDone, 'coalesced');
+      await world3.dispatchQueue.obliterate({ force: true });
+      const day = budgetDay(Date.now(), 'Asia/Shanghai');
+      const claim = await w.store.claim('news', 'died-1', { now: Date.now() + 5000, lingerMs: 0, maxItems: 10, dayId: day.dayId, dailyLimit: 1000, ttlSeconds: 600 });
+      expect(claim.action).toBe('send');
+      // BullMQ runs the same job again: only this job exists, no successor was ever added
+      await world3.dispatchQueue.add('dispatch', { tenant: 'news' }, { jobId: 'died-1', attempts: 3 });
+      await world3.dispatchQueue.resume();
+      const r = await eventually(async () => {
+        const s = await world3.requests.get(requestId);
+        return s?.counts.submitted === 30 ? s : undefined;
+      }, 'whole backlog submitted');
+      expect(r.counts).toMatchObject({ pending: 0, in_flight: 0 });
+      expect(started.sim.calls().flatMap((c) => c.items)).toHaveLength(30);
+    } finally {
+      await world3.close();
+      await started.sim.stop();
+    }
   });
 });

@@ -1,14 +1,15 @@
 /**
- * A stand-in for Huawei VOD's refresh API: the factory takes its options and returns a server
- * with a lifecycle, so tests start it on port 0 and own their instance.
+ * A stand-in for Huawei VOD's refresh API and IAM's token API: the factory takes its options and
+ * returns a server with a lifecycle, so tests start it on port 0 and own their instance.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import pino from 'pino';
-import type { Faults, SimulatorOptions } from './options';
-import { simulatorConfigSchema } from './options';
+import type { Faults, ScriptedAnswer, SimulatorOptions } from './options';
+import { scriptedAnswerSchema, simulatorConfigSchema } from './options';
 import { adminRoutes } from './routes/admin-routes';
+import { iamRoutes } from './routes/iam-routes';
 import { refreshRoutes } from './routes/refresh-routes';
 import { createState, resetState, type AcceptedCall } from './state';
 
@@ -19,11 +20,33 @@ export interface Simulator {
   stop(): Promise<void>;
   /** A copy of every accepted RefreshAsset call, oldest first. */
   calls(): AcceptedCall[];
-  /** Forgets calls and usage, replays faults from their seed; the fault settings stay. */
+  /**
+   * Forgets calls, usage, scripts, rejected and failing items, replays faults from their seed;
+   * the fault settings and issued tokens stay.
+   */
   reset(): void;
   setFaults(faults: Partial<Faults>): void;
   /** projectId → day (YYYY-MM-DD) → items accepted. */
   usage(): Record<string, Record<string, number>>;
+  /**
+   * The next `count` RefreshAsset calls on /v1/{projectId}/... answer this error, before anything
+   * else is checked (faults, authentication, body, quota); nothing is recorded or counted. Scripts
+   * for one project queue up in order. Also POST /_sim/script {projectId, count, ...answer}.
+   */
+  script(projectId: string, count: number, answer: ScriptedAnswer): void;
+  /**
+   * A RefreshAsset call for `projectId` naming any of `items` answers this error, after the
+   * gateway and body checks and before the quota; it is not recorded or counted. Lasts until
+   * reset(). Also POST /_sim/reject-items {projectId, items, ...answer}.
+   */
+  rejectItems(projectId: string, items: readonly string[], answer: ScriptedAnswer): void;
+  /**
+   * These items, in tasks accepted from now on, end FAILED instead of SUCCEED once the task is
+   * done (taskDurationMs). Also POST /_sim/fail-items {items}.
+   */
+  failItems(items: readonly string[]): void;
+  /** Every token issued so far is invalidated early (APIGW.0307). Also POST /_sim/expire-tokens. */
+  expireTokens(): void;
 }
 
 export function createSimulator(opts: SimulatorOptions): Simulator {
@@ -34,6 +57,7 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
   const app = express();
   app.disable('x-powered-by');
   app.use(refreshRoutes(state));
+  app.use(iamRoutes(state));
   app.use(adminRoutes(state));
 
   let server: Server | undefined;
@@ -69,5 +93,12 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
     reset: () => resetState(state),
     setFaults: (faults) => state.faults.set(faults),
     usage: () => state.ledger.snapshot(),
+    script(projectId, count, answer) {
+      if (!Number.isInteger(count) || count < 0) throw new Error(`count must be a non-negative integer, got ${count}`);
+      state.scripts.script(projectId, count, scriptedAnswerSchema.parse(answer));
+    },
+    rejectItems: (projectId, items, answer) => state.scripts.rejectItems(projectId, items, scriptedAnswerSchema.parse(answer)),
+    failItems: (items) => state.scripts.failItems(items),
+    expireTokens: () => state.tokens.expireAll(),
   };
 }

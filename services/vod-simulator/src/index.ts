@@ -2,7 +2,9 @@ export { createSimulator, type Simulator } from './app';
 export {
   simulatorConfigSchema,
   type Faults,
+  type IamUser,
   type QuotaError,
+  type ScriptedAnswer,
   type SimProject,
   type SimulatorConfig,
   type SimulatorOptions,

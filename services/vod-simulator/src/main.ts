@@ -1,4 +1,5 @@
 /** Entry point: settings → logger → simulator → start → shutdown on SIGTERM/SIGINT. */
+import { LOG_REDACT } from '@refresh/config';
 import pino from 'pino';
 import { createSimulator } from './app';
 import { settingsFromEnv } from './settings-from-env';
@@ -10,7 +11,7 @@ async function main(): Promise<void> {
   const logger = pino({
     name: 'vod-simulator',
     level: settings.logLevel,
-    redact: ['secretKey', 'projects[*].secretKey', 'config.projects[*].secretKey', 'headers.authorization'],
+    redact: LOG_REDACT,
   });
   const simulator = createSimulator({
     ...settings.config,
@@ -43,6 +44,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  pino({ name: 'vod-simulator' }).fatal({ err: error }, 'failed to start');
+  pino({ name: 'vod-simulator', redact: LOG_REDACT }).fatal({ err: error }, 'failed to start');
   process.exit(1);
 });

@@ -33,9 +33,35 @@ export const projectSchema = z.object({
   secretKey: z.string().min(1),
   /** Overrides the simulator-wide daily item limit for this project. */
   dailyLimit: z.number().int().min(0).optional(),
+  /** IAM project name, i.e. the region id (cn-north-4); tokens scoped to it may call this project. */
+  name: z.string().min(1).optional(),
 });
 
 export type SimProject = z.infer<typeof projectSchema>;
+
+export const iamUserSchema = z.object({
+  /** Account (domain) name. */
+  domain: z.string().min(1),
+  user: z.string().min(1),
+  password: z.string().min(1),
+  /** The project the user's tokens are scoped to: a project's `name` (region id) or its projectId. */
+  project: z.string().min(1),
+});
+
+export type IamUser = z.infer<typeof iamUserSchema>;
+
+/** An error answer a test asks for: Huawei's `{error_code, error_msg}` with this status. */
+export const scriptedAnswerSchema = z.object({
+  status: z.number().int().min(200).max(599),
+  /** Sent as given, so a test can use either gateway spelling (APIGW. or APIG.). */
+  code: z.string().min(1),
+  /** Defaults to the meaning Huawei documents for the code. */
+  message: z.string().optional(),
+  /** Adds a Retry-After header (seconds). */
+  retryAfterSeconds: z.number().int().min(0).optional(),
+});
+
+export type ScriptedAnswer = z.infer<typeof scriptedAnswerSchema>;
 
 export const quotaErrorSchema = z.object({
   status: z.number().int().min(400).max(599),
@@ -56,8 +82,12 @@ export const simulatorConfigSchema = z.object({
     .default('Asia/Shanghai'),
   /** Largest accepted X-Sdk-Date offset from the simulator's clock (ms); the gateway uses 15 min. */
   maxSkewMs: z.number().int().min(0).default(15 * 60_000),
-  /** ShowRefreshResult reports PROCESSING for this long after acceptance, then SUCCEED (ms). */
+  /** ShowRefreshResult reports PROCESSING for this long after acceptance, then SUCCEED or FAILED (ms). */
   taskDurationMs: z.number().int().min(0).default(2000),
+  /** Users that may obtain tokens at POST /v3/auth/tokens. */
+  iamUsers: z.array(iamUserSchema).default([]),
+  /** Lifetime of an issued token (ms); IAM's is 24 hours. */
+  tokenTtlMs: z.number().int().min(1).default(24 * 60 * 60_000),
   /**
    * The answer to a call that would exceed the daily limit. Huawei publishes no code for an
    * exhausted quota, so this is configurable: tests and benchmarks can try what the real one

@@ -4,6 +4,8 @@ import { createFaultPlan, type FaultPlan } from './faults';
 import type { ResolvedConfig } from './options';
 import { createPending, type Pending } from './pending';
 import type { RefreshKind } from './refresh-body';
+import { createScriptBook, type ScriptBook } from './scripts';
+import { createTokenRegistry, type TokenRegistry } from './tokens';
 import { createUsageLedger, type UsageLedger } from './usage-ledger';
 
 export interface AcceptedCall {
@@ -25,15 +27,35 @@ export interface SimState {
   ledger: UsageLedger;
   faults: FaultPlan;
   pending: Pending;
+  scripts: ScriptBook;
+  tokens: TokenRegistry;
+  /** taskId → its items that will end FAILED (failItems as it stood when the task was accepted). */
+  failingByTask: Map<string, ReadonlySet<string>>;
 }
 
 export function createState(config: ResolvedConfig, now: () => number, logger: Logger): SimState {
-  return { config, now, logger, calls: [], ledger: createUsageLedger(), faults: createFaultPlan(config.faults), pending: createPending() };
+  return {
+    config,
+    now,
+    logger,
+    calls: [],
+    ledger: createUsageLedger(),
+    faults: createFaultPlan(config.faults),
+    pending: createPending(),
+    scripts: createScriptBook(),
+    tokens: createTokenRegistry(),
+    failingByTask: new Map(),
+  };
 }
 
-/** Forgets calls and usage and replays the fault sequence from its seed; faults themselves stay. */
+/**
+ * Forgets calls, usage, scripted answers, rejected and failing items, and replays the fault
+ * sequence from its seed; fault settings and issued tokens stay.
+ */
 export function resetState(state: SimState): void {
   state.calls.length = 0;
   state.ledger.clear();
   state.faults.reseed();
+  state.scripts.clear();
+  state.failingByTask.clear();
 }

@@ -8,6 +8,7 @@ import { asUnavailable, badRequest, conflict, dependency, tooLarge, unsupportedM
 import { IDEMPOTENCY_TTL_SECONDS, idempotencyKeyHash } from '../idempotency';
 import { createJsonReader } from '../json-body';
 import { routeName } from '../metrics';
+import { logOf } from '../request-log';
 import { createStaging, type Staging } from '../staging';
 import { checkTextCharset, readTextLines } from '../text-upload';
 
@@ -60,6 +61,12 @@ export function ingestRoutes(ctx: ApiContext): Router {
         await staging.discard();
         throw err;
       }
+      if (prior.status === 'same' && !(await dependency(ctx.store.get(prior.requestId)))) {
+        // the key names a request that was never recorded (its API died before queueing it):
+        // this request takes the key over instead of answering for one that does not exist
+        await dependency(ctx.store.replaceIdempotencyKey(tenant.id, keyHash, upload.fingerprint, requestId, IDEMPOTENCY_TTL_SECONDS));
+        prior = { status: 'new' };
+      }
       if (prior.status !== 'new') {
         // a retry of an earlier request: its own staging and job exist, this copy is not needed
         await staging.discard();
@@ -83,7 +90,7 @@ export function ingestRoutes(ctx: ApiContext): Router {
     }
 
     ctx.metrics.countItems(tenant.id, staging.byKind);
-    ctx.logger.info(
+    logOf(res, ctx.logger).info(
       { tenant: tenant.id, requestId, received: staging.received, priority: upload.priority },
       'refresh request accepted',
     );
@@ -93,6 +100,10 @@ export function ingestRoutes(ctx: ApiContext): Router {
   /** Feeds the body's items to staging by media type; returns the priority and body fingerprint. */
   async function readItems(req: Request, res: Response, staging: Staging): Promise<{ priority: Priority; fingerprint: string }> {
     const mediaType = (req.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+    const encoding = (req.get('content-encoding') ?? 'identity').trim().toLowerCase();
+    if (mediaType === 'text/plain' && encoding !== 'identity') {
+      throw unsupportedMediaType(`Content-Encoding ${encoding} is not accepted for text/plain uploads; send them uncompressed`);
+    }
     if (mediaType === 'application/json') {
       const { body, fingerprint } = await readJson(req, res);
       for (const [field, kind] of [['asset_ids', 'asset_id'], ['urls', 'url']] as const) {

@@ -1,12 +1,15 @@
 /**
  * RefreshAsset (POST) and ShowRefreshResult (GET) on /v1/:project_id/asset/refresh.
- * Every call goes through faults, then the gateway's checks, then VOD's own rules; only a
- * call that passes them all is recorded and counted.
+ * Order for a RefreshAsset call: a scripted answer for the path's project (before everything
+ * else, even faults and authentication: a test that scripts an answer gets exactly that answer),
+ * then faults, then the gateway's checks (AK/SK or token), then the body rules, then rejected
+ * items, then the daily quota. ShowRefreshResult skips the script. Only a call that passes them
+ * all is recorded and counted.
  */
 import { randomBytes } from 'node:crypto';
 import express, { type Request, type Response, Router } from 'express';
 import { authenticate } from '../authenticate';
-import { illegalField, sendError } from '../gateway-errors';
+import { illegalField, scriptedError, sendError } from '../gateway-errors';
 import { parseRefreshBody } from '../refresh-body';
 import type { SimState } from '../state';
 import { localDay } from '../usage-ledger';
@@ -17,9 +20,21 @@ export function refreshRoutes(state: SimState): Router {
   const router = Router();
   // Raw bytes: the signature covers the exact body, so nothing may re-serialise it first.
   router.use('/v1', express.raw({ type: () => true, limit: '12mb' }));
-  router.post('/v1/:project_id/asset/refresh', gateway(state, (req, res, ctx) => refreshAsset(state, res, ctx)));
+  router.post('/v1/:project_id/asset/refresh', scripted(state), gateway(state, (req, res, ctx) => refreshAsset(state, res, ctx)));
   router.get('/v1/:project_id/asset/refresh', gateway(state, (req, res, ctx) => showRefreshResult(state, req, res, ctx)));
   return router;
+}
+
+function scripted(state: SimState) {
+  return (req: Request, res: Response, next: () => void): void => {
+    const answer = state.scripts.next(String(req.params.project_id));
+    if (!answer) {
+      next();
+      return;
+    }
+    state.logger.debug({ projectId: req.params.project_id, code: answer.code }, 'scripted answer');
+    sendError(res, scriptedError(answer), answer.retryAfterSeconds);
+  };
 }
 
 function gateway(state: SimState, handle: Handler) {
@@ -32,13 +47,12 @@ function gateway(state: SimState, handle: Handler) {
     await state.pending.sleep(fault.latencyMs);
     if (res.socket === null || res.socket.destroyed) return; // stopped while sleeping
     if (fault.answer) {
-      if (fault.retryAfterSeconds !== undefined) res.set('Retry-After', String(fault.retryAfterSeconds));
-      sendError(res, fault.answer);
+      sendError(res, fault.answer, fault.retryAfterSeconds);
       return;
     }
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const { config } = state;
-    const auth = authenticate(req, body, { projects: config.projects, now: state.now(), maxSkewMs: config.maxSkewMs });
+    const auth = authenticate(req, body, { projects: config.projects, tokens: state.tokens, now: state.now(), maxSkewMs: config.maxSkewMs });
     if (!auth.ok) {
       state.logger.debug({ code: auth.answer.code, path: req.path }, 'refused by gateway');
       sendError(res, auth.answer);
@@ -54,6 +68,11 @@ function refreshAsset(state: SimState, res: Response, ctx: { projectId: string; 
     sendError(res, illegalField(parsed.field));
     return;
   }
+  const rejection = state.scripts.rejection(ctx.projectId, parsed.items);
+  if (rejection) {
+    sendError(res, scriptedError(rejection), rejection.retryAfterSeconds);
+    return;
+  }
   const { config, ledger } = state;
   const acceptedAt = state.now();
   const day = localDay(acceptedAt, config.timezone);
@@ -66,6 +85,7 @@ function refreshAsset(state: SimState, res: Response, ctx: { projectId: string; 
   const taskId = randomBytes(16).toString('hex');
   ledger.add(ctx.projectId, day, parsed.items.length);
   state.calls.push({ taskId, projectId: ctx.projectId, kind: parsed.kind, items: parsed.items, acceptedAt, day });
+  state.failingByTask.set(taskId, state.scripts.failing(parsed.items));
   state.logger.debug({ projectId: ctx.projectId, taskId, items: parsed.items.length }, 'refresh accepted');
   res.status(202).json({ task_id: taskId });
 }
@@ -78,6 +98,8 @@ function showRefreshResult(state: SimState, req: Request, res: Response, ctx: { 
     return;
   }
   // Huawei reports URLs; for asset ids the simulator echoes the id, as it knows no URLs for them.
-  const status = state.now() - call.acceptedAt < state.config.taskDurationMs ? 'PROCESSING' : 'SUCCEED';
-  res.status(200).json({ refresh_results: call.items.map((url) => ({ url, status })) });
+  const done = state.now() - call.acceptedAt >= state.config.taskDurationMs;
+  const failing = state.failingByTask.get(call.taskId);
+  const status = (item: string) => (!done ? 'PROCESSING' : failing?.has(item) ? 'FAILED' : 'SUCCEED');
+  res.status(200).json({ refresh_results: call.items.map((url) => ({ url, status: status(url) })) });
 }

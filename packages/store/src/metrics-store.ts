@@ -1,0 +1,80 @@
+import { PRIORITIES, type Priority } from '@refresh/core';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { QUEUE_NAMES } from './jobs';
+import { queuePrefix, tenantKeys } from './keys';
+import { withScripts, type ScriptName } from './scripts';
+
+/** BullMQ job states the metrics report, a fixed set (a label of `refresh_queue_jobs`). */
+export const JOB_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized', 'waiting-children'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+export type QueueName = keyof typeof QUEUE_NAMES;
+
+export interface TenantStateReading {
+  /** items reserved on the budget day asked for */
+  used: number;
+  /** items in the tenant's pending queues, both kinds summed */
+  pending: Record<Priority, number>;
+  /** epoch ms the oldest pending item was coalesced; null when nothing is pending */
+  oldestPendingAt: number | null;
+}
+
+export interface StateReading {
+  tenants: Map<string, TenantStateReading>;
+  jobs: Record<QueueName, Record<JobState, number>>;
+}
+
+/**
+ * The reads behind the state gauges (budget, backlog, queue jobs). Every replica reads the
+ * same Redis, so every replica reports the same values. One `read` costs one round trip: the
+ * tenants' scripts go in one pipeline, written together with BullMQ's two count scripts on the
+ * same connection.
+ */
+export function createMetricsStore(redisClient: Redis, prefix: string, onError: (err: Error) => void) {
+  const redis = withScripts(redisClient);
+  const queues = {
+    ingest: new Queue(QUEUE_NAMES.ingest, { connection: redis, prefix: queuePrefix(prefix) }),
+    dispatch: new Queue(QUEUE_NAMES.dispatch, { connection: redis, prefix: queuePrefix(prefix) }),
+  };
+  for (const q of Object.values(queues)) q.on('error', onError);
+
+  const jobCounts = async (q: Queue): Promise<Record<JobState, number>> => {
+    const counts = await q.getJobCounts(...JOB_STATES);
+    return Object.fromEntries(JOB_STATES.map((s) => [s, Number(counts[s] ?? 0)])) as Record<JobState, number>;
+  };
+
+  return {
+    /** `dayId` is each tenant's current budget day (its own time zone). */
+    async read(tenants: ReadonlyArray<{ id: string; dayId: string }>): Promise<StateReading> {
+      const pipe = redis.pipeline();
+      const scripted = pipe as unknown as Record<ScriptName, (...args: Array<string | number>) => unknown>;
+      for (const t of tenants) {
+        const k = tenantKeys(prefix, t.id);
+        scripted.readTenantState(k.budget(t.dayId), ...k.allQueues(), k.instancePrefix);
+      }
+      const [rows, ingest, dispatch] = await Promise.all([
+        tenants.length ? pipe.exec() : Promise.resolve([]),
+        jobCounts(queues.ingest),
+        jobCounts(queues.dispatch),
+      ]);
+      const out = new Map<string, TenantStateReading>();
+      tenants.forEach((t, i) => {
+        const [err, row] = rows?.[i] ?? [new Error('no reply')];
+        if (err) throw err;
+        // {used, a:h n l, u:h n l, oldest}: allQueues() order
+        const r = (row as number[]).map(Number);
+        const pending = {} as Record<Priority, number>;
+        PRIORITIES.forEach((p, j) => (pending[p] = (r[1 + j] ?? 0) + (r[4 + j] ?? 0)));
+        const oldest = r[7] ?? -1;
+        out.set(t.id, { used: r[0] ?? 0, pending, oldestPendingAt: oldest >= 0 ? oldest : null });
+      });
+      return { tenants: out, jobs: { ingest, dispatch } };
+    },
+
+    /** Closes the queue handles; the connection is the caller's. */
+    async close(): Promise<void> {
+      await Promise.all(Object.values(queues).map((q) => q.close()));
+    },
+  };
+}
+export type MetricsStore = ReturnType<typeof createMetricsStore>;

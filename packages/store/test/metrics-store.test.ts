@@ -1,0 +1,67 @@
+import { Queue } from 'bullmq';
+import { QUEUE_NAMES, createDispatchStore, createMetricsStore, createRequestStore, queuePrefix, tenantKeys } from '../src';
+import { cleanPrefix, newRedis, testPrefix } from './redis-test-utils';
+
+const redis = newRedis();
+const prefix = testPrefix('metrics-store');
+const store = createDispatchStore(redis, prefix);
+const requests = createRequestStore(redis, prefix);
+const metrics = createMetricsStore(redis, prefix, () => undefined);
+const dayId = '2026-11-23';
+let seq = 0;
+
+async function submit(tenant: string, items: string[], priority: 'high' | 'normal' | 'low', now: number) {
+  const requestId = `${tenant}.req${String(++seq).padStart(8, '0')}`;
+  await requests.stage(tenant, requestId, items, 600);
+  await requests.create({ tenant, requestId, priority, received: items.length, createdAt: now }, 600);
+  await store.coalesce(tenant, requestId, priority, 0, items.length, items, now);
+}
+
+afterAll(async () => {
+  await metrics.close();
+  await cleanPrefix(redis, prefix);
+  await redis.quit();
+});
+
+describe('metrics store', () => {
+  it('when nothing was ever queued, then zeros, no oldest item and zero jobs in every state', async () => {
+    const r = await metrics.read([{ id: 'empty', dayId }]);
+    expect(r.tenants.get('empty')).toEqual({ used: 0, pending: { high: 0, normal: 0, low: 0 }, oldestPendingAt: null });
+    expect(Object.values(r.jobs.ingest).every((n) => n === 0)).toBe(true);
+    expect(Object.keys(r.jobs.dispatch).sort()).toEqual(['active', 'completed', 'delayed', 'failed', 'prioritized', 'waiting', 'waiting-children']);
+  });
+
+  it('when both kinds wait at several priorities, then pending sums kinds per priority and the oldest is the oldest head', async () => {
+    await submit('t1', ['u:http://x/1', 'a:a1'], 'normal', 5000);
+    await submit('t1', ['u:http://x/2', 'u:http://x/3', 'a:a2'], 'high', 7000);
+    await submit('t1', ['a:a3'], 'low', 3000);
+    await redis.set(tenantKeys(prefix, 't1').budget(dayId), 42);
+    const r = await metrics.read([{ id: 't1', dayId }, { id: 'empty', dayId }]);
+    expect(r.tenants.get('t1')).toEqual({ used: 42, pending: { high: 3, normal: 2, low: 1 }, oldestPendingAt: 3000 });
+    expect(r.tenants.get('empty')?.used).toBe(0);
+  });
+
+  it('when a batch is read back, then each item carries the time it was queued', async () => {
+    await submit('t2', ['a:b1', 'a:b2'], 'normal', 9000);
+    const claim = await store.claim('t2', 'batch-1', { now: 20_000, lingerMs: 1000, maxItems: 10, dayId, dailyLimit: 100, ttlSeconds: 600 });
+    expect(claim.action).toBe('send');
+    const batch = await store.batch('t2', 'batch-1');
+    expect(batch?.values).toEqual(['b1', 'b2']);
+    expect(batch?.enqueuedAt).toEqual([9000, 9000]);
+  });
+
+  it('when jobs are waiting and delayed, then the counts say so per queue', async () => {
+    const connection = newRedis();
+    const q = new Queue(QUEUE_NAMES.dispatch, { connection, prefix: queuePrefix(prefix) });
+    try {
+      await q.add('dispatch', { tenant: 't1' });
+      await q.add('dispatch', { tenant: 't1' }, { delay: 60_000 });
+      const r = await metrics.read([]);
+      expect(r.jobs.dispatch).toMatchObject({ waiting: 1, delayed: 1, active: 0 });
+      expect(r.jobs.ingest.waiting).toBe(0);
+    } finally {
+      await q.close();
+      await connection.quit();
+    }
+  });
+});

@@ -1,0 +1,80 @@
+import { Writable } from 'node:stream';
+import { LOG_REDACT, LOG_REDACT_CENSOR } from '@refresh/config';
+import pino from 'pino';
+import { KEYS, postJson, startTestApi, type TestApi } from './helpers';
+
+/** A pino logger configured as the services configure theirs, writing JSON lines into memory. */
+function capturedLogger() {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const logger = pino({ level: 'debug', redact: LOG_REDACT }, sink);
+  return { logger, lines, text: () => lines.join('\n'), entries: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
+}
+
+describe('request ids and request logs', () => {
+  let t: TestApi;
+  let log: ReturnType<typeof capturedLogger>;
+  beforeAll(async () => {
+    log = capturedLogger();
+    t = await startTestApi({}, undefined, log.logger);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('when a caller sends a safe X-Request-Id, then it is echoed and every line logged for the request carries it', async () => {
+    const res = await postJson(t, 'news', { asset_ids: ['a1'] }, { 'x-request-id': 'cms-trace.42:abc' });
+    expect(res.status).toBe(202);
+    expect(res.headers.get('x-request-id')).toBe('cms-trace.42:abc');
+    const mine = log.entries().filter((e) => e.reqId === 'cms-trace.42:abc');
+    expect(mine.map((e) => e.msg)).toEqual(['refresh request accepted', 'request answered']);
+    expect(mine[1]).toMatchObject({ route: 'ingest', res: { status: 202 }, req: { method: 'POST', path: '/v1/tenants/news/refresh-requests' } });
+  });
+
+  it('when there is no X-Request-Id, or an unsafe one, then a fresh id is made, echoed and logged', async () => {
+    for (const headers of [{}, { 'x-request-id': 'x'.repeat(129) }, { 'x-request-id': 'has space' }, { 'x-request-id': 'evil"\\' }]) {
+      const res = await fetch(`${t.url}/v1/refresh-requests/news.doesnotexist0`, { headers: { authorization: `Bearer ${KEYS.cms}`, ...headers } });
+      expect(res.status).toBe(404);
+      const id = res.headers.get('x-request-id') ?? '';
+      expect(id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(log.entries().some((e) => e.reqId === id && e.msg === 'request answered')).toBe(true);
+    }
+  });
+
+  it('when a request carries a Bearer key, then the key never reaches the log and the header shows as redacted', async () => {
+    const res = await postJson(t, 'news', { urls: ['https://cdn.example.com/x.mp4'] }, { 'x-request-id': 'secret-check' });
+    expect(res.status).toBe(202);
+    expect(log.text()).not.toContain(KEYS.cms);
+    const line = log.entries().find((e) => e.reqId === 'secret-check' && e.msg === 'request answered');
+    expect((line?.req as { headers: Record<string, unknown> }).headers.authorization).toBe(LOG_REDACT_CENSOR);
+  });
+});
+
+describe('secrets in logged objects', () => {
+  it('when a config with credentials, passwords, tokens and keys is logged, then none of the secrets appear', () => {
+    const log = capturedLogger();
+    const secrets = ['AK-VERY-SECRET', 'SK-VERY-SECRET', 'PW-VERY-SECRET', 'TOKEN-VERY-SECRET', 'APIKEY-VERY-SECRET', 'redis://:REDISPW@h:6379'];
+    log.logger.info(
+      {
+        config: {
+          tenants: [{ id: 'news', auth: { type: 'aksk', accessKey: secrets[0], secretKey: secrets[1] } }],
+          env: { REDIS_URL: secrets[5] },
+        },
+        upstream: { password: secrets[2], token: secrets[3] },
+        caller: { id: 'cms', apiKey: secrets[4] },
+        headers: { 'x-auth-token': secrets[3], authorization: `Bearer ${secrets[4]}` },
+      },
+      'config loaded',
+    );
+    log.logger.warn({ secretKey: secrets[1], accessKey: secrets[0], deep: { a: { b: { password: secrets[2] } } } }, 'flat');
+    for (const s of secrets) expect(log.text()).not.toContain(s);
+    expect(log.text()).toContain(LOG_REDACT_CENSOR);
+    const [first] = log.entries();
+    expect(first).toMatchObject({ config: { tenants: [{ id: 'news', auth: LOG_REDACT_CENSOR }] }, caller: { id: 'cms' } });
+  });
+});

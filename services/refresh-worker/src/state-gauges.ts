@@ -1,0 +1,112 @@
+import { PAUSE_REASONS, budgetDay, type BudgetDay, type PauseReason } from '@refresh/core';
+import type { TenantConfig } from '@refresh/config';
+import { JOB_STATES, type MetricsStore, type QueueName, type StateReading } from '@refresh/store';
+import type { Logger } from 'pino';
+import { Gauge, type Registry } from 'prom-client';
+import type { Clock } from './clock';
+
+/** ms a scrape waits for Redis; after it the Redis-read gauges are left out of that scrape */
+export const STATE_READ_TIMEOUT_MS = 1500;
+
+interface Snapshot {
+  now: number;
+  days: Map<string, BudgetDay>;
+  /** null when Redis did not answer in time */
+  reading: StateReading | null;
+}
+
+function within<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer from Redis within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Gauges of the shared state (budget, backlog, deferrals, queue jobs), read from Redis when
+ * Prometheus scrapes, so every replica reports the same values and none keeps a stale copy.
+ * All gauges of one scrape share one read, one round trip, bounded by `timeoutMs`: a slow
+ * Redis leaves them out of the scrape instead of hanging /metrics.
+ */
+export function registerStateGauges(
+  registry: Registry,
+  opts: { tenants: readonly TenantConfig[]; store: MetricsStore; clock: Clock; logger: Logger; timeoutMs?: number },
+): void {
+  const { tenants, store, clock, logger } = opts;
+  const timeoutMs = opts.timeoutMs ?? STATE_READ_TIMEOUT_MS;
+
+  let current: Promise<Snapshot> | null = null;
+  const read = async (): Promise<Snapshot> => {
+    const now = clock.now();
+    const days = new Map(tenants.map((t) => [t.id, budgetDay(now, t.timezone)]));
+    try {
+      const reading = await within(store.read(tenants.map((t) => ({ id: t.id, dayId: days.get(t.id)!.dayId }))), timeoutMs);
+      return { now, days, reading };
+    } catch (err) {
+      logger.warn({ err: (err as Error).message }, 'could not read queue state for metrics; the state gauges miss this scrape');
+      return { now, days, reading: null };
+    }
+  };
+  // prom-client calls every collect() in the same tick, so they all share the one read
+  const snapshot = () => (current ??= read().finally(() => (current = null)));
+
+  const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[], fill: (g: Gauge<L>, s: Snapshot) => void) =>
+    new Gauge<L>({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      async collect() {
+        const s = await snapshot();
+        this.reset();
+        fill(this, s);
+      },
+    });
+  const eachTenant = (s: Snapshot, f: (t: TenantConfig, r: NonNullable<ReturnType<StateReading['tenants']['get']>>) => void) => {
+    for (const t of tenants) {
+      const r = s.reading?.tenants.get(t.id);
+      if (r) f(t, r);
+    }
+  };
+  const spent = (t: TenantConfig, used: number) => used >= t.dailyLimit;
+
+  gauge('refresh_budget_used_items', "Items reserved from the tenant's budget on its current budget day", ['tenant'], (g, s) =>
+    eachTenant(s, (t, r) => g.set({ tenant: t.id }, r.used)),
+  );
+  gauge('refresh_budget_limit_items', "The tenant's daily budget, items per budget day", ['tenant'], (g) => {
+    for (const t of tenants) g.set({ tenant: t.id }, t.dailyLimit);
+  });
+  gauge('refresh_budget_resets_at_seconds', "Unix time the tenant's budget day ends (local midnight in its time zone)", ['tenant'], (g, s) => {
+    for (const t of tenants) g.set({ tenant: t.id }, s.days.get(t.id)!.resetsAt / 1000);
+  });
+  gauge('refresh_pending_items', 'Items waiting in the tenant\'s queues to be sent, by priority (both kinds)', ['tenant', 'priority'], (g, s) =>
+    eachTenant(s, (t, r) => {
+      for (const [priority, n] of Object.entries(r.pending)) g.set({ tenant: t.id, priority }, n);
+    }),
+  );
+  gauge('refresh_deferred_items', "Pending items that wait for the budget reset because today's budget is spent, by priority", ['tenant', 'priority'], (g, s) =>
+    eachTenant(s, (t, r) => {
+      for (const [priority, n] of Object.entries(r.pending)) g.set({ tenant: t.id, priority }, spent(t, r.used) ? n : 0);
+    }),
+  );
+  gauge('refresh_oldest_pending_age_seconds', "Seconds the tenant's oldest pending item has waited since it was coalesced; 0 when none", ['tenant'], (g, s) =>
+    eachTenant(s, (t, r) => g.set({ tenant: t.id }, r.oldestPendingAt === null ? 0 : Math.max(0, s.now - r.oldestPendingAt) / 1000)),
+  );
+  gauge(
+    'refresh_tenant_paused',
+    `1 when sending for the tenant is paused, with the reason (${PAUSE_REASONS.join(', ')}); reason="none" and 0 otherwise`,
+    ['tenant', 'reason'],
+    (g) => {
+      // nothing pauses a tenant yet: every tenant reports the `none` series
+      const reason: PauseReason = 'none';
+      for (const t of tenants) g.set({ tenant: t.id, reason }, 0);
+    },
+  );
+  gauge('refresh_queue_jobs', 'BullMQ jobs by queue (ingest, dispatch) and state', ['queue', 'state'], (g, s) => {
+    if (!s.reading) return;
+    for (const [queue, counts] of Object.entries(s.reading.jobs) as Array<[QueueName, StateReading['jobs'][QueueName]]>) {
+      for (const state of JOB_STATES) g.set({ queue, state }, counts[state]);
+    }
+  });
+}

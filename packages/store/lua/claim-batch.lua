@@ -90,10 +90,15 @@ for p = 1, 3 do
       ids[#ids + 1] = id
       out[#out + 1] = id
       out[#out + 1] = v
-      local first = redis.call('HGET', ik, 'r')
-      deltas[first] = (deltas[first] or 0) + 1
-      for _, r in ipairs(redis.call('SMEMBERS', ik .. ':l')) do
+      local reqs = redis.call('SMEMBERS', ik .. ':l')
+      reqs[#reqs + 1] = redis.call('HGET', ik, 'r')
+      for _, r in ipairs(reqs) do
         deltas[r] = (deltas[r] or 0) + 1
+        -- a request still being coalesced must recognise this item if it appears again in a
+        -- later chunk (see coalesce-items.lua)
+        if redis.call('HGET', rp .. r, 'done') == '0' then
+          redis.call('SADD', rp .. r .. ':seen', v)
+        end
       end
     end
   end

@@ -34,6 +34,22 @@ describe('coalescing and claiming', () => {
     expect((await requests.get(b.requestId))?.counts.pending).toBe(2);
   });
 
+  it('when an item repeats in a later chunk of the same request, then it collapses, whether still pending or claimed meanwhile', async () => {
+    const requestId = `t9.req${String(++seq).padStart(8, '0')}`;
+    const items = ['a:first', 'a:second', 'a:third'];
+    await requests.stage('t9', requestId, items, 600);
+    await requests.create({ tenant: 't9', requestId, priority: 'normal', received: 6, createdAt: 1000 }, 600);
+    expect(await store.coalesce('t9', requestId, 'normal', 0, 3, items, 1000)).toEqual({ created: 3, linked: 0, duplicates: 0 });
+    // 'first' and 'second' go out before the rest of the request is coalesced
+    const claim = await store.claim('t9', 'b1', { ...claimOpts(5000), maxItems: 2 });
+    expect(claim).toMatchObject({ action: 'send', values: ['first', 'second'] });
+    // the second chunk repeats one claimed item, one pending item, and brings one new item
+    expect(await store.coalesce('t9', requestId, 'normal', 3, 3, ['a:first', 'a:third', 'a:fourth'], 6000)).toEqual({ created: 1, linked: 0, duplicates: 2 });
+    await store.finishIngest('t9', requestId, 600);
+    expect((await requests.items(requestId, 0, 10)).items.map((i) => i.value)).toEqual(['first', 'second', 'third', 'fourth']);
+    expect((await requests.get(requestId))?.counts).toMatchObject({ pending: 2, in_flight: 2 });
+  });
+
   it('when a chunk is applied twice, then the second time changes nothing', async () => {
     const { requestId } = await submit('t2', ['a:x1']);
     expect(await store.coalesce('t2', requestId, 'normal', 0, 1, ['a:x1'], 1000)).toBeNull();

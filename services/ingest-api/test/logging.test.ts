@@ -37,7 +37,8 @@ describe('request ids and request logs', () => {
   });
 
   it('when there is no X-Request-Id, or an unsafe one, then a fresh id is made, echoed and logged', async () => {
-    for (const headers of [{}, { 'x-request-id': 'x'.repeat(129) }, { 'x-request-id': 'has space' }, { 'x-request-id': 'evil"\\' }]) {
+    const variants: Array<Record<string, string>> = [{}, { 'x-request-id': 'x'.repeat(129) }, { 'x-request-id': 'has space' }, { 'x-request-id': 'evil"\\' }];
+    for (const headers of variants) {
       const res = await fetch(`${t.url}/v1/refresh-requests/news.doesnotexist0`, { headers: { authorization: `Bearer ${KEYS.cms}`, ...headers } });
       expect(res.status).toBe(404);
       const id = res.headers.get('x-request-id') ?? '';

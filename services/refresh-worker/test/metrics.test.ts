@@ -68,7 +68,7 @@ describe('worker metrics', () => {
     await eventually(async () => sim.calls().length === 1 && ((await world.requests.get(first))?.counts.pending ?? 0) === 3, '10 sent, 3 left');
     const second = await world.submit('news', urls(2), 'high');
     await eventually(async () => (await world.requests.get(second))?.ingestDone, 'second coalesced');
-    await eventually(async () => (await world.dispatchQueue.getJobCounts('delayed')).delayed >= 1, 'dispatch at the reset');
+    await eventually(async () => ((await world.dispatchQueue.getJobCounts('delayed')).delayed ?? 0) >= 1, 'dispatch at the reset');
     const text = await w.metrics.registry.metrics();
 
     expect(value(text, 'refresh_budget_used_items', { tenant: 'news' })).toBe(10);

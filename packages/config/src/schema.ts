@@ -82,7 +82,7 @@ export const fileSchema = z
         /** bytes, cap of a text/plain upload (streamed, so memory does not grow with it) */
         textBodyBytes: z.number().int().positive().default(512 * 1024 * 1024),
         /** items per Redis write while staging and per coalescing step */
-        chunkItems: z.number().int().min(1).max(10_000).default(1_000),
+        chunkItems: z.number().int().min(1).max(10_000).default(2_000),
       })
       .prefault({}),
     worker: z

@@ -61,8 +61,10 @@ export function createIngestProcessor(deps: {
     let cursor = state.ingested;
     let lastWake = 0;
     let createdSinceWake = 0;
+    // reads and normalises a chunk; started one chunk ahead, so both overlap Redis running the
+    // current chunk's script
     const read = (from: number) => {
-      const p = store.readStage(tenant, requestId, from, deps.chunkItems);
+      const p = store.readStage(tenant, requestId, from, deps.chunkItems).then((lines) => lines.map(coalescingKey));
       p.catch(() => undefined); // a prefetch that is never awaited must not be an unhandled rejection
       return p;
     };
@@ -78,9 +80,8 @@ export function createIngestProcessor(deps: {
       }
       const lines = await next;
       if (lines.length === 0) throw new Error(`staged items of ${requestId} end at ${cursor} of ${state.received}`);
-      // read the next chunk while Redis runs this one
       next = cursor + lines.length < state.received ? read(cursor + lines.length) : null;
-      const res = await store.coalesce(tenant, requestId, priority, cursor, lines.length, lines.map(coalescingKey), clock.now());
+      const res = await store.coalesce(tenant, requestId, priority, cursor, lines.length, lines, clock.now());
       if (res === null) {
         // another run applied this chunk: continue from what Redis says
         state = (await store.ingestedSoFar(tenant, requestId)) ?? state;

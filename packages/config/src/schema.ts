@@ -10,6 +10,17 @@ const akskAuth = z.strictObject({
   secretKey: z.string().min(1),
 });
 
+/** IAM password login; one token per tenant is shared by every replica (cached in Redis). */
+const tokenAuth = z.strictObject({
+  type: z.literal('token'),
+  iamEndpoint: z.url({ protocol: /^https?$/ }).default('https://iam.myhuaweicloud.com'),
+  domain: z.string().min(1),
+  user: z.string().min(1),
+  password: z.string().min(1),
+  /** project (region) name the token is scoped to, e.g. cn-north-4 */
+  project: z.string().min(1),
+});
+
 const tenant = z.strictObject({
   id: tenantId,
   projectId: z.string().min(1),
@@ -29,7 +40,14 @@ const tenant = z.strictObject({
       }
     }, 'unknown IANA time zone')
     .default('Asia/Shanghai'),
-  auth: akskAuth,
+  auth: z.discriminatedUnion('type', [akskAuth, tokenAuth]),
+  /**
+   * VOD error codes that mean "today's refresh quota is spent". Huawei publishes none, so the
+   * operator lists what their account returns; such an answer defers the tenant to the reset.
+   */
+  quotaErrorCodes: z.array(z.string().min(1)).default([]),
+  /** calls per second to VOD for this tenant, shared by all replicas */
+  maxCallsPerSecond: z.number().positive().max(1000).default(5),
 });
 
 /** hex SHA-256 of a key; the key itself never appears in config. */
@@ -73,6 +91,14 @@ export const fileSchema = z
         backoffBaseMs: z.number().int().positive().default(1_000),
         /** ms, cap of one retry delay */
         backoffMaxMs: z.number().int().positive().default(60_000),
+        /** ms a tenant whose credentials or account VOD refused stays paused before a probe call */
+        pauseCooldownMs: z.number().int().positive().default(15 * 60_000),
+        /** ms after acceptance before the first ShowRefreshResult poll; doubles up to pollMaxDelayMs */
+        pollInitialDelayMs: z.number().int().positive().default(5_000),
+        /** ms, cap of the delay between polls of one task */
+        pollMaxDelayMs: z.number().int().positive().default(5 * 60_000),
+        /** ms after acceptance when a task still not final is given up as `unknown` */
+        pollMaxAgeMs: z.number().int().positive().default(24 * 3_600_000),
       })
       .prefault({}),
     ingest: z

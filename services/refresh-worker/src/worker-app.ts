@@ -33,6 +33,7 @@ function vodCaller(config: AppConfig, clock: Clock): { call: RefreshCaller; clos
     call(tenant: TenantConfig, kind, items) {
       let client = clients.get(tenant.id);
       if (!client) {
+        if (tenant.auth.type !== 'aksk') throw new Error(`tenant ${tenant.id}: token auth is not wired yet`);
         client = createVodClient({
           endpoint: tenant.endpoint,
           projectId: tenant.projectId,

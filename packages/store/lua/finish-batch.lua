@@ -37,9 +37,10 @@ for r, d in pairs(deltas) do
   redis.call('HINCRBY', rk, 'in_flight', -d)
   redis.call('HINCRBY', rk, counter, d)
   if task ~= '' then redis.call('SADD', rk .. ':tasks', task) end
-  -- a request whose every item is final starts its retention period
-  local h = redis.call('HMGET', rk, 'done', 'pending', 'in_flight')
-  if h[1] == '1' and tonumber(h[2]) == 0 and tonumber(h[3]) == 0 then
+  -- a request whose every item is final starts its retention period; submitted is not final
+  -- (VOD's verdict comes later, see record-results.lua), so a submitted batch never completes one
+  local h = redis.call('HMGET', rk, 'done', 'pending', 'in_flight', 'submitted')
+  if h[1] == '1' and tonumber(h[2]) == 0 and tonumber(h[3]) == 0 and tonumber(h[4] or '0') == 0 then
     for _, k in ipairs({rk, rk .. ':items', rk .. ':tasks'}) do redis.call('EXPIRE', k, ttl) end
     completed[#completed + 1] = r
   end

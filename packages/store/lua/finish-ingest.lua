@@ -1,6 +1,6 @@
 --[[
 finish-ingest: marks a request fully coalesced and drops its staging data. When every item
-was already final (nothing pending or in flight), the retention period starts now.
+was already final (nothing pending, in flight or submitted), the retention period starts now.
 
 KEYS[1] request   KEYS[2] request items   KEYS[3] request tasks
 KEYS[4] request seen   KEYS[5] request stage
@@ -10,8 +10,8 @@ Returns 1 when the request completed here (every item already final), else 0.
 redis.call('HSET', KEYS[1], 'done', 1)
 -- UNLINK: a million-member set freed in the background instead of blocking Redis
 redis.call('UNLINK', KEYS[4], KEYS[5])
-local h = redis.call('HMGET', KEYS[1], 'pending', 'in_flight')
-if tonumber(h[1] or '0') == 0 and tonumber(h[2] or '0') == 0 then
+local h = redis.call('HMGET', KEYS[1], 'pending', 'in_flight', 'submitted')
+if tonumber(h[1] or '0') == 0 and tonumber(h[2] or '0') == 0 and tonumber(h[3] or '0') == 0 then
   for i = 1, 3 do redis.call('EXPIRE', KEYS[i], tonumber(ARGV[1])) end
   return 1
 end

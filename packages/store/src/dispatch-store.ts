@@ -24,6 +24,18 @@ export interface BatchRecord {
   attempts: number;
 }
 
+/** VOD's verdict on a submitted item: refreshed, refused (FAILED), or none before polling gave up. */
+export type ItemVerdict = 'completed' | 'failed_vod' | 'unknown';
+const VERDICT_CODE: Record<ItemVerdict, string> = { completed: 'C', failed_vod: 'V', unknown: 'U' };
+
+export interface RecordedResults {
+  /** items this call moved out of `submitted`, per verdict */
+  recorded: Record<ItemVerdict, number>;
+  /** the batch's items still submitted (no final verdict yet) */
+  open: number;
+  completedRequests: string[];
+}
+
 export interface BudgetContext {
   dayId: string;
   dailyLimit: number;
@@ -167,6 +179,37 @@ export function createDispatchStore(redisClient: Redis, prefix: string) {
           : ['X', '', outcome.code, outcome.message.slice(0, 1000)];
       const res = (await redis.finishBatch(k.batch(batchId), ...args, now, ttlSeconds, k.instancePrefix, k.requestPrefix)) as Array<string | number>;
       return { items: Number(res[0] ?? 0), completedRequests: res.slice(1).map(String) };
+    },
+
+    /**
+     * Records VOD's verdicts on a submitted batch's items (record-results.lua): only items still
+     * submitted change, so a poll run twice changes nothing. Items without a verdict stay
+     * submitted; `open` counts them. Requests it completed start their retention (retire them).
+     */
+    async recordResults(
+      tenant: string,
+      batchId: string,
+      verdicts: ReadonlyArray<{ id: string; verdict: ItemVerdict }>,
+      opts: { now: number; ttlSeconds: number; failure: { code: string; message: string } },
+    ): Promise<RecordedResults> {
+      const k = keys(tenant);
+      const pairs = verdicts.flatMap(({ id, verdict }) => [id, VERDICT_CODE[verdict]]);
+      const res = (await redis.recordResults(
+        k.batch(batchId), opts.now, opts.ttlSeconds, k.instancePrefix, k.requestPrefix,
+        opts.failure.code, opts.failure.message.slice(0, 1000), ...pairs,
+      )) as Array<string | number>;
+      return {
+        recorded: { completed: Number(res[0] ?? 0), failed_vod: Number(res[1] ?? 0), unknown: Number(res[2] ?? 0) },
+        open: Number(res[3] ?? 0),
+        completedRequests: res.slice(4).map(String),
+      };
+    },
+
+    /** Cuts a refused batch in two new batches (ids `<batch>.1`, `<batch>.2`); [] when it cannot. */
+    async splitBatch(tenant: string, batchId: string, now: number): Promise<string[]> {
+      const k = keys(tenant);
+      const res = (await redis.splitBatch(k.batch(batchId), `${batchId}.1`, `${batchId}.2`, now, k.instancePrefix, k.batchPrefix)) as string[];
+      return res.map(String);
     },
 
     async hasPending(tenant: string): Promise<boolean> {

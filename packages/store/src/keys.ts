@@ -32,6 +32,7 @@ export function tenantKeys(prefix: string, tenant: string) {
     budget: (dayId: string) => `${t}budget:${dayId}`,
     /** HASH of one upstream batch */
     batch: (batchId: string) => `${t}b:${batchId}`,
+    batchPrefix: `${t}b:`,
     /** prefix of request keys */
     requestPrefix: `${t}r:`,
     request: (requestId: string) => `${t}r:${requestId}`,
@@ -40,6 +41,16 @@ export function tenantKeys(prefix: string, tenant: string) {
     requestStage: (requestId: string) => `${t}r:${requestId}:stage`,
     requestTasks: (requestId: string) => `${t}r:${requestId}:tasks`,
     idempotency: (keyHash: string) => `${t}idem:${keyHash}`,
+    /** HASH the tenant's IAM token {tok, exp (epoch ms)}, shared by every replica; PX to its expiry */
+    token: `${t}iam:token`,
+    /** STRING owner id of the replica fetching a new IAM token (SET NX PX) */
+    tokenLock: `${t}iam:lock`,
+    /** HASH why sending is paused (reason, code, message, since, probeAt); absent when sending */
+    pause: `${t}pause`,
+    /** STRING epoch ms until which no call goes out (VOD throttled us); expires then */
+    throttle: `${t}throttle`,
+    /** STRING the call pace's theoretical arrival time, epoch µs (acquire-call-slot.lua) */
+    rate: `${t}rate`,
   };
 }
 export type TenantKeys = ReturnType<typeof tenantKeys>;

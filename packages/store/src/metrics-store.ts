@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { QUEUE_NAMES } from './jobs';
 import { queuePrefix, tenantKeys } from './keys';
 import { withScripts, type ScriptName } from './scripts';
+import { parsePause, type TenantPause } from './tenant-gate';
 
 /** BullMQ job states the metrics report, a fixed set (a label of `refresh_queue_jobs`). */
 export const JOB_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized', 'waiting-children'] as const;
@@ -17,6 +18,8 @@ export interface TenantStateReading {
   pending: Record<Priority, number>;
   /** epoch ms the oldest pending item was coalesced; null when nothing is pending */
   oldestPendingAt: number | null;
+  /** why sending is paused, null while the tenant is sending */
+  paused: TenantPause | null;
 }
 
 export interface StateReading {
@@ -25,16 +28,17 @@ export interface StateReading {
 }
 
 /**
- * The reads behind the state gauges (budget, backlog, queue jobs). Every replica reads the
+ * The reads behind the state gauges (budget, backlog, pauses, queue jobs). Every replica reads the
  * same Redis, so every replica reports the same values. One `read` costs one round trip: the
- * tenants' scripts go in one pipeline, written together with BullMQ's two count scripts on the
- * same connection.
+ * tenants' scripts go in one pipeline, written together with BullMQ's count scripts (one a
+ * queue) on the same connection.
  */
 export function createMetricsStore(redisClient: Redis, prefix: string, onError: (err: Error) => void) {
   const redis = withScripts(redisClient);
   const queues = {
     ingest: new Queue(QUEUE_NAMES.ingest, { connection: redis, prefix: queuePrefix(prefix) }),
     dispatch: new Queue(QUEUE_NAMES.dispatch, { connection: redis, prefix: queuePrefix(prefix) }),
+    results: new Queue(QUEUE_NAMES.results, { connection: redis, prefix: queuePrefix(prefix) }),
   };
   for (const q of Object.values(queues)) q.on('error', onError);
 
@@ -51,24 +55,32 @@ export function createMetricsStore(redisClient: Redis, prefix: string, onError: 
       for (const t of tenants) {
         const k = tenantKeys(prefix, t.id);
         scripted.readTenantState(k.budget(t.dayId), ...k.allQueues(), k.instancePrefix);
+        pipe.hgetall(k.pause);
       }
-      const [rows, ingest, dispatch] = await Promise.all([
+      const [rows, ingest, dispatch, results] = await Promise.all([
         tenants.length ? pipe.exec() : Promise.resolve([]),
         jobCounts(queues.ingest),
         jobCounts(queues.dispatch),
+        jobCounts(queues.results),
       ]);
       const out = new Map<string, TenantStateReading>();
       tenants.forEach((t, i) => {
-        const [err, row] = rows?.[i] ?? [new Error('no reply')];
+        // two replies a tenant: its state script, then its pause HASH
+        const [err, row] = rows?.[2 * i] ?? [new Error('no reply')];
+        const [pauseErr, pause] = rows?.[2 * i + 1] ?? [new Error('no reply')];
         if (err) throw err;
+        if (pauseErr) throw pauseErr;
         // {used, a:h n l, u:h n l, oldest}: allQueues() order
         const r = (row as number[]).map(Number);
         const pending = {} as Record<Priority, number>;
         PRIORITIES.forEach((p, j) => (pending[p] = (r[1 + j] ?? 0) + (r[4 + j] ?? 0)));
         const oldest = r[7] ?? -1;
-        out.set(t.id, { used: r[0] ?? 0, pending, oldestPendingAt: oldest >= 0 ? oldest : null });
+        out.set(t.id, {
+          used: r[0] ?? 0, pending, oldestPendingAt: oldest >= 0 ? oldest : null,
+          paused: parsePause(pause as Record<string, string>),
+        });
       });
-      return { tenants: out, jobs: { ingest, dispatch } };
+      return { tenants: out, jobs: { ingest, dispatch, results } };
     },
 
     /** Closes the queue handles; the connection is the caller's. */

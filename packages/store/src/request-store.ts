@@ -3,9 +3,18 @@ import type { Priority } from '@refresh/core';
 import type { Redis } from 'ioredis';
 import { tenantKeys, tenantOfRequest } from './keys';
 
-export type ItemState = 'pending' | 'deferred' | 'in_flight' | 'submitted' | 'failed';
+export type ItemState = 'pending' | 'deferred' | 'in_flight' | 'submitted' | 'completed' | 'failed' | 'unknown';
 
-const STATE_OF: Record<string, ItemState> = { P: 'pending', F: 'in_flight', S: 'submitted', X: 'failed' };
+/**
+ * Instance `s` codes: P pending, F in flight, S submitted, then VOD's verdict (record-results.lua):
+ * C completed, V failed by VOD's verdict, U unknown (none before the polling gave up). X is a
+ * batch VOD refused or that ran out of attempts (finish-batch.lua): failed as well.
+ */
+const STATE_OF: Record<string, ItemState> = {
+  P: 'pending', F: 'in_flight', S: 'submitted', C: 'completed', V: 'failed', U: 'unknown', X: 'failed',
+};
+/** states an item reaches only after VOD accepted it, so it has a task id and a submission time */
+const AFTER_SUBMISSION = new Set(['S', 'C', 'V', 'U']);
 
 export interface RequestRecord {
   requestId: string;
@@ -15,7 +24,7 @@ export interface RequestRecord {
   received: number;
   ingested: number;
   ingestDone: boolean;
-  counts: { pending: number; in_flight: number; submitted: number; failed: number };
+  counts: { pending: number; in_flight: number; submitted: number; completed: number; failed: number; unknown: number };
   taskIds: string[];
   taskIdsTotal: number;
 }
@@ -70,7 +79,9 @@ export function createRequestStore(redis: Redis, prefix: string) {
           pending: 0,
           in_flight: 0,
           submitted: 0,
+          completed: 0,
           failed: 0,
+          unknown: 0,
         })
         // the stage outlives a slow ingest; it is deleted when coalescing finishes
         .expire(k.requestStage(r.requestId), ttlSeconds)
@@ -123,7 +134,10 @@ export function createRequestStore(redis: Redis, prefix: string) {
         received: n('received'),
         ingested: n('ingested'),
         ingestDone: h.done === '1',
-        counts: { pending: n('pending'), in_flight: n('in_flight'), submitted: n('submitted'), failed: n('failed') },
+        counts: {
+          pending: n('pending'), in_flight: n('in_flight'), submitted: n('submitted'),
+          completed: n('completed'), failed: n('failed'), unknown: n('unknown'),
+        },
         taskIds: tasks.sort(),
         taskIdsTotal: taskCount,
       };
@@ -144,8 +158,8 @@ export function createRequestStore(redis: Redis, prefix: string) {
         // no state field: pending (see coalesce-items.lua)
         const item: ItemRecord = { kind: v.startsWith('a:') ? 'asset_id' : 'url', value: v.slice(2), state: (s && STATE_OF[s]) || 'pending' };
         if (task) item.task_id = task;
-        if (s === 'S' && at) item.submitted_at = new Date(Number(at)).toISOString();
-        if (s === 'X') item.error = { code: code ?? '', message: msg ?? '' };
+        if (s && AFTER_SUBMISSION.has(s) && at) item.submitted_at = new Date(Number(at)).toISOString();
+        if (s === 'X' || s === 'V') item.error = { code: code ?? '', message: msg ?? '' };
         return item;
       });
       return { items, next: ids.length === limit ? cursor + limit : null };

@@ -9,8 +9,16 @@ const SCRIPTS = {
   beginAttempt: { file: 'begin-attempt.lua', keys: 2 },
   holdBudget: { file: 'hold-budget.lua', keys: 2 },
   finishBatch: { file: 'finish-batch.lua', keys: 1 },
+  recordResults: { file: 'record-results.lua', keys: 1 },
+  splitBatch: { file: 'split-batch.lua', keys: 1 },
   finishIngest: { file: 'finish-ingest.lua', keys: 5 },
   readTenantState: { file: 'read-tenant-state.lua', keys: 7 },
+  releaseTokenLock: { file: 'release-token-lock.lua', keys: 1 },
+  invalidateToken: { file: 'invalidate-token.lua', keys: 1 },
+  claimProbe: { file: 'claim-probe.lua', keys: 1 },
+  throttleTenant: { file: 'throttle-tenant.lua', keys: 1 },
+  acquireCallSlot: { file: 'acquire-call-slot.lua', keys: 1 },
+  markQuotaSpent: { file: 'mark-quota-spent.lua', keys: 1 },
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;

@@ -88,14 +88,15 @@ describe('coalescing and claiming', () => {
     expect(await redis.get(tenantKeys(prefix, 't5').budget(day.dayId))).toBe('25');
   });
 
-  it('when a batch is finished, then every linked request counts the outcome and its task id', async () => {
+  it('when a batch is submitted, then every linked request counts it and its task id, and none completes before the verdict', async () => {
     const a = await submit('t6', ['a:shared']);
     const b = await submit('t6', ['a:shared', 'a:own']);
     await store.claim('t6', 'b1', claimOpts(5000));
     expect(await store.beginAttempt('t6', 'b1', day)).toBe('ok');
     const finished = await store.finishBatch('t6', 'b1', { type: 'submitted', taskId: 'f'.repeat(32) }, 6000, 600);
     expect(finished.items).toBe(2);
-    expect(finished.completedRequests.sort()).toEqual([a.requestId, b.requestId].sort());
+    // submitted is not final: VOD's verdict comes later (record-results.lua)
+    expect(finished.completedRequests).toEqual([]);
     // item records keep no TTL until their request is retired
     const firstItem = (await redis.lrange(tenantKeys(prefix, 't6').requestItems(b.requestId), 0, 0))[0]!;
     expect(await redis.ttl(tenantKeys(prefix, 't6').instance(firstItem))).toBe(-1);
@@ -103,9 +104,9 @@ describe('coalescing and claiming', () => {
     expect(await redis.ttl(tenantKeys(prefix, 't6').instance(firstItem))).toBeGreaterThan(0);
     const ra = await requests.get(a.requestId);
     const rb = await requests.get(b.requestId);
-    expect(ra?.counts).toEqual({ pending: 0, in_flight: 0, submitted: 1, failed: 0 });
+    expect(ra?.counts).toEqual({ pending: 0, in_flight: 0, submitted: 1, completed: 0, failed: 0, unknown: 0 });
     expect(ra?.taskIds).toEqual(['f'.repeat(32)]);
-    expect(rb?.counts).toEqual({ pending: 0, in_flight: 0, submitted: 2, failed: 0 });
+    expect(rb?.counts).toEqual({ pending: 0, in_flight: 0, submitted: 2, completed: 0, failed: 0, unknown: 0 });
     const page = await requests.items(b.requestId, 0, 10);
     expect(page.items.map((i) => [i.value, i.state, i.task_id])).toEqual([
       ['shared', 'submitted', 'f'.repeat(32)],

@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import { QUEUE_NAMES, createDispatchStore, createMetricsStore, createRequestStore, queuePrefix, tenantKeys } from '../src';
+import { QUEUE_NAMES, createDispatchStore, createMetricsStore, createRequestStore, createTenantGate, queuePrefix, tenantKeys } from '../src';
 import { cleanPrefix, newRedis, testPrefix } from './redis-test-utils';
 
 const redis = newRedis();
@@ -26,7 +26,7 @@ afterAll(async () => {
 describe('metrics store', () => {
   it('when nothing was ever queued, then zeros, no oldest item and zero jobs in every state', async () => {
     const r = await metrics.read([{ id: 'empty', dayId }]);
-    expect(r.tenants.get('empty')).toEqual({ used: 0, pending: { high: 0, normal: 0, low: 0 }, oldestPendingAt: null });
+    expect(r.tenants.get('empty')).toEqual({ used: 0, pending: { high: 0, normal: 0, low: 0 }, oldestPendingAt: null, paused: null });
     expect(Object.values(r.jobs.ingest).every((n) => n === 0)).toBe(true);
     expect(Object.keys(r.jobs.dispatch).sort()).toEqual(['active', 'completed', 'delayed', 'failed', 'prioritized', 'waiting', 'waiting-children']);
   });
@@ -37,8 +37,16 @@ describe('metrics store', () => {
     await submit('t1', ['a:a3'], 'low', 3000);
     await redis.set(tenantKeys(prefix, 't1').budget(dayId), 42);
     const r = await metrics.read([{ id: 't1', dayId }, { id: 'empty', dayId }]);
-    expect(r.tenants.get('t1')).toEqual({ used: 42, pending: { high: 3, normal: 2, low: 1 }, oldestPendingAt: 3000 });
+    expect(r.tenants.get('t1')).toEqual({ used: 42, pending: { high: 3, normal: 2, low: 1 }, oldestPendingAt: 3000, paused: null });
     expect(r.tenants.get('empty')?.used).toBe(0);
+  });
+
+  it('when a tenant is paused, then its reading carries the pause and the others none', async () => {
+    const pause = { reason: 'account' as const, code: 'VOD.10055', message: 'in arrears', since: 1000, probeAt: 61_000 };
+    await createTenantGate(redis, prefix).pause('t3', pause);
+    const r = await metrics.read([{ id: 't3', dayId }, { id: 'empty', dayId }]);
+    expect(r.tenants.get('t3')?.paused).toEqual(pause);
+    expect(r.tenants.get('empty')?.paused).toBeNull();
   });
 
   it('when a batch is read back, then each item carries the time it was queued', async () => {

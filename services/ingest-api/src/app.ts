@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AppConfig } from '@refresh/config';
-import { createRequestStore } from '@refresh/store';
+import { createRequestStore, createTenantGate } from '@refresh/store';
 import type { Queue } from 'bullmq';
 import express from 'express';
 import type { Redis } from 'ioredis';
@@ -41,6 +41,7 @@ export function createApi(deps: ApiDeps): Api {
     config,
     redis: deps.redis,
     store: createRequestStore(deps.redis, config.env.KEY_PREFIX),
+    gate: createTenantGate(deps.redis, config.env.KEY_PREFIX),
     queues: deps.queues,
     logger: deps.logger,
     metrics: createMetrics(),

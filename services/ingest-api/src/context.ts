@@ -1,5 +1,5 @@
 import type { AppConfig } from '@refresh/config';
-import type { RequestStore } from '@refresh/store';
+import type { RequestStore, TenantGate } from '@refresh/store';
 import type { Queue } from 'bullmq';
 import type { RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
@@ -11,6 +11,8 @@ export interface ApiContext {
   config: AppConfig;
   redis: Redis;
   store: RequestStore;
+  /** pauses and throttling of tenants, as the worker records them */
+  gate: TenantGate;
   queues: { ingest: Queue };
   logger: Logger;
   metrics: Metrics;

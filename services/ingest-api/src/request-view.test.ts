@@ -9,7 +9,7 @@ const base: RequestRecord = {
   received: 10,
   ingested: 0,
   ingestDone: false,
-  counts: { pending: 0, in_flight: 0, submitted: 0, failed: 0 },
+  counts: { pending: 0, in_flight: 0, submitted: 0, completed: 0, failed: 0, unknown: 0 },
   taskIds: [],
   taskIdsTotal: 0,
 };
@@ -23,20 +23,28 @@ describe('describeRequest', () => {
   });
 
   it('when part is coalesced, then the uncoalesced lines add to pending and it is in progress', () => {
-    const r = rec({ ingested: 6, counts: { pending: 3, in_flight: 2, submitted: 0, failed: 0 } });
+    const r = rec({ ingested: 6, counts: { ...base.counts, pending: 3, in_flight: 2 } });
     expect(describeRequest(r, open)).toMatchObject({ status: 'in_progress', counts: { pending: 7, in_flight: 2 } });
   });
 
   it("when today's budget is spent, then every pending item is deferred until it resets", () => {
-    const view = describeRequest(rec({ ingested: 4, counts: { pending: 4, in_flight: 0, submitted: 0, failed: 0 } }), spent);
+    const view = describeRequest(rec({ ingested: 4, counts: { ...base.counts, pending: 4 } }), spent);
     expect(view.counts).toMatchObject({ pending: 0, deferred: 10 });
     expect(view.next_attempt_at).toBe('2030-01-01T16:00:00.000Z');
   });
 
-  it('when every item is final, then it is completed and a spent budget changes nothing', () => {
-    const r = rec({ ingested: 10, ingestDone: true, counts: { pending: 0, in_flight: 0, submitted: 7, failed: 1 } });
+  it('when every item has its verdict, then it is completed and a spent budget changes nothing', () => {
+    const r = rec({ ingested: 10, ingestDone: true, counts: { ...base.counts, completed: 7, failed: 2, unknown: 1 } });
     const view = describeRequest(r, spent);
-    expect(view).toMatchObject({ status: 'completed', counts: { pending: 0, deferred: 0, submitted: 7, failed: 1 } });
+    expect(view).toMatchObject({
+      status: 'completed',
+      counts: { pending: 0, deferred: 0, in_flight: 0, submitted: 0, completed: 7, failed: 2, unknown: 1 },
+    });
     expect(view).not.toHaveProperty('next_attempt_at');
+  });
+
+  it("when items are submitted but VOD's verdict is not in yet, then it is still in progress", () => {
+    const r = rec({ ingested: 10, ingestDone: true, counts: { ...base.counts, submitted: 3, completed: 7 } });
+    expect(describeRequest(r, open)).toMatchObject({ status: 'in_progress', counts: { submitted: 3, completed: 7 } });
   });
 });

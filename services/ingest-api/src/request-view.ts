@@ -8,7 +8,7 @@ export interface RequestView {
   priority: string;
   created_at: string;
   status: RequestStatus;
-  counts: { pending: number; deferred: number; in_flight: number; submitted: number; failed: number };
+  counts: { pending: number; deferred: number; in_flight: number; submitted: number; completed: number; failed: number; unknown: number };
   task_ids: string[];
   received: number;
   next_attempt_at?: string;
@@ -18,16 +18,19 @@ export interface RequestView {
  * What a caller sees of a request. Lines not yet coalesced count as pending (`ingested`
  * counts raw lines, duplicates included, like `received`). While the tenant's budget for
  * today is spent, nothing pending can move before it resets, so pending shows as deferred.
+ * Submitted items still wait for VOD's verdict, so a request is completed only when every item
+ * is completed, failed or unknown.
  */
 export function describeRequest(r: RequestRecord, budget: { spent: boolean; resetsAt: number }): RequestView {
   const uncoalesced = r.ingestDone ? 0 : Math.max(0, r.received - r.ingested);
   const waiting = r.counts.pending + uncoalesced;
   const deferred = budget.spent ? waiting : 0;
   const pending = waiting - deferred;
-  const moved = r.ingested > 0 || r.counts.in_flight + r.counts.submitted + r.counts.failed > 0;
+  const { in_flight, submitted, completed, failed, unknown } = r.counts;
+  const moved = r.ingested > 0 || in_flight + submitted + completed + failed + unknown > 0;
   let status: RequestStatus;
   if (!r.ingestDone && !moved) status = 'accepted';
-  else if (!r.ingestDone || waiting + r.counts.in_flight > 0) status = 'in_progress';
+  else if (!r.ingestDone || waiting + in_flight + submitted > 0) status = 'in_progress';
   else status = 'completed';
 
   const view: RequestView = {
@@ -36,7 +39,7 @@ export function describeRequest(r: RequestRecord, budget: { spent: boolean; rese
     priority: r.priority,
     created_at: new Date(r.createdAt).toISOString(),
     status,
-    counts: { pending, deferred, in_flight: r.counts.in_flight, submitted: r.counts.submitted, failed: r.counts.failed },
+    counts: { pending, deferred, in_flight, submitted, completed, failed, unknown },
     task_ids: r.taskIds,
     received: r.received,
   };

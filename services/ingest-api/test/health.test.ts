@@ -14,10 +14,11 @@ describe('health, readiness and metrics', () => {
   });
 
   it('when probed, then /healthz and /readyz answer 200 without a key', async () => {
-    for (const path of ['/healthz', '/readyz']) {
+    const expected = { '/healthz': { status: 'ok' }, '/readyz': { status: 'ok', details: { paused_tenants: [] } } };
+    for (const [path, body] of Object.entries(expected)) {
       const res = await fetch(`${t.url}${path}`);
       expect(res.status).toBe(200);
-      expect(await res.json()).toEqual({ status: 'ok' });
+      expect(await res.json()).toEqual(body);
     }
   });
 

@@ -1,11 +1,12 @@
 import { DelayedError, type Job } from 'bullmq';
-import { budgetDay } from '@refresh/core';
+import { backoffDelay, budgetDay } from '@refresh/core';
 import type { AppConfig, TenantConfig } from '@refresh/config';
-import { dispatchJob, type BatchRecord, type BudgetContext, type DispatchJob, type DispatchStore } from '@refresh/store';
-import type { CallOutcome } from '@refresh/vod-client';
+import { dispatchJob, type BatchRecord, type BudgetContext, type DispatchJob, type DispatchStore, type TenantGate } from '@refresh/store';
+import { classify, type CallOutcome } from '@refresh/vod-client';
 import type { Logger } from 'pino';
 import type { Clock } from './clock';
 import type { WorkerMetrics } from './metrics';
+import { TenantCredentialsError } from './iam-tokens';
 import type { Scheduler } from './scheduler';
 
 /** Thrown to make BullMQ retry the job's call; carries the upstream's Retry-After. */
@@ -39,8 +40,12 @@ export function createDispatchProcessor(deps: {
   logger: Logger;
   metrics: WorkerMetrics;
   call: RefreshCaller;
+  /** pause, throttle, call pacing and quota state shared by every replica */
+  gate: TenantGate;
+  /** drops the tenant's cached IAM token (after APIGW.0307) */
+  invalidateToken: (tenant: TenantConfig) => Promise<void>;
 }) {
-  const { config, store, scheduler, clock, metrics } = deps;
+  const { config, store, scheduler, clock, metrics, gate } = deps;
   const tenants = new Map(config.tenants.map((t) => [t.id, t]));
   const retentionSeconds = Math.round(config.statusTtlDays * 86_400);
   const maxAttempts = config.upstream.maxAttempts;
@@ -64,6 +69,14 @@ export function createDispatchProcessor(deps: {
     // this one; then VOD would count more than we do tomorrow. Such calls wait for the reset.
     if (day.resetsAt - now < config.upstream.connectTimeoutMs + config.upstream.timeoutMs + MIDNIGHT_MARGIN_MS) {
       await job.moveToDelayed(Date.now() + (day.resetsAt - now), token);
+      throw new DelayedError();
+    }
+
+    // A paused or throttled tenant's job waits in place (it may already hold a batch), except
+    // the one job per cool-down that probes whether VOD accepts the tenant again.
+    const gateState = await gateWait(tenantId, now);
+    if (gateState.waitUntil !== null) {
+      await job.moveToDelayed(Date.now() + (gateState.waitUntil - now), token);
       throw new DelayedError();
     }
 
@@ -93,7 +106,7 @@ export function createDispatchProcessor(deps: {
       if (rerun) await wakeIfPending(tenantId);
       return 'done';
     }
-    const result = await sendBatch(job, token, tenant, batch, budget, day, now);
+    const result = await sendBatch(job, token, tenant, batch, budget, day, now, gateState.probing);
     if (rerun) await wakeIfPending(tenantId);
     return result;
   };
@@ -102,6 +115,33 @@ export function createDispatchProcessor(deps: {
   async function finish(tenantId: string, batchId: string, outcome: Parameters<DispatchStore['finishBatch']>[2]): Promise<void> {
     const { completedRequests } = await store.finishBatch(tenantId, batchId, outcome, clock.now(), retentionSeconds);
     for (const requestId of completedRequests) await scheduler.retire(tenantId, requestId);
+  }
+
+  /**
+   * When this job must wait because of a pause or a throttle, the instant to wait for; and
+   * whether this job is the one probe of a paused tenant (only a probe's success resumes it: a
+   * call that left before the pause proves nothing).
+   */
+  async function gateWait(tenantId: string, now: number): Promise<{ waitUntil: number | null; probing: boolean }> {
+    const pause = await gate.getPause(tenantId);
+    let probing = false;
+    if (pause) {
+      if (pause.probeAt > now) return { waitUntil: pause.probeAt, probing };
+      const next = now + config.upstream.pauseCooldownMs;
+      if (!(await gate.claimProbe(tenantId, now, next))) return { waitUntil: next, probing };
+      probing = true;
+      deps.logger.info({ tenant: tenantId, reason: pause.reason }, 'paused tenant: probing VOD with one batch');
+    }
+    return { waitUntil: await gate.throttledUntil(tenantId, now), probing };
+  }
+
+  /** Waits for a call slot under the tenant's shared call rate. */
+  async function paceCall(tenant: TenantConfig): Promise<void> {
+    for (;;) {
+      const slot = await gate.acquireCallSlot(tenant.id, clock.now(), tenant.maxCallsPerSecond);
+      if (slot.ok) return;
+      await new Promise((r) => setTimeout(r, Math.min(Math.max(slot.retryInMs, 1), 1000)));
+    }
   }
 
   async function wakeIfPending(tenantId: string): Promise<void> {
@@ -116,6 +156,7 @@ export function createDispatchProcessor(deps: {
     budget: BudgetContext,
     day: { dayId: string; resetsAt: number },
     now: number,
+    probing: boolean,
   ): Promise<string> {
     const tenantId = tenant.id;
     const batchId = batch.batchId;
@@ -130,34 +171,116 @@ export function createDispatchProcessor(deps: {
       throw new DelayedError();
     }
 
-    const started = process.hrtime.bigint();
-    const outcome = await deps.call(tenant, batch.kind, batch.values);
-    metrics.upstreamCall(tenantId, outcome, Number(process.hrtime.bigint() - started) / 1e9);
     const attempt = job.attemptsMade + 1;
+    let outcome: CallOutcome;
+    try {
+      outcome = await timedCall(tenant, batch);
+    } catch (err) {
+      // IAM refused the tenant's password: nothing reached VOD, the tenant is blocked all the same
+      if (!(err instanceof TenantCredentialsError)) throw err;
+      await store.holdBudget(tenantId, batchId, day.dayId, false);
+      return blockTenant(job, token, tenantId, { reason: 'credentials', code: err.code, message: err.message });
+    }
+    let verdict = classify(outcome, { quotaErrorCodes: tenant.quotaErrorCodes });
+    if (verdict.class === 'token_expired') {
+      // the token was invalidated early: fetch a new one and retry once (a new call, new budget)
+      await deps.invalidateToken(tenant);
+      if ((await store.beginAttempt(tenantId, batchId, budget)) === 'ok') {
+        outcome = await timedCall(tenant, batch);
+        verdict = classify(outcome, { quotaErrorCodes: tenant.quotaErrorCodes });
+      }
+      if (verdict.class === 'token_expired') {
+        verdict = { class: 'tenant_blocked', reason: 'credentials', code: 'APIGW.0307', message: 'IAM token refused twice in a row' };
+      }
+    }
+    metrics.upstreamCall(tenantId, verdict.class);
 
-    switch (outcome.type) {
-      case 'accepted':
-        await finish(tenantId, batchId, { type: 'submitted', taskId: outcome.taskId });
+    switch (verdict.class) {
+      case 'accepted': {
+        await finish(tenantId, batchId, { type: 'submitted', taskId: verdict.taskId });
+        await scheduler.poll(tenantId, batchId, verdict.taskId, clock.now());
         metrics.itemsSent(tenantId, batch.kind, batch.ids.length);
         metrics.itemsSubmitted(tenantId, batch.enqueuedAt, clock.now());
-        log.info({ taskId: outcome.taskId, attempt }, 'batch submitted');
+        if (probing && (await gate.resume(tenantId))) {
+          log.info('VOD accepted the probe: tenant resumed');
+          await wakeIfPending(tenantId);
+        }
+        log.info({ taskId: verdict.taskId, attempt }, 'batch submitted');
         return 'submitted';
-      case 'rejected':
-        await finish(tenantId, batchId, { type: 'failed', code: outcome.code, message: outcome.message });
-        log.warn({ code: outcome.code, httpStatus: outcome.httpStatus }, 'batch rejected by VOD');
+      }
+      case 'rejected_items': {
+        if (batch.ids.length > 1) {
+          // one bad item fails a whole call: resend the halves until the offenders are alone
+          const children = await store.splitBatch(tenantId, batchId, clock.now());
+          for (const child of children) await scheduler.batch(tenantId, child);
+          log.info({ code: verdict.code, children }, 'batch refused for its items: split in two');
+          return 'split';
+        }
+        await finish(tenantId, batchId, { type: 'failed', code: verdict.code, message: verdict.message });
+        log.warn({ code: verdict.code, value: batch.values[0] }, 'item refused by VOD');
         return 'rejected';
-      case 'retry': {
+      }
+      case 'tenant_blocked':
+        return blockTenant(job, token, tenantId, verdict);
+      case 'throttled': {
+        const wait = Math.max(verdict.retryAfterMs ?? 0, backoffDelay(attempt, { baseMs: config.upstream.backoffBaseMs, maxMs: config.upstream.backoffMaxMs }));
+        const until = clock.now() + wait;
+        await gate.throttle(tenantId, until);
+        log.warn({ until: new Date(until).toISOString() }, 'VOD throttled the tenant: every replica backs off');
+        await job.moveToDelayed(Date.now() + wait, token);
+        throw new DelayedError();
+      }
+      case 'quota_spent': {
+        await gate.markQuotaSpent(tenantId, day.dayId, tenant.dailyLimit, BUDGET_TTL_SECONDS);
+        log.warn({ code: verdict.code, resetsAt: new Date(day.resetsAt).toISOString() }, "VOD says today's quota is spent: deferred to the reset");
+        await job.moveToDelayed(Date.now() + (day.resetsAt - clock.now()), token);
+        throw new DelayedError();
+      }
+      case 'retry_later': {
+        if (verdict.unknownCode) {
+          metrics.unknownCode(tenantId);
+          log.warn({ code: verdict.code, message: verdict.message }, 'unknown VOD answer: retried later');
+        }
+        const reachedUpstream = outcome.type === 'retry' ? outcome.reachedUpstream : true;
+        const message = verdict.message;
+        const code = verdict.code ?? httpCode(outcome);
         const last = attempt >= maxAttempts;
-        if (!outcome.reachedUpstream) await store.holdBudget(tenantId, batchId, day.dayId, last);
+        if (!reachedUpstream) await store.holdBudget(tenantId, batchId, day.dayId, last);
         if (last) {
-          const code = outcome.code ?? (outcome.httpStatus ? `HTTP.${outcome.httpStatus}` : 'NETWORK');
-          await finish(tenantId, batchId, { type: 'failed', code, message: outcome.message });
-          log.error({ code, attempt, reachedUpstream: outcome.reachedUpstream }, 'batch failed after the last attempt');
+          await finish(tenantId, batchId, { type: 'failed', code, message });
+          log.error({ code, attempt, reachedUpstream }, 'batch failed after the last attempt');
           return 'failed';
         }
-        log.warn({ attempt, code: outcome.code, httpStatus: outcome.httpStatus, reachedUpstream: outcome.reachedUpstream }, 'call failed; will retry');
-        throw new RetryableCallError(outcome.message, outcome.retryAfterMs);
+        log.warn({ attempt, code, reachedUpstream }, 'call failed; will retry');
+        throw new RetryableCallError(message, outcome.type === 'retry' ? outcome.retryAfterMs : undefined);
       }
     }
   }
+
+  /** Pauses the tenant for every replica; this job (and its batch) waits for the probe. */
+  async function blockTenant(
+    job: Job<DispatchJob>,
+    token: string | undefined,
+    tenantId: string,
+    why: { reason: 'credentials' | 'account'; code: string; message: string },
+  ): Promise<never> {
+    const probeAt = clock.now() + config.upstream.pauseCooldownMs;
+    await gate.pause(tenantId, { ...why, since: clock.now(), probeAt });
+    deps.logger.error({ tenant: tenantId, code: why.code, reason: why.reason, probeAt: new Date(probeAt).toISOString() }, 'VOD refused the tenant: paused');
+    await job.moveToDelayed(Date.now() + (probeAt - clock.now()), token);
+    throw new DelayedError();
+  }
+
+  async function timedCall(tenant: TenantConfig, batch: BatchRecord): Promise<CallOutcome> {
+    await paceCall(tenant);
+    const started = process.hrtime.bigint();
+    const outcome = await deps.call(tenant, batch.kind, batch.values);
+    metrics.upstreamLatency(tenant.id, Number(process.hrtime.bigint() - started) / 1e9);
+    return outcome;
+  }
+}
+
+function httpCode(outcome: CallOutcome): string {
+  if (outcome.type === 'accepted') return 'HTTP.202';
+  return outcome.code ?? (outcome.httpStatus ? `HTTP.${outcome.httpStatus}` : 'NETWORK');
 }

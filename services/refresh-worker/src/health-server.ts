@@ -1,11 +1,17 @@
 import { createServer, type Server } from 'node:http';
 import type { Registry } from 'prom-client';
 
+/** What /readyz answers: the status, and details an operator should see (paused tenants). */
+export interface Readiness {
+  ready: boolean;
+  details?: Record<string, unknown>;
+}
+
 /**
  * The worker's small HTTP face: /healthz (alive), /readyz (Redis answers, config loaded) and
  * /metrics. Plain node:http; the worker serves nothing else.
  */
-export function createHealthServer(registry: Registry, ready: () => Promise<boolean>) {
+export function createHealthServer(registry: Registry, ready: () => Promise<boolean | Readiness>) {
   const server: Server = createServer((req, res) => {
     const send = (status: number, body: string, type = 'application/json') => {
       res.writeHead(status, { 'content-type': type });
@@ -15,7 +21,10 @@ export function createHealthServer(registry: Registry, ready: () => Promise<bool
     if (route === '/healthz') return send(200, '{"status":"ok"}');
     if (route === '/readyz') {
       ready().then(
-        (ok) => send(ok ? 200 : 503, JSON.stringify({ status: ok ? 'ready' : 'unavailable' })),
+        (r) => {
+          const { ready: ok, details } = typeof r === 'boolean' ? { ready: r, details: undefined } : r;
+          send(ok ? 200 : 503, JSON.stringify({ status: ok ? 'ready' : 'unavailable', ...(details && { details }) }));
+        },
         () => send(503, '{"status":"unavailable"}'),
       );
       return;

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     redact: LOG_REDACT,
   });
   const worker = createRefreshWorker({ config, logger });
-  const health = createHealthServer(worker.metrics.registry, () => worker.ready());
+  const health = createHealthServer(worker.metrics.registry, () => worker.readiness());
   await worker.start();
   const port = await health.start(config.env.METRICS_PORT);
   logger.info({ port, config: config.source }, 'worker health and metrics listening');

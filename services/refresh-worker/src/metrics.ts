@@ -1,8 +1,14 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { CallOutcome } from '@refresh/vod-client';
+import type { ItemVerdict } from '@refresh/store';
+import type { Classification } from '@refresh/vod-client';
 
-/** Outcome classes of one upstream call: the bounded `outcome` label. */
-export const CALL_OUTCOMES = ['accepted', 'rejected', 'retry'] as const satisfies ReadonlyArray<CallOutcome['type']>;
+/** Outcome classes of one upstream call (vod-client's classification): the bounded `outcome` label. */
+export const CALL_OUTCOMES = [
+  'accepted', 'retry_later', 'throttled', 'rejected_items', 'tenant_blocked', 'token_expired', 'quota_spent',
+] as const satisfies ReadonlyArray<Classification['class']>;
+
+/** VOD's verdicts on submitted items as the worker records them: the bounded `verdict` label. */
+export const RESULT_VERDICTS = ['completed', 'failed', 'unknown'] as const;
 
 /**
  * The worker's own metrics: what this process did. (What is queued, spent and deferred is read
@@ -26,8 +32,14 @@ export function createWorkerMetrics() {
   });
   const calls = new Counter({
     name: 'refresh_worker_upstream_calls_total',
-    help: 'Calls to VOD RefreshAsset by outcome class (accepted, rejected, retry)',
+    help: 'Calls to VOD RefreshAsset by outcome class (accepted, retry_later, throttled, rejected_items, tenant_blocked, token_expired, quota_spent)',
     labelNames: ['tenant', 'outcome'] as const,
+    registers: [registry],
+  });
+  const unknownCodes = new Counter({
+    name: 'refresh_worker_upstream_unknown_codes_total',
+    help: 'VOD answers with an error code the classification table does not know (retried later)',
+    labelNames: ['tenant'] as const,
     registers: [registry],
   });
   const latency = new Histogram({
@@ -45,6 +57,12 @@ export function createWorkerMetrics() {
     buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 4 * 3600, 12 * 3600, 24 * 3600, 48 * 3600],
     registers: [registry],
   });
+  const results = new Counter({
+    name: 'refresh_worker_results_total',
+    help: "Items given VOD's final verdict by polling ShowRefreshResult (completed, failed), or none before pollMaxAgeMs (unknown)",
+    labelNames: ['tenant', 'verdict'] as const,
+    registers: [registry],
+  });
   return {
     registry,
     itemsCoalesced(tenant: string, r: { created: number; linked: number; duplicates: number }) {
@@ -55,14 +73,28 @@ export function createWorkerMetrics() {
     itemsSent(tenant: string, kind: 'asset_id' | 'url', n: number) {
       sent.inc({ tenant, kind }, n);
     },
-    upstreamCall(tenant: string, outcome: CallOutcome, seconds: number) {
-      const label: (typeof CALL_OUTCOMES)[number] = outcome.type;
-      calls.inc({ tenant, outcome: label });
+    upstreamCall(tenant: string, outcome: (typeof CALL_OUTCOMES)[number]) {
+      calls.inc({ tenant, outcome });
+    },
+    upstreamLatency(tenant: string, seconds: number) {
       latency.observe({ tenant }, seconds);
+    },
+    /** an answer the classification table does not know: retried, and worth a look */
+    unknownCode(tenant: string) {
+      unknownCodes.inc({ tenant });
     },
     /** Once per item of an accepted batch; `enqueuedAt` in epoch ms, NaN for an item whose record expired. */
     itemsSubmitted(tenant: string, enqueuedAt: readonly number[], now: number) {
       for (const t of enqueuedAt) if (Number.isFinite(t)) submissionDelay.observe({ tenant }, Math.max(0, now - t) / 1000);
+    },
+    /** Items a poll moved out of `submitted`, by VOD's verdict. */
+    itemResults(tenant: string, moved: Record<ItemVerdict, number>) {
+      const byLabel: Record<(typeof RESULT_VERDICTS)[number], number> = {
+        completed: moved.completed,
+        failed: moved.failed_vod,
+        unknown: moved.unknown,
+      };
+      for (const verdict of RESULT_VERDICTS) results.inc({ tenant, verdict }, byLabel[verdict]);
     },
   };
 }

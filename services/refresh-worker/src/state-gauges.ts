@@ -24,7 +24,7 @@ function within<T>(p: Promise<T>, ms: number): Promise<T> {
 }
 
 /**
- * Gauges of the shared state (budget, backlog, deferrals, queue jobs), read from Redis when
+ * Gauges of the shared state (budget, backlog, deferrals, pauses, queue jobs), read from Redis when
  * Prometheus scrapes, so every replica reports the same values and none keeps a stale copy.
  * All gauges of one scrape share one read, one round trip, bounded by `timeoutMs`: a slow
  * Redis leaves them out of the scrape instead of hanging /metrics.
@@ -97,13 +97,14 @@ export function registerStateGauges(
     'refresh_tenant_paused',
     `1 when sending for the tenant is paused, with the reason (${PAUSE_REASONS.join(', ')}); reason="none" and 0 otherwise`,
     ['tenant', 'reason'],
-    (g) => {
-      // nothing pauses a tenant yet: every tenant reports the `none` series
-      const reason: PauseReason = 'none';
-      for (const t of tenants) g.set({ tenant: t.id, reason }, 0);
-    },
+    // one series a tenant, so a reason that ends does not linger at 1; left out when Redis did not answer
+    (g, s) =>
+      eachTenant(s, (t, r) => {
+        const reason: PauseReason = r.paused?.reason ?? 'none';
+        g.set({ tenant: t.id, reason }, r.paused ? 1 : 0);
+      }),
   );
-  gauge('refresh_queue_jobs', 'BullMQ jobs by queue (ingest, dispatch) and state', ['queue', 'state'], (g, s) => {
+  gauge('refresh_queue_jobs', 'BullMQ jobs by queue (ingest, dispatch, results) and state', ['queue', 'state'], (g, s) => {
     if (!s.reading) return;
     for (const [queue, counts] of Object.entries(s.reading.jobs) as Array<[QueueName, StateReading['jobs'][QueueName]]>) {
       for (const state of JOB_STATES) g.set({ queue, state }, counts[state]);

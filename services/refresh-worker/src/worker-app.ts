@@ -1,19 +1,22 @@
 import { Queue, Worker } from 'bullmq';
 import { backoffDelay } from '@refresh/core';
-import type { AppConfig, TenantConfig } from '@refresh/config';
+import type { AppConfig } from '@refresh/config';
 import {
-  QUEUE_NAMES, createDispatchStore, createMetricsStore, createRedis, queuePrefix,
-  type DispatchJob, type IngestJob, type RetireJob,
+  QUEUE_NAMES, createDispatchStore, createMetricsStore, createRedis, createTenantGate, queuePrefix,
+  type DispatchJob, type IngestJob, type PollJob, type RetireJob,
 } from '@refresh/store';
-import { createVodClient } from '@refresh/vod-client';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from './clock';
-import { RetryableCallError, createDispatchProcessor, type RefreshCaller } from './dispatch-processor';
+import { RetryableCallError, createDispatchProcessor } from './dispatch-processor';
+import type { Readiness } from './health-server';
 import { createIngestProcessor } from './ingest-processor';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics';
+import { readinessWithPauses } from './readiness';
+import { createResultProcessor } from './result-processor';
 import { createScheduler } from './scheduler';
 import { registerStateGauges } from './state-gauges';
+import { vodCaller } from './vod-clients';
 
 /** ms Redis has to answer PING for the worker to count as ready */
 const READY_TIMEOUT_MS = 1000;
@@ -26,36 +29,9 @@ export interface RefreshWorkerDeps {
   metrics?: WorkerMetrics;
 }
 
-/** VOD clients, one per tenant, created on first use and closed with the worker. */
-function vodCaller(config: AppConfig, clock: Clock): { call: RefreshCaller; close(): void } {
-  const clients = new Map<string, ReturnType<typeof createVodClient>>();
-  return {
-    call(tenant: TenantConfig, kind, items) {
-      let client = clients.get(tenant.id);
-      if (!client) {
-        if (tenant.auth.type !== 'aksk') throw new Error(`tenant ${tenant.id}: token auth is not wired yet`);
-        client = createVodClient({
-          endpoint: tenant.endpoint,
-          projectId: tenant.projectId,
-          accessKey: tenant.auth.accessKey,
-          secretKey: tenant.auth.secretKey,
-          timeoutMs: config.upstream.timeoutMs,
-          connectTimeoutMs: config.upstream.connectTimeoutMs,
-          // X-Sdk-Date comes from the same clock the budget day does
-          now: () => clock.now(),
-        });
-        clients.set(tenant.id, client);
-      }
-      return client.refresh({ kind, items });
-    },
-    close() {
-      for (const c of clients.values()) c.close();
-    },
-  };
-}
-
 /**
- * The refresh worker: one BullMQ Worker coalescing requests, one dispatching batches to VOD.
+ * The refresh worker: one BullMQ Worker coalescing requests, one dispatching batches to VOD, one
+ * following accepted batches to VOD's verdict.
  * Any number of these processes may run against the same Redis.
  */
 export function createRefreshWorker(deps: RefreshWorkerDeps) {
@@ -70,16 +46,25 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
     return r;
   };
 
-  const store = createDispatchStore(connect('store'), config.env.KEY_PREFIX);
+  const storeConnection = connect('store');
+  const store = createDispatchStore(storeConnection, config.env.KEY_PREFIX);
+  // pause, throttle, pacing and quota state, on the retrying connection the dispatcher uses
+  const gate = createTenantGate(storeConnection, config.env.KEY_PREFIX);
   // scrapes and probes fail fast: during an outage they report it instead of queueing commands
   const probe = createRedis(config.env.REDIS_URL, 'api', (err) => logger.warn({ err: err.message, connection: 'probe' }, 'redis error'));
   connections.push(probe);
   const metricsStore = createMetricsStore(probe, config.env.KEY_PREFIX, (err) => logger.warn({ err: err.message }, 'metrics queue error'));
   registerStateGauges(metrics.registry, { tenants: config.tenants, store: metricsStore, clock, logger });
+  // read by /readyz only, on the fail-fast connection like the other probes
+  const pauseReader = createTenantGate(probe, config.env.KEY_PREFIX);
   const dispatchQueue = new Queue<DispatchJob>(QUEUE_NAMES.dispatch, { connection: connect('dispatch-queue'), prefix });
   const ingestQueue = new Queue<RetireJob>(QUEUE_NAMES.ingest, { connection: connect('ingest-queue'), prefix });
-  const scheduler = createScheduler(dispatchQueue, clock, config.upstream.maxAttempts, ingestQueue);
-  const caller = vodCaller(config, clock);
+  const resultsQueue = new Queue<PollJob>(QUEUE_NAMES.results, { connection: connect('results-queue'), prefix });
+  const scheduler = createScheduler(dispatchQueue, clock, config.upstream.maxAttempts, ingestQueue, {
+    queue: resultsQueue,
+    initialDelayMs: config.upstream.pollInitialDelayMs,
+  });
+  const caller = vodCaller(config, clock, { redis: connect('tokens'), logger });
   const retentionSeconds = Math.round(config.statusTtlDays * 86_400);
 
   const common = {
@@ -101,7 +86,11 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
   );
   const dispatchWorker = new Worker<DispatchJob>(
     QUEUE_NAMES.dispatch,
-    createDispatchProcessor({ config, store, scheduler, clock, logger, metrics, call: caller.call }),
+    createDispatchProcessor({
+      config, store, scheduler, clock, logger, metrics, gate,
+      call: caller.call,
+      invalidateToken: (tenant) => caller.invalidateToken(tenant),
+    }),
     {
       ...common,
       connection: connect('dispatch-worker'),
@@ -115,7 +104,12 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
       },
     },
   );
-  for (const [name, w] of [['ingest', ingestWorker], ['dispatch', dispatchWorker]] as const) {
+  const resultsWorker = new Worker<PollJob>(
+    QUEUE_NAMES.results,
+    createResultProcessor({ config, store, scheduler, clock, logger, metrics, showResult: caller.showResult }),
+    { ...common, connection: connect('results-worker'), concurrency: config.worker.concurrency },
+  );
+  for (const [name, w] of [['ingest', ingestWorker], ['dispatch', dispatchWorker], ['results', resultsWorker]] as const) {
     w.on('failed', (job, err) => {
       if (err instanceof RetryableCallError) return; // logged by the processor
       logger.error({ queue: name, jobId: job?.id, err: err.message }, 'job failed');
@@ -128,10 +122,12 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
     metrics,
     clock,
     store,
+    gate,
     async start(): Promise<void> {
       void ingestWorker.run();
       void dispatchWorker.run();
-      await Promise.all([ingestWorker.waitUntilReady(), dispatchWorker.waitUntilReady()]);
+      void resultsWorker.run();
+      await Promise.all([ingestWorker.waitUntilReady(), dispatchWorker.waitUntilReady(), resultsWorker.waitUntilReady()]);
       started = true;
       logger.info({ tenants: config.tenants.map((t) => t.id) }, 'refresh worker started');
     },
@@ -146,11 +142,15 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
       const pong = probe.ping().then((r) => r === 'PONG', () => false);
       return Promise.race([pong, late]).finally(() => clearTimeout(timer));
     },
+    /** ready(), with the tenants paused now as details; a paused tenant leaves the worker ready */
+    readiness(): Promise<Readiness> {
+      return readinessWithPauses(this.ready(), pauseReader, config.tenants.map((t) => t.id), READY_TIMEOUT_MS);
+    },
     /** Stops taking jobs, lets calls in flight finish, then closes queues and Redis. Idempotent. */
     stop(): Promise<void> {
       stopped ??= (async () => {
-        await Promise.all([ingestWorker.close(), dispatchWorker.close()]);
-        await Promise.all([dispatchQueue.close(), metricsStore.close()]);
+        await Promise.all([ingestWorker.close(), dispatchWorker.close(), resultsWorker.close()]);
+        await Promise.all([dispatchQueue.close(), resultsQueue.close(), metricsStore.close()]);
         caller.close();
         await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
       })();

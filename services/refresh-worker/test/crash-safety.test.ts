@@ -41,7 +41,7 @@ describe('crash safety', () => {
     workers.push(spawnWorker(path, world.prefix));
     const r = await eventually(async () => {
       const s = await world.requests.get(requestId);
-      return s?.counts.submitted === 10 ? s : undefined;
+      return s && s.counts.submitted + s.counts.completed === 10 ? s : undefined;
     }, 'batch sent by the second worker', 60_000);
     expect(r.counts).toMatchObject({ pending: 0, in_flight: 0, failed: 0 });
     expect(sim.calls()).toHaveLength(1);
@@ -67,7 +67,8 @@ describe('crash safety', () => {
         return r?.ingestDone ? r : undefined;
       }, 'ingest finished by the second worker', 60_000);
       expect(done.ingested).toBe(60_000);
-      expect(done.counts.pending + done.counts.in_flight + done.counts.submitted).toBe(60_000);
+      const { pending, in_flight, submitted, completed } = done.counts;
+      expect(pending + in_flight + submitted + completed).toBe(60_000);
     } finally {
       await world2.close();
       await started.sim.stop();
@@ -93,7 +94,7 @@ describe('crash safety', () => {
       await world3.dispatchQueue.resume();
       const r = await eventually(async () => {
         const s = await world3.requests.get(requestId);
-        return s?.counts.submitted === 30 ? s : undefined;
+        return s && s.counts.submitted + s.counts.completed === 30 ? s : undefined;
       }, 'whole backlog submitted');
       expect(r.counts).toMatchObject({ pending: 0, in_flight: 0 });
       expect(started.sim.calls().flatMap((c) => c.items)).toHaveLength(30);

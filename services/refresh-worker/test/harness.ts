@@ -11,12 +11,14 @@ import { createRefreshWorker, type Clock } from '../src';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const PROJECT = { projectId: 'a'.repeat(32), accessKey: 'TESTAK0000000000', secretKey: 'test-secret' };
+/** a second VOD project, for tests where one tenant's upstream misbehaves and another's does not */
+export const PROJECT2 = { projectId: 'b'.repeat(32), accessKey: 'TESTAK0000000002', secretKey: 'test-secret-2' };
 export const silent = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
 export type Simulator = ReturnType<typeof createSimulator>;
 
 export async function startSimulator(opts: Partial<Parameters<typeof createSimulator>[0]> = {}) {
-  const sim = createSimulator({ projects: [PROJECT], ...opts });
+  const sim = createSimulator({ projects: [PROJECT, PROJECT2], ...opts });
   const { url } = await sim.start(0, '127.0.0.1');
   return { sim, url };
 }
@@ -26,19 +28,20 @@ export interface TenantSpec {
   endpoint: string;
   dailyLimit?: number;
   timezone?: string;
+  /** the VOD project: PROJECT unless given */
+  project?: typeof PROJECT;
+  quotaErrorCodes?: string[];
+  maxCallsPerSecond?: number;
 }
 
 /** A config as a test would write the file: tenants on the simulator, fast timings. */
 export function testConfig(prefix: string, tenants: TenantSpec[], extra: Record<string, unknown> = {}): AppConfig {
   return parseFileConfig(
     {
-      tenants: tenants.map((t) => ({
-        id: t.id,
-        projectId: PROJECT.projectId,
-        endpoint: t.endpoint,
-        dailyLimit: t.dailyLimit,
-        timezone: t.timezone,
-        auth: { type: 'aksk', accessKey: PROJECT.accessKey, secretKey: PROJECT.secretKey },
+      tenants: tenants.map(({ project = PROJECT, ...t }) => ({
+        ...t,
+        projectId: project.projectId,
+        auth: { type: 'aksk', accessKey: project.accessKey, secretKey: project.secretKey },
       })),
       batching: { lingerMs: 200 },
       upstream: { timeoutMs: 2000, connectTimeoutMs: 500, maxAttempts: 3, backoffBaseMs: 50, backoffMaxMs: 200 },

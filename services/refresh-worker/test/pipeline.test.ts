@@ -1,5 +1,5 @@
 import { budgetDay } from '@refresh/core';
-import { eventually, startSimulator, testConfig, testWorld, urls, assets, type Simulator } from './harness';
+import { PROJECT, eventually, startSimulator, testConfig, testWorld, urls, assets, type Simulator } from './harness';
 
 /**
  * The refresh pipeline through a real worker, the real Redis and the simulator over HTTP:
@@ -29,7 +29,8 @@ describe('refresh worker pipeline', () => {
     const items = [...urls(25), ...urls(5)]; // five repeats collapse
     const id = await world.submit('news', items);
     const r = await eventually(finished(id), 'request finished');
-    expect(r.counts).toEqual({ pending: 0, in_flight: 0, submitted: 25, failed: 0 });
+    // VOD's verdicts come later (pollInitialDelayMs after acceptance): see result-polling.test.ts
+    expect(r.counts).toEqual({ pending: 0, in_flight: 0, submitted: 25, completed: 0, failed: 0, unknown: 0 });
     expect(sim.calls().map((c) => c.items.length).sort((a, b) => b - a)).toEqual([10, 10, 5]);
     expect(sim.calls().every((c) => c.kind === 'url')).toBe(true);
     expect(new Set(sim.calls().flatMap((c) => c.items)).size).toBe(25);
@@ -110,18 +111,16 @@ describe('refresh worker pipeline', () => {
     expect(order).toEqual(['high', 'high', 'low', 'low']);
   });
 
-  it('when VOD answers 400, then the batch fails with VOD code and message', async () => {
-    // the simulator's quota answer is a 400 VOD.10053: spend its quota with a tiny daily limit
-    const tiny = await startSimulator({ dailyLimit: 5 });
-    world.onClose(() => tiny.sim.stop());
-    const config = testConfig(world.prefix, [{ id: 'tiny', endpoint: tiny.url }]);
-    await world.worker(config);
-    const id = await world.submit('tiny', assets(10));
+  it('when VOD answers 400 for every item, then the batch is split down to single items and each fails with VOD code and message', async () => {
+    await world.worker(testConfig(world.prefix, [{ id: 'news', endpoint: simUrl }]));
+    const bad = assets(4, 'gone');
+    sim.rejectItems(PROJECT.projectId, bad.map((a) => a.slice(2)), { status: 400, code: 'VOD.10053', message: 'The request parameter is illegal, illegal field: asset_id_list.' });
+    const id = await world.submit('news', bad);
     const r = await eventually(finished(id), 'request finished');
-    expect(r.counts.failed).toBe(10);
+    expect(r.counts).toMatchObject({ failed: 4, submitted: 0 });
     const page = await world.requests.items(id, 0, 10);
-    expect(page.items[0]?.error?.code).toBe('VOD.10053');
-    expect(page.items[0]?.error?.message).toMatch(/illegal/);
+    expect(page.items.every((i) => i.error?.code === 'VOD.10053' && /illegal/.test(i.error.message))).toBe(true);
+    expect(sim.calls()).toHaveLength(0);
   });
 
   it('when VOD fails with 5xx for a while, then the batch is retried and lands', async () => {

@@ -20,6 +20,8 @@ export interface Simulator {
   stop(): Promise<void>;
   /** A copy of every accepted RefreshAsset call, oldest first. */
   calls(): AcceptedCall[];
+  /** every RefreshAsset call as it arrived, refused ones included */
+  arrivals(): Array<{ projectId: string; at: number }>;
   /**
    * Forgets calls, usage, scripts, rejected and failing items, replays faults from their seed;
    * the fault settings and issued tokens stay.
@@ -47,6 +49,8 @@ export interface Simulator {
   failItems(items: readonly string[]): void;
   /** Every token issued so far is invalidated early (APIGW.0307). Also POST /_sim/expire-tokens. */
   expireTokens(): void;
+  /** How many tokens POST /v3/auth/tokens has issued since start; reset() keeps counting. */
+  tokensIssued(): number;
 }
 
 export function createSimulator(opts: SimulatorOptions): Simulator {
@@ -90,6 +94,7 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
       });
     },
     calls: () => state.calls.map((call) => ({ ...call, items: [...call.items] })),
+    arrivals: () => state.arrivals.map((a) => ({ ...a })),
     reset: () => resetState(state),
     setFaults: (faults) => state.faults.set(faults),
     usage: () => state.ledger.snapshot(),
@@ -100,5 +105,6 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
     rejectItems: (projectId, items, answer) => state.scripts.rejectItems(projectId, items, scriptedAnswerSchema.parse(answer)),
     failItems: (items) => state.scripts.failItems(items),
     expireTokens: () => state.tokens.expireAll(),
+    tokensIssued: () => state.tokens.issuedCount(),
   };
 }

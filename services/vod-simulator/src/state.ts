@@ -24,6 +24,8 @@ export interface SimState {
   now: () => number;
   logger: Logger;
   calls: AcceptedCall[];
+  /** arrival time of every RefreshAsset call, answered or not */
+  arrivals: Array<{ projectId: string; at: number }>;
   ledger: UsageLedger;
   faults: FaultPlan;
   pending: Pending;
@@ -39,6 +41,7 @@ export function createState(config: ResolvedConfig, now: () => number, logger: L
     now,
     logger,
     calls: [],
+    arrivals: [],
     ledger: createUsageLedger(),
     faults: createFaultPlan(config.faults),
     pending: createPending(),
@@ -54,6 +57,7 @@ export function createState(config: ResolvedConfig, now: () => number, logger: L
  */
 export function resetState(state: SimState): void {
   state.calls.length = 0;
+  state.arrivals.length = 0;
   state.ledger.clear();
   state.faults.reseed();
   state.scripts.clear();

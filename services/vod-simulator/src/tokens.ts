@@ -19,6 +19,8 @@ export interface TokenRegistry {
   lookup(token: string): IssuedToken | undefined;
   /** Every token issued so far stops working; tokens issued later work. */
   expireAll(): void;
+  /** Tokens issued since the simulator started (reset() does not clear them). */
+  issuedCount(): number;
 }
 
 export function createTokenRegistry(): TokenRegistry {
@@ -32,6 +34,7 @@ export function createTokenRegistry(): TokenRegistry {
       return { token, issued };
     },
     lookup: (token) => tokens.get(token),
+    issuedCount: () => tokens.size,
     expireAll() {
       for (const issued of tokens.values()) issued.revoked = true;
     },

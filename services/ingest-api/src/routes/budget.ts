@@ -2,20 +2,27 @@ import { Router } from 'express';
 import { callerOf, tenantFor } from '../auth';
 import { budgetState } from '../budget-state';
 import type { ApiContext } from '../context';
+import { gateState, pauseView } from '../gate-state';
 import { routeName } from '../metrics';
 
-/** GET /v1/tenants/:tenant/budget: today's budget in the tenant's time zone. */
+/**
+ * GET /v1/tenants/:tenant/budget: today's budget in the tenant's time zone, and whether sending
+ * is paused (`paused`, always present) or throttled by VOD (`throttled_until`, only while it is).
+ */
 export function budgetRoutes(ctx: ApiContext): Router {
   const router = Router();
   router.get('/v1/tenants/:tenant/budget', routeName('budget'), ctx.authenticate, async (req, res) => {
     const tenant = tenantFor(ctx.config, callerOf(res), String(req.params.tenant));
-    const b = await budgetState(ctx.store, tenant, ctx.now());
+    const now = ctx.now();
+    const [b, g] = await Promise.all([budgetState(ctx.store, tenant, now), gateState(ctx.gate, tenant.id, now)]);
     res.json({
       daily_limit: b.dailyLimit,
       used: b.used,
       remaining: b.remaining,
       resets_at: new Date(b.resetsAt).toISOString(),
       pending: b.pending,
+      paused: g.paused && pauseView(g.paused),
+      ...(g.throttledUntil !== null && { throttled_until: new Date(g.throttledUntil).toISOString() }),
     });
   });
   return router;

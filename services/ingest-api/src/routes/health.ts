@@ -14,9 +14,18 @@ export function healthRoutes(ctx: ApiContext): Router {
     res.json({ status: 'ok' });
   });
 
+  // a paused tenant is the upstream's verdict on that tenant, not a fault of the API: still
+  // ready, with the pause named in the details; they are left out when the read fails
   router.get('/readyz', routeName('readyz'), async (_req, res) => {
-    if (await pingWithin(ctx, READY_TIMEOUT_MS)) {
-      res.json({ status: 'ok' });
+    const [ready, paused] = await Promise.all([
+      pingWithin(ctx, READY_TIMEOUT_MS),
+      within(ctx.gate.pausedAmong(ctx.config.tenants.map((t) => t.id)), READY_TIMEOUT_MS).catch(() => null),
+    ]);
+    if (ready) {
+      const details = paused && {
+        paused_tenants: paused.map(({ tenant, pause }) => ({ tenant, reason: pause.reason, since: new Date(pause.since).toISOString() })),
+      };
+      res.json({ status: 'ok', ...(details && { details }) });
     } else {
       res.status(503).json(errorBody(storageUnavailable()));
     }
@@ -30,13 +39,18 @@ export function healthRoutes(ctx: ApiContext): Router {
   return router;
 }
 
-async function pingWithin(ctx: ApiContext, ms: number): Promise<boolean> {
+function pingWithin(ctx: ApiContext, ms: number): Promise<boolean> {
+  return within(ctx.redis.ping().then(() => true), ms).catch(() => false);
+}
+
+/** `p`, or a rejection once `ms` have passed */
+async function within<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
   });
   try {
-    return await Promise.race([ctx.redis.ping().then(() => true, () => false), timeout]);
+    return await Promise.race([p, timeout]);
   } finally {
     clearTimeout(timer);
   }

@@ -20,9 +20,17 @@ export function refreshRoutes(state: SimState): Router {
   const router = Router();
   // Raw bytes: the signature covers the exact body, so nothing may re-serialise it first.
   router.use('/v1', express.raw({ type: () => true, limit: '12mb' }));
-  router.post('/v1/:project_id/asset/refresh', scripted(state), gateway(state, (req, res, ctx) => refreshAsset(state, res, ctx)));
+  router.post('/v1/:project_id/asset/refresh', arrival(state), scripted(state), gateway(state, (req, res, ctx) => refreshAsset(state, res, ctx)));
   router.get('/v1/:project_id/asset/refresh', gateway(state, (req, res, ctx) => showRefreshResult(state, req, res, ctx)));
   return router;
+}
+
+/** Every RefreshAsset call is logged on arrival, whatever it is answered: tests check call rates. */
+function arrival(state: SimState) {
+  return (req: Request, _res: Response, next: () => void): void => {
+    state.arrivals.push({ projectId: String(req.params.project_id), at: state.now() });
+    next();
+  };
 }
 
 function scripted(state: SimState) {

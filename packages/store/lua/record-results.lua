@@ -1,0 +1,71 @@
+--[[
+record-results: records VOD's verdicts (ShowRefreshResult) on the items of a submitted batch and
+on every request linked to them.
+
+Only items still submitted (`s` = S) change, so the script is idempotent: a poll run again, or a
+verdict for an item that is already final, changes nothing. Items of the batch without a verdict
+in ARGV stay submitted. Each request linked to a changed item moves one count from `submitted` to
+`completed`, `failed` or `unknown`. A request whose ingest is done and which has nothing pending,
+in flight or submitted is complete: its retention starts here (as in finish-batch.lua). A request
+whose hash is gone is not written to, so no key is ever re-created without a TTL.
+
+KEYS[1] the batch    HASH (its `ids` name the items)
+ARGV[1] now (ms)     ARGV[2] retention TTL (s)
+ARGV[3] instance key prefix     ARGV[4] request key prefix
+ARGV[5] error code and ARGV[6] error message of items VOD reported FAILED
+ARGV[7..] pairs: instance id, verdict C (completed) | V (failed by VOD's verdict) | U (unknown:
+          no final verdict before the polling gave up)
+Returns {completed, failed, unknown, open, ids of requests this call completed...}: items this
+call moved per verdict, and the batch's items still submitted afterwards ({0,0,0,0} when the
+batch is gone).
+]]
+local ids = redis.call('HGET', KEYS[1], 'ids')
+if not ids then return {0, 0, 0, 0} end
+local now, ttl, ip, rp = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4]
+local verdictOf = {}
+for i = 7, #ARGV, 2 do verdictOf[ARGV[i]] = ARGV[i + 1] end
+
+local counter = {C = 'completed', V = 'failed', U = 'unknown'}
+local moved = {C = 0, V = 0, U = 0}
+local deltas, open, completed = {}, 0, {}
+for id in string.gmatch(ids, '[^,]+') do
+  local ik = ip .. id
+  if redis.call('HGET', ik, 's') == 'S' then
+    local v = verdictOf[id]
+    if counter[v] then
+      if v == 'V' then
+        redis.call('HSET', ik, 's', v, 'e', ARGV[5], 'm', ARGV[6], 'f', now)
+      else
+        redis.call('HSET', ik, 's', v, 'f', now)
+      end
+      moved[v] = moved[v] + 1
+      local reqs = redis.call('SMEMBERS', ik .. ':l')
+      reqs[#reqs + 1] = redis.call('HGET', ik, 'r')
+      for _, r in ipairs(reqs) do
+        deltas[r] = deltas[r] or {C = 0, V = 0, U = 0}
+        deltas[r][v] = deltas[r][v] + 1
+      end
+    else
+      open = open + 1
+    end
+  end
+end
+
+for r, d in pairs(deltas) do
+  local rk = rp .. r
+  if redis.call('EXISTS', rk) == 1 then
+    redis.call('HINCRBY', rk, 'submitted', -(d.C + d.V + d.U))
+    for v, n in pairs(d) do
+      if n > 0 then redis.call('HINCRBY', rk, counter[v], n) end
+    end
+    -- a request whose every item is final starts its retention period
+    local h = redis.call('HMGET', rk, 'done', 'pending', 'in_flight', 'submitted')
+    if h[1] == '1' and tonumber(h[2] or '0') == 0 and tonumber(h[3] or '0') == 0 and tonumber(h[4] or '0') == 0 then
+      for _, k in ipairs({rk, rk .. ':items', rk .. ':tasks'}) do redis.call('EXPIRE', k, ttl) end
+      completed[#completed + 1] = r
+    end
+  end
+end
+-- the batch outlives its last poll by the retention period, however long the polling took
+redis.call('EXPIRE', KEYS[1], ttl)
+return {moved.C, moved.V, moved.U, open, unpack(completed)}

@@ -1,0 +1,127 @@
+import type { PauseReason } from '@refresh/core';
+import type { Redis } from 'ioredis';
+import { tenantKeys } from './keys';
+import { withScripts } from './scripts';
+
+/** Why a tenant is paused: VOD refused its credentials or its account (arrears, frozen...). */
+export type TenantPauseReason = Extract<PauseReason, 'credentials' | 'account'>;
+const PAUSE_REASONS: ReadonlySet<string> = new Set<TenantPauseReason>(['credentials', 'account']);
+
+export interface TenantPause {
+  reason: TenantPauseReason;
+  /** VOD's error code and message that paused the tenant */
+  code: string;
+  message: string;
+  /** epoch ms the tenant was first paused; later pauses of the same episode keep it */
+  since: number;
+  /** epoch ms from which one replica may make a probe call */
+  probeAt: number;
+}
+
+export type CallSlot = { ok: true } | { ok: false; retryInMs: number };
+
+/** A pause HASH as read back (HGETALL); null when absent or incomplete. */
+export function parsePause(h: Record<string, string> | null | undefined): TenantPause | null {
+  if (!h?.since || !h.reason || !PAUSE_REASONS.has(h.reason)) return null;
+  return {
+    reason: h.reason as TenantPauseReason,
+    code: h.code ?? '',
+    message: h.message ?? '',
+    since: Number(h.since),
+    probeAt: Number(h.probeAt ?? h.since),
+  };
+}
+
+/**
+ * Whether, and how fast, a tenant may call VOD: paused (credentials or account refused),
+ * throttled (VOD answered 429), paced (calls per second) and out of quota. The state lives in
+ * Redis under the tenant's hash tag, so every replica obeys the same gate.
+ */
+export function createTenantGate(redisClient: Redis, prefix: string) {
+  const redis = withScripts(redisClient);
+  const keys = (tenant: string) => tenantKeys(prefix, tenant);
+
+  return {
+    async getPause(tenant: string): Promise<TenantPause | null> {
+      return parsePause(await redis.hgetall(keys(tenant).pause));
+    },
+
+    /** The paused ones among `tenants`, in their order, read in one round trip. */
+    async pausedAmong(tenants: readonly string[]): Promise<Array<{ tenant: string; pause: TenantPause }>> {
+      if (tenants.length === 0) return [];
+      const pipe = redis.pipeline();
+      for (const t of tenants) pipe.hgetall(keys(t).pause);
+      const rows = (await pipe.exec()) ?? [];
+      const out: Array<{ tenant: string; pause: TenantPause }> = [];
+      tenants.forEach((tenant, i) => {
+        const [err, h] = rows[i] ?? [new Error('no reply')];
+        if (err) throw err;
+        const pause = parsePause(h as Record<string, string>);
+        if (pause) out.push({ tenant, pause });
+      });
+      return out;
+    },
+
+    /**
+     * Pauses the tenant, or updates the pause it is in (new code, message, probe time) while
+     * keeping its original `since`. Returns true when the tenant was sending until now.
+     */
+    async pause(tenant: string, p: TenantPause): Promise<boolean> {
+      const key = keys(tenant).pause;
+      const res = await redis
+        .multi()
+        .hsetnx(key, 'since', p.since)
+        .hset(key, 'reason', p.reason, 'code', p.code, 'message', p.message.slice(0, 1000), 'probeAt', p.probeAt)
+        .exec();
+      const [err, created] = res?.[0] ?? [new Error('pause: transaction discarded')];
+      if (err) throw err;
+      return Number(created) === 1;
+    },
+
+    /** Lifts the pause. Returns true when the tenant was paused. */
+    async resume(tenant: string): Promise<boolean> {
+      return (await redis.del(keys(tenant).pause)) === 1;
+    },
+
+    /**
+     * True for exactly one caller per cool-down: the tenant is paused and its probe is due.
+     * That caller makes the one probe call; the next probe is due at `nextProbeAt`.
+     */
+    async claimProbe(tenant: string, now: number, nextProbeAt: number): Promise<boolean> {
+      return Number(await redis.claimProbe(keys(tenant).pause, now, nextProbeAt)) === 1;
+    },
+
+    /** Holds every call for the tenant until `untilMs`, or later if a later hold is in force. Returns the hold in force. */
+    async throttle(tenant: string, untilMs: number): Promise<number> {
+      return Number(await redis.throttleTenant(keys(tenant).throttle, Math.ceil(untilMs)));
+    },
+
+    /** The instant calls may resume, or null when the tenant is not throttled at `now`. */
+    async throttledUntil(tenant: string, now: number): Promise<number | null> {
+      const v = await redis.get(keys(tenant).throttle);
+      const until = v === null ? Number.NaN : Number(v);
+      return until > now ? until : null;
+    },
+
+    /**
+     * Takes one call slot of the tenant's shared pace: all replicas together make at most
+     * `maxPerSecond` calls a second, with bursts of at most ceil(maxPerSecond) after a quiet
+     * spell. Any 1-second window therefore holds at most burst + maxPerSecond calls.
+     */
+    async acquireCallSlot(tenant: string, now: number, maxPerSecond: number): Promise<CallSlot> {
+      if (!(maxPerSecond > 0)) throw new RangeError(`maxPerSecond must be > 0, got ${maxPerSecond}`);
+      const burst = Math.ceil(maxPerSecond);
+      const [ok, wait] = (await redis.acquireCallSlot(keys(tenant).rate, now, maxPerSecond, burst)) as number[];
+      return ok === 1 ? { ok: true } : { ok: false, retryInMs: Math.max(1, Number(wait)) };
+    },
+
+    /**
+     * VOD says the day's quota is used up: the day's budget counter rises to `dailyLimit` (never
+     * falls), so claims stop until the budget resets. Returns the counter after the call.
+     */
+    async markQuotaSpent(tenant: string, dayId: string, dailyLimit: number, ttlSeconds: number): Promise<number> {
+      return Number(await redis.markQuotaSpent(keys(tenant).budget(dayId), dailyLimit, ttlSeconds));
+    },
+  };
+}
+export type TenantGate = ReturnType<typeof createTenantGate>;

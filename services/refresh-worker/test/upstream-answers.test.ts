@@ -1,0 +1,110 @@
+import { budgetDay } from '@refresh/core';
+import { PROJECT, PROJECT2, assets, eventually, startSimulator, testConfig, testWorld, urls, type Simulator } from './harness';
+
+/**
+ * What the worker does with each class of VOD answer (issue: upstream fidelity), through the
+ * real worker, Redis and the simulator over HTTP.
+ */
+describe('handling every kind of VOD answer', () => {
+  let sim: Simulator;
+  let simUrl: string;
+  let world: ReturnType<typeof testWorld>;
+
+  beforeEach(async () => {
+    ({ sim, url: simUrl } = await startSimulator());
+    world = testWorld('answers');
+  });
+  afterEach(async () => {
+    await world.close();
+    await sim.stop();
+  });
+
+  const settled = (requestId: string) => async () => {
+    const r = await world.requests.get(requestId);
+    return r && r.ingestDone && r.counts.pending === 0 && r.counts.in_flight === 0 ? r : undefined;
+  };
+
+  it('when one asset id in a batch of 10 is refused, then 9 items are submitted and only that one fails with VOD code', async () => {
+    await world.worker(testConfig(world.prefix, [{ id: 'news', endpoint: simUrl }]));
+    sim.rejectItems(PROJECT.projectId, ['asset7'], { status: 400, code: 'VOD.10062', message: 'The media asset does not exist.' });
+    const id = await world.submit('news', assets(10));
+    const r = await eventually(settled(id), 'request settled');
+    expect(r.counts).toMatchObject({ submitted: 9, failed: 1 });
+    const items = (await world.requests.items(id, 0, 10)).items;
+    expect(items.filter((i) => i.state === 'failed')).toEqual([
+      { kind: 'asset_id', value: 'asset7', state: 'failed', error: { code: 'VOD.10062', message: 'The media asset does not exist.' } },
+    ]);
+    // every accepted call carried good items only, each exactly once
+    expect(sim.calls().flatMap((c) => c.items).sort()).toEqual(assets(10).map((a) => a.slice(2)).filter((a) => a !== 'asset7').sort());
+  });
+
+  it('when VOD refuses a tenant credentials, then only that tenant pauses, nothing queued is lost, and it resumes after the cool-down', async () => {
+    const config = testConfig(world.prefix, [
+      { id: 'broken', endpoint: simUrl, project: PROJECT2 },
+      { id: 'healthy', endpoint: simUrl },
+    ], { upstream: { timeoutMs: 2000, connectTimeoutMs: 500, maxAttempts: 3, backoffBaseMs: 50, backoffMaxMs: 200, pauseCooldownMs: 1500 } });
+    const w = await world.worker(config);
+    // its three batches may be on the wire together: each is refused
+    sim.script(PROJECT2.projectId, 3, { status: 403, code: 'VOD.10054' });
+    const broken = await world.submit('broken', assets(25, 'b'));
+    const healthy = await world.submit('healthy', assets(12, 'h'));
+
+    const pause = await eventually(async () => (await w.gate.getPause('broken')) ?? undefined, 'tenant paused');
+    expect(pause).toMatchObject({ reason: 'credentials', code: 'VOD.10054' });
+    expect(await w.gate.getPause('healthy')).toBeNull();
+    await eventually(settled(healthy), 'the healthy tenant goes on');
+    const during = await world.requests.get(broken);
+    expect(during!.counts.submitted + during!.counts.failed).toBe(0);
+
+    // the cool-down passes; the probe call is accepted, the tenant resumes and everything goes out
+    const r = await eventually(settled(broken), 'broken tenant drained after the probe', 30_000);
+    expect(r.counts).toMatchObject({ submitted: 25, failed: 0 });
+    expect(await w.gate.getPause('broken')).toBeNull();
+    expect(sim.calls().filter((c) => c.projectId === PROJECT2.projectId).flatMap((c) => c.items)).toHaveLength(25);
+  });
+
+  it('when VOD answers 429 for a storm of calls, then the tenant never exceeds its call rate and everything lands', async () => {
+    const config = testConfig(world.prefix, [{ id: 'news', endpoint: simUrl, maxCallsPerSecond: 4 }], {
+      batching: { lingerMs: 0 },
+      worker: { concurrency: 16, stalledIntervalMs: 1000, lockDurationMs: 2000 },
+    });
+    await world.worker(config);
+    await world.worker(config); // a second replica shares the rate
+    sim.script(PROJECT.projectId, 12, { status: 429, code: 'APIGW.0308', retryAfterSeconds: 1 });
+    const id = await world.submit('news', urls(120));
+    const r = await eventually(settled(id), 'all submitted', 60_000);
+    expect(r.counts.submitted).toBe(120);
+    const times = sim.arrivals().map((a) => a.at).sort((a, b) => a - b);
+    expect(times.length).toBeGreaterThanOrEqual(24); // 12 refused + 12 accepted
+    // in any one-second window at most the rate plus a burst of one second's worth
+    for (let i = 0; i < times.length; i++) {
+      const inWindow = times.filter((t) => t >= times[i]! && t < times[i]! + 1000).length;
+      expect(inWindow).toBeLessThanOrEqual(8);
+    }
+  });
+
+  it("when VOD answers with a tenant's quota code, then its budget is marked spent and the items wait for the reset", async () => {
+    const w = await world.worker(testConfig(world.prefix, [{ id: 'news', endpoint: simUrl, quotaErrorCodes: ['VOD.99001'] }]));
+    // three batches of ten may be on the wire at once: each gets the quota answer
+    sim.script(PROJECT.projectId, 3, { status: 400, code: 'VOD.99001', message: 'quota exhausted' });
+    const id = await world.submit('news', assets(30));
+    const { dayId } = budgetDay(Date.now(), 'Asia/Shanghai');
+    await eventually(async () => Number(await world.redis.get(world.keys('news').budget(dayId))) >= 1000 || undefined, 'budget marked spent');
+    await new Promise((r) => setTimeout(r, 500));
+    const r = await world.requests.get(id);
+    expect(r!.counts.submitted).toBe(0);
+    expect(r!.counts.pending + r!.counts.in_flight).toBe(30);
+    expect(sim.calls()).toHaveLength(0);
+    void w;
+  });
+
+  it('when VOD answers an error code nobody knows, then the batch is retried, not dropped, and the code is counted', async () => {
+    const w = await world.worker(testConfig(world.prefix, [{ id: 'news', endpoint: simUrl }]));
+    sim.script(PROJECT.projectId, 1, { status: 418, code: 'VOD.77777', message: 'surprise' });
+    const id = await world.submit('news', assets(10));
+    const r = await eventually(settled(id), 'request settled');
+    expect(r.counts.submitted).toBe(10);
+    const text = await w.metrics.registry.getSingleMetricAsString('refresh_worker_upstream_unknown_codes_total');
+    expect(text).toMatch(/refresh_worker_upstream_unknown_codes_total\{tenant="news"\} 1/);
+  });
+});

@@ -22,6 +22,9 @@ export interface BatchRecord {
   state: 'claimed' | 'sending' | 'done';
   day: string;
   attempts: number;
+  /** once done: VOD's task id when it was accepted, with the time that was recorded */
+  taskId?: string;
+  doneAt?: number;
 }
 
 /** VOD's verdict on a submitted item: refreshed, refused (FAILED), or none before polling gave up. */
@@ -150,6 +153,7 @@ export function createDispatchStore(redisClient: Redis, prefix: string) {
         state: (h.st ?? 'claimed') as BatchRecord['state'],
         day: h.day ?? '',
         attempts: Number(h.attempts ?? 0),
+        ...(h.outcome === 'S' && h.task ? { taskId: h.task, doneAt: Number(h.done_at ?? 0) } : {}),
       };
     },
 

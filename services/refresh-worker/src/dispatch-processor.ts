@@ -103,7 +103,12 @@ export function createDispatchProcessor(deps: {
     const rerun = claim.action === 'existing';
     const batch = await store.batch(tenantId, batchId);
     if (!batch || batch.state === 'done') {
-      if (rerun) await wakeIfPending(tenantId);
+      if (rerun) {
+        // the run that died may have recorded the 202 but not yet scheduled the polling
+        // (a second poll job for the same batch is deduplicated by its id)
+        if (batch?.taskId) await scheduler.poll(tenantId, batchId, batch.taskId, batch.doneAt ?? clock.now());
+        await wakeIfPending(tenantId);
+      }
       return 'done';
     }
     const result = await sendBatch(job, token, tenant, batch, budget, day, now, gateState.probing);

@@ -79,6 +79,35 @@ describe('IAM tokens', () => {
     expect(await world.redis.exists(world.keys('tv').token)).toBe(1);
   });
 
+  it('when VOD refuses the cached token as expired mid-flight, then the worker fetches a new one and the retry lands', async () => {
+    await startSim();
+    await world.worker(config());
+    const sent = (id: string, n: number) => async () => {
+      const rec = await world.requests.get(id);
+      return rec && rec.counts.submitted + rec.counts.completed === n ? rec : undefined;
+    };
+    await eventually(sent(await world.submit('tv', urls(2)), 2), 'first request sent');
+    // IAM invalidates every token early (a password change): the cached one now gets APIGW.0307
+    sim.expireTokens();
+    const second = await world.submit('tv', urls(3, 'http://cdn.example.com/after'));
+    const r = await eventually(sent(second, 3), 'second request sent after one token refresh');
+    expect(r.counts.failed).toBe(0);
+    expect(sim.tokensIssued()).toBe(2);
+    expect(sim.calls()).toHaveLength(2);
+  });
+
+  it('when IAM refuses the tenant password, then the worker pauses that tenant and keeps its items queued', async () => {
+    await startSim();
+    const w = await world.worker(config({ password: 'wrong' }));
+    const id = await world.submit('tv', urls(4));
+    const pause = await eventually(async () => (await w.gate.getPause('tv')) ?? undefined, 'tenant paused');
+    expect(pause.reason).toBe('credentials');
+    const r = await world.requests.get(id);
+    expect(r!.counts.failed + r!.counts.submitted).toBe(0);
+    expect(r!.counts.pending + r!.counts.in_flight).toBe(4);
+    expect(sim.calls()).toHaveLength(0);
+  });
+
   it('when two replicas need a token at once, then IAM issues one and both use it', async () => {
     await startSim();
     const tenant = tokenTenant(config());

@@ -16,6 +16,8 @@ export interface TenantPause {
   since: number;
   /** epoch ms from which one replica may make a probe call */
   probeAt: number;
+  /** fingerprint of the tenant's credentials when it was paused: new credentials lift the pause */
+  credentials?: string;
 }
 
 export type CallSlot = { ok: true } | { ok: false; retryInMs: number };
@@ -29,6 +31,7 @@ export function parsePause(h: Record<string, string> | null | undefined): Tenant
     message: h.message ?? '',
     since: Number(h.since),
     probeAt: Number(h.probeAt ?? h.since),
+    ...(h.credentials ? { credentials: h.credentials } : {}),
   };
 }
 
@@ -71,7 +74,7 @@ export function createTenantGate(redisClient: Redis, prefix: string) {
       const res = await redis
         .multi()
         .hsetnx(key, 'since', p.since)
-        .hset(key, 'reason', p.reason, 'code', p.code, 'message', p.message.slice(0, 1000), 'probeAt', p.probeAt)
+        .hset(key, 'reason', p.reason, 'code', p.code, 'message', p.message.slice(0, 1000), 'probeAt', p.probeAt, 'credentials', p.credentials ?? '')
         .exec();
       const [err, created] = res?.[0] ?? [new Error('pause: transaction discarded')];
       if (err) throw err;

@@ -6,6 +6,7 @@ import { classify, type CallOutcome } from '@refresh/vod-client';
 import type { Logger } from 'pino';
 import type { Clock } from './clock';
 import type { WorkerMetrics } from './metrics';
+import { credentialsFingerprint } from './credentials';
 import { TenantCredentialsError } from './iam-tokens';
 import type { Scheduler } from './scheduler';
 
@@ -270,7 +271,8 @@ export function createDispatchProcessor(deps: {
     why: { reason: 'credentials' | 'account'; code: string; message: string },
   ): Promise<never> {
     const probeAt = clock.now() + config.upstream.pauseCooldownMs;
-    await gate.pause(tenantId, { ...why, since: clock.now(), probeAt });
+    const tenant = tenants.get(tenantId);
+    await gate.pause(tenantId, { ...why, since: clock.now(), probeAt, ...(tenant ? { credentials: credentialsFingerprint(tenant) } : {}) });
     deps.logger.error({ tenant: tenantId, code: why.code, reason: why.reason, probeAt: new Date(probeAt).toISOString() }, 'VOD refused the tenant: paused');
     await job.moveToDelayed(Date.now() + (probeAt - clock.now()), token);
     throw new DelayedError();

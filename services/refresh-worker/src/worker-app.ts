@@ -8,6 +8,7 @@ import {
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from './clock';
+import { resumeTenantsWithNewCredentials } from './credentials';
 import { RetryableCallError, createDispatchProcessor } from './dispatch-processor';
 import type { Readiness } from './health-server';
 import { createIngestProcessor } from './ingest-processor';
@@ -128,6 +129,13 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
       void dispatchWorker.run();
       void resultsWorker.run();
       await Promise.all([ingestWorker.waitUntilReady(), dispatchWorker.waitUntilReady(), resultsWorker.waitUntilReady()]);
+      for (const tenant of await resumeTenantsWithNewCredentials(config.tenants, gate, logger)) {
+        // jobs that waited for the probe go now
+        for (const job of await dispatchQueue.getDelayed(0, 999)) {
+          if (job.data.tenant === tenant) await job.promote().catch(() => undefined);
+        }
+        await scheduler.now(tenant);
+      }
       started = true;
       logger.info({ tenants: config.tenants.map((t) => t.id) }, 'refresh worker started');
     },

@@ -63,6 +63,21 @@ describe('handling every kind of VOD answer', () => {
     expect(sim.calls().filter((c) => c.projectId === PROJECT2.projectId).flatMap((c) => c.items)).toHaveLength(25);
   });
 
+  it('when a paused tenant gets new credentials in the config, then a worker started with them resumes it at once', async () => {
+    const upstream = { timeoutMs: 2000, connectTimeoutMs: 500, maxAttempts: 3, backoffBaseMs: 50, backoffMaxMs: 200, pauseCooldownMs: 3_600_000 };
+    const wrong = { ...PROJECT2, secretKey: 'an-old-secret' };
+    const first = await world.worker(testConfig(world.prefix, [{ id: 'broken', endpoint: simUrl, project: wrong }], { upstream }));
+    const id = await world.submit('broken', assets(5, 'c'));
+    const pause = await eventually(async () => (await first.gate.getPause('broken')) ?? undefined, 'paused on a bad signature');
+    expect(pause.code).toBe('APIGW.0301');
+    await first.stop();
+    // the operator fixes the secret and rolls the workers: no waiting for the hour-long cool-down
+    const fixed = await world.worker(testConfig(world.prefix, [{ id: 'broken', endpoint: simUrl, project: PROJECT2 }], { upstream }));
+    const r = await eventually(settled(id), 'sent with the new credentials');
+    expect(r.counts.failed).toBe(0);
+    expect(await fixed.gate.getPause('broken')).toBeNull();
+  });
+
   it('when VOD answers 429 for a storm of calls, then the tenant never exceeds its call rate and everything lands', async () => {
     const config = testConfig(world.prefix, [{ id: 'news', endpoint: simUrl, maxCallsPerSecond: 4 }], {
       batching: { lingerMs: 0 },

@@ -25,6 +25,8 @@ export interface BatchRecord {
   /** once done: VOD's task id when it was accepted, with the time that was recorded */
   taskId?: string;
   doneAt?: number;
+  /** once split: the two batches its items moved to */
+  splitInto?: string[];
 }
 
 /** VOD's verdict on a submitted item: refreshed, refused (FAILED), or none before polling gave up. */
@@ -154,6 +156,7 @@ export function createDispatchStore(redisClient: Redis, prefix: string) {
         day: h.day ?? '',
         attempts: Number(h.attempts ?? 0),
         ...(h.outcome === 'S' && h.task ? { taskId: h.task, doneAt: Number(h.done_at ?? 0) } : {}),
+        ...(h.split ? { splitInto: h.split.split(',') } : {}),
       };
     },
 

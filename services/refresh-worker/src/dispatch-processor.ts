@@ -50,6 +50,7 @@ export function createDispatchProcessor(deps: {
   const tenants = new Map(config.tenants.map((t) => [t.id, t]));
   const retentionSeconds = Math.round(config.statusTtlDays * 86_400);
   const maxAttempts = config.upstream.maxAttempts;
+  const midnightGuardMs = config.upstream.connectTimeoutMs + config.upstream.timeoutMs + MIDNIGHT_MARGIN_MS;
 
   return async function processDispatch(job: Job<DispatchJob>, token?: string): Promise<string> {
     const { tenant: tenantId } = dispatchJob.parse(job.data);
@@ -68,7 +69,7 @@ export function createDispatchProcessor(deps: {
 
     // A call that starts just before midnight may land on VOD's next day while we counted it on
     // this one; then VOD would count more than we do tomorrow. Such calls wait for the reset.
-    if (day.resetsAt - now < config.upstream.connectTimeoutMs + config.upstream.timeoutMs + MIDNIGHT_MARGIN_MS) {
+    if (day.resetsAt - now < midnightGuardMs) {
       await job.moveToDelayed(Date.now() + (day.resetsAt - now), token);
       throw new DelayedError();
     }
@@ -108,11 +109,23 @@ export function createDispatchProcessor(deps: {
         // the run that died may have recorded the 202 but not yet scheduled the polling
         // (a second poll job for the same batch is deduplicated by its id)
         if (batch?.taskId) await scheduler.poll(tenantId, batchId, batch.taskId, batch.doneAt ?? clock.now());
+        // or it split the batch but died before queueing the halves (queueing twice is harmless)
+        for (const child of batch?.splitInto ?? []) await scheduler.batch(tenantId, child);
         await wakeIfPending(tenantId);
       }
       return 'done';
     }
-    const result = await sendBatch(job, token, tenant, batch, budget, day, now, gateState.probing);
+    let result: string;
+    try {
+      result = await sendBatch(job, token, tenant, batch, budget, day, now, gateState.probing);
+    } catch (err) {
+      // A job holding a batch must never end failed: its items would stay in flight for good.
+      // An unexpected error (Redis, IAM) on the last attempt hands the job back for later.
+      if (err instanceof DelayedError || err instanceof RetryableCallError || job.attemptsMade + 1 < maxAttempts) throw err;
+      deps.logger.error({ tenant: tenantId, batchId, err: (err as Error).message }, 'unexpected error on the last attempt; batch kept for later');
+      await job.moveToDelayed(Date.now() + config.upstream.backoffMaxMs, token);
+      throw new DelayedError();
+    }
     if (rerun) await wakeIfPending(tenantId);
     return result;
   };
@@ -178,21 +191,40 @@ export function createDispatchProcessor(deps: {
     }
 
     const attempt = job.attemptsMade + 1;
-    let outcome: CallOutcome;
-    try {
-      outcome = await timedCall(tenant, batch);
-    } catch (err) {
-      // IAM refused the tenant's password: nothing reached VOD, the tenant is blocked all the same
-      if (!(err instanceof TenantCredentialsError)) throw err;
-      await store.holdBudget(tenantId, batchId, day.dayId, false);
-      return blockTenant(job, token, tenantId, { reason: 'credentials', code: err.code, message: err.message });
-    }
+    /**
+     * One call, after pacing. Waiting for a call slot may carry us into the midnight margin: then
+     * the call waits for the reset (with its budget held), as calls that start there always do.
+     * An IAM password refusal blocks the tenant: nothing reached VOD, the budget is held.
+     */
+    const guardedCall = async (): Promise<CallOutcome> => {
+      try {
+        await paceCall(tenant);
+        const at = clock.now();
+        if (budgetDay(at, tenant.timezone).dayId !== day.dayId || day.resetsAt - at < midnightGuardMs) {
+          await store.holdBudget(tenantId, batchId, day.dayId, false);
+          await job.moveToDelayed(Date.now() + (day.resetsAt - at), token);
+          throw new DelayedError();
+        }
+        return await timedCall(tenant, batch);
+      } catch (err) {
+        if (!(err instanceof TenantCredentialsError)) throw err;
+        await store.holdBudget(tenantId, batchId, day.dayId, false);
+        return blockTenant(job, token, tenantId, { reason: 'credentials', code: err.code, message: err.message });
+      }
+    };
+    let outcome = await guardedCall();
     let verdict = classify(outcome, { quotaErrorCodes: tenant.quotaErrorCodes });
     if (verdict.class === 'token_expired') {
       // the token was invalidated early: fetch a new one and retry once (a new call, new budget)
       await deps.invalidateToken(tenant);
-      if ((await store.beginAttempt(tenantId, batchId, budget)) === 'ok') {
-        outcome = await timedCall(tenant, batch);
+      const again = await store.beginAttempt(tenantId, batchId, budget);
+      if (again === 'budget') {
+        log.info({ resetsAt: new Date(day.resetsAt).toISOString() }, 'token retry deferred to the budget reset');
+        await job.moveToDelayed(Date.now() + (day.resetsAt - clock.now()), token);
+        throw new DelayedError();
+      }
+      if (again === 'ok') {
+        outcome = await guardedCall();
         verdict = classify(outcome, { quotaErrorCodes: tenant.quotaErrorCodes });
       }
       if (verdict.class === 'token_expired') {
@@ -279,7 +311,6 @@ export function createDispatchProcessor(deps: {
   }
 
   async function timedCall(tenant: TenantConfig, batch: BatchRecord): Promise<CallOutcome> {
-    await paceCall(tenant);
     const started = process.hrtime.bigint();
     const outcome = await deps.call(tenant, batch.kind, batch.values);
     metrics.upstreamLatency(tenant.id, Number(process.hrtime.bigint() - started) / 1e9);

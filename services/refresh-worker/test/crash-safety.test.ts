@@ -103,4 +103,32 @@ describe('crash safety', () => {
       await started.sim.stop();
     }
   });
+
+  it('when a job died right after splitting its batch, then its rerun queues the halves and every item goes out', async () => {
+    const started = await startSimulator();
+    const world4 = testWorld('split-rerun');
+    try {
+      const config = testConfig(world4.prefix, [{ id: 'news', endpoint: started.url }]);
+      await world4.dispatchQueue.pause();
+      const requestId = await world4.submit('news', assets(10));
+      const w = await world4.worker(config);
+      await eventually(async () => (await world4.requests.get(requestId))?.ingestDone, 'coalesced');
+      await world4.dispatchQueue.obliterate({ force: true });
+      const day = budgetDay(Date.now(), 'Asia/Shanghai');
+      await w.store.claim('news', 'died-2', { now: Date.now() + 5000, lingerMs: 0, maxItems: 10, dayId: day.dayId, dailyLimit: 1000, ttlSeconds: 600 });
+      // the dying run got as far as the split, not as far as queueing the halves
+      expect(await w.store.splitBatch('news', 'died-2', Date.now())).toEqual(['died-2.1', 'died-2.2']);
+      await world4.dispatchQueue.add('dispatch', { tenant: 'news' }, { jobId: 'died-2', attempts: 3 });
+      await world4.dispatchQueue.resume();
+      const r = await eventually(async () => {
+        const s = await world4.requests.get(requestId);
+        return s && s.counts.in_flight === 0 && s.counts.pending === 0 ? s : undefined;
+      }, 'both halves sent');
+      expect(r.counts.submitted + r.counts.completed).toBe(10);
+      expect(started.sim.calls().map((c) => c.items.length).sort()).toEqual([5, 5]);
+    } finally {
+      await world4.close();
+      await started.sim.stop();
+    }
+  });
 });

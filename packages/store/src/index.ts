@@ -7,3 +7,4 @@ export { ingestJob, dispatchJob, retireJob, pollJob, type RetireJob, type PollJo
 export { createMetricsStore, JOB_STATES, type MetricsStore, type StateReading, type TenantStateReading, type JobState, type QueueName } from './metrics-store';
 export { createTenantGate, parsePause, type TenantGate, type TenantPause, type TenantPauseReason, type CallSlot } from './tenant-gate';
 export { createTokenStore, type TokenStore, type CachedToken } from './token-store';
+export { scanKeysUnder, deleteKeysUnder } from './prefix-keys';

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { parseFileConfig, type AppConfig } from '@refresh/config';
-import { QUEUE_NAMES, createRedis, queuePrefix, tenantKeys } from '@refresh/store';
+import { QUEUE_NAMES, createRedis, queuePrefix, tenantKeys, deleteKeysUnder, scanKeysUnder } from '@refresh/store';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import pino from 'pino';
@@ -54,16 +54,6 @@ function waitReady(redis: Redis): Promise<void> {
   });
 }
 
-export async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
-  const out: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    out.push(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  return out;
-}
 
 /** Starts the API on port 0 against the real Redis, under a fresh `test-api-<random>` prefix. */
 export async function startTestApi(
@@ -92,7 +82,7 @@ export async function startTestApi(
     api,
     keys: (tenant) => tenantKeys(prefix, tenant),
     async storeKeys() {
-      return (await scanKeys(redis, `${prefix}:*`)).filter((k) => !k.startsWith(bullPrefix));
+      return (await scanKeysUnder(redis, prefix)).filter((k) => !k.startsWith(bullPrefix));
     },
     async jobCount() {
       const counts = await queue.getJobCounts();
@@ -101,8 +91,7 @@ export async function startTestApi(
     async close() {
       await api.stop();
       await Promise.all([queue.close(), dispatch.close()]);
-      const keys = await scanKeys(redis, `${prefix}:*`);
-      for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
+      await deleteKeysUnder(redis, prefix);
       await Promise.all([redis.quit(), queueRedis.quit()]);
     },
   };

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { parseFileConfig, type AppConfig } from '@refresh/config';
 import {
-  INGEST_JOB_OPTIONS, QUEUE_NAMES, createRequestStore, newRequestId, queuePrefix, tenantKeys,
+  INGEST_JOB_OPTIONS, QUEUE_NAMES, createRequestStore, deleteKeysUnder, newRequestId, queuePrefix, tenantKeys,
 } from '@refresh/store';
 import { createSimulator } from '@refresh/vod-simulator';
 import { Redis } from 'ioredis';
@@ -90,12 +90,7 @@ export function testWorld(name: string) {
       await ingestQueue.close();
       await dispatchQueue.close();
       await queueConnection.quit();
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length) await redis.unlink(...keys);
-      } while (cursor !== '0');
+      await deleteKeysUnder(redis, prefix);
       await redis.quit();
     },
   };

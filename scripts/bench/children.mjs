@@ -47,11 +47,12 @@ export function procCpuSeconds(pid) {
 
 /**
  * Starts `node <script>`; its output is forwarded to our stderr, prefixed with its name, and the
- * last lines kept for the error report. `onUnexpectedExit` fires if it ends before stop().
+ * last lines kept for the error report (all of them; lines `quiet` picks are only not
+ * forwarded). `onUnexpectedExit` fires if it ends before stop().
  */
-export function startChild(name, script, { cwd, env, onUnexpectedExit }) {
+export function startChild(name, script, { cwd, env, onUnexpectedExit, quiet = () => false, nodeArgs = [] }) {
   // own process group: a terminal's Ctrl-C reaches only the bench, which stops them in order
-  const child = spawn(process.execPath, [script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, [...nodeArgs, script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const handle = { name, pid: child.pid, child, stopping: false, tail: [] };
   const forward = (stream) => {
     let partial = '';
@@ -62,7 +63,7 @@ export function startChild(name, script, { cwd, env, onUnexpectedExit }) {
       for (const line of lines) {
         handle.tail.push(line);
         if (handle.tail.length > TAIL_LINES) handle.tail.shift();
-        process.stderr.write(`[${name}] ${line}\n`);
+        if (!quiet(line)) process.stderr.write(`[${name}] ${line}\n`);
       }
     });
   };

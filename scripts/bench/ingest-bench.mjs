@@ -3,9 +3,10 @@
 // and pending", what it costs the API in memory and Redis per pending item, and how that
 // compares with the least Redis can do per item (the ceiling). A benchmark, not a test: a
 // target missed is printed as MISSED and the exit code stays 0; a crash or an error answer
-// exits 1. Env: BENCH_SIZES (comma-separated URL counts, default 100000,1000000), REDIS_URL.
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// exits 1. Env: BENCH_SIZES (comma-separated URL counts, default 100000,1000000), REDIS_URL,
+// BENCH_CHUNK_ITEMS (the config's ingest.chunkItems).
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
@@ -16,6 +17,7 @@ import { Redis } from 'ioredis';
 import {
   freePort, isRunning, procCpuSeconds, procMemory, sleep, startChild, stopChild, waitHttpOk, waitTcp,
 } from './children.mjs';
+import { benchEnv, writeBenchConfig } from './bench-services.mjs';
 import { commandStats, deletePrefix, info, redisCpuSeconds, topCommands } from './redis-stats.mjs';
 import { benchUrl, bodyStats, urlBody } from './url-body.mjs';
 
@@ -34,6 +36,8 @@ if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 1)) {
   process.exit(1);
 }
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+// the config's ingest.chunkItems, to compare chunk sizes; the schema's default when unset
+const chunkItems = process.env.BENCH_CHUNK_ITEMS ? Number(process.env.BENCH_CHUNK_ITEMS) : undefined;
 const run = randomBytes(4).toString('hex');
 const prefix = `bench-${run}`;
 const apiKey = randomBytes(24).toString('base64url');
@@ -69,18 +73,11 @@ async function orCrash(promise) {
 async function startServices(bodyBytes) {
   const [simPort, apiPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
   const configPath = join(tmp, 'refresh-config.json');
-  writeFileSync(configPath, JSON.stringify({
-    tenants: [{ id: TENANT, projectId: sim.projectId, endpoint: `http://127.0.0.1:${simPort}`, auth: { type: 'aksk', accessKey: sim.accessKey, secretKey: sim.secretKey } }],
-    callers: [{ id: 'bench', apiKeySha256: createHash('sha256').update(apiKey).digest('hex'), tenants: [TENANT] }],
-    ingest: { textBodyBytes: Math.max(2 * bodyBytes, MB) },
-  }, null, 2));
-  const env = { ...process.env };
-  for (const k of ['SIM_CONFIG', 'SIM_FAULTS', 'SIM_CLOCK_OFFSET_MS', 'CLOCK_OFFSET_MS', 'SIMULATOR_URL']) delete env[k];
-  Object.assign(env, {
-    REDIS_URL: redisUrl, KEY_PREFIX: prefix, REFRESH_CONFIG: configPath, LOG_LEVEL: 'warn', NODE_ENV: 'production',
-    PORT: String(apiPort), METRICS_PORT: String(metricsPort),
-    SIM_PORT: String(simPort), SIM_HOST: '127.0.0.1', SIM_PROJECT_ID: sim.projectId, SIM_ACCESS_KEY: sim.accessKey, SIM_SECRET_KEY: sim.secretKey,
+  writeBenchConfig(configPath, {
+    tenant: TENANT, sim, simPort, apiKey,
+    ingest: { textBodyBytes: Math.max(2 * bodyBytes, MB), ...(chunkItems ? { chunkItems } : {}) },
   });
+  const env = benchEnv({ redisUrl, prefix, configPath, apiPort, metricsPort, simPort, sim });
   const opts = { cwd: root, env, onUnexpectedExit: (err) => (crashed ??= err) };
   const simulator = startChild('vod-simulator', 'services/vod-simulator/dist/main.js', opts);
   const worker = startChild('refresh-worker', 'services/refresh-worker/dist/main.js', opts);
@@ -318,7 +315,7 @@ function report(results, server, startedAt) {
 try {
   const startedAt = performance.now();
   const server = await info(redis, 'server');
-  console.log(`ingest bench: sizes ${sizes.map(int).join(', ')}; Redis ${redisUrl} (${server.redis_version}); key prefix ${prefix}`);
+  console.log(`ingest bench: sizes ${sizes.map(int).join(', ')}; Redis ${redisUrl} (${server.redis_version}); key prefix ${prefix}; ingest.chunkItems ${chunkItems ?? 'default'}`);
   const results = [];
   for (const count of sizes) results.push(await benchSize(count));
   report(results, server, startedAt);

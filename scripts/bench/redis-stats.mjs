@@ -1,5 +1,8 @@
 // What the benchmark reads from Redis: INFO sections, command statistics, and the clean-up of
 // its own key prefix (and nothing else: the Redis is shared).
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** INFO <section> as a map of field → string. */
 export async function info(redis, section) {
@@ -52,4 +55,38 @@ export async function deletePrefix(redis, prefix) {
     await new Promise((r) => setTimeout(r, 100));
   }
   return deleted;
+}
+
+/** sha1 → file name of our Lua scripts, to name the EVALSHAs of the slow log. */
+export function scriptNames(luaDir) {
+  const names = new Map();
+  for (const file of readdirSync(luaDir)) {
+    if (file.endsWith('.lua')) names.set(createHash('sha1').update(readFileSync(join(luaDir, file), 'utf8')).digest('hex'), file);
+  }
+  return names;
+}
+
+/**
+ * The slow log since the last call (which empties it): how many commands ran at least the
+ * server's threshold, and the longest, by command (our scripts by file name; BullMQ's and
+ * others' by sha) with the largest argument count seen (a coalescing step has one per item).
+ */
+export async function slowCommands(redis, names) {
+  const entries = await redis.slowlog('GET', -1);
+  await redis.slowlog('RESET');
+  const byName = new Map();
+  for (const [, , usec, args] of entries) {
+    const cmd = String(args[0]).toLowerCase();
+    const name = cmd === 'evalsha' ? (names.get(String(args[1])) ?? `evalsha ${String(args[1]).slice(0, 8)}`) : cmd;
+    // Redis keeps 32 arguments at most, the last one saying how many more there were
+    const more = /^\.\.\. \((\d+) more arguments\)$/.exec(String(args.at(-1)));
+    const argc = more ? args.length - 2 + Number(more[1]) : args.length - 1;
+    const s = byName.get(name) ?? { name, count: 0, maxMs: 0, totalMs: 0, maxArgs: 0 };
+    s.count++;
+    s.maxMs = Math.max(s.maxMs, Number(usec) / 1000);
+    s.totalMs += Number(usec) / 1000;
+    s.maxArgs = Math.max(s.maxArgs, argc);
+    byName.set(name, s);
+  }
+  return [...byName.values()].sort((a, b) => b.totalMs - a.totalMs);
 }

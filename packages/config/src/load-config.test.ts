@@ -54,6 +54,23 @@ describe('loadConfig', () => {
     expect(run).toThrow(/Unrecognized key.*batchin/);
   });
 
+  it('when callers and tenants give no limits, then 50 requests/s with a burst of 100 and a backlog of 5,000,000 apply; a given rate alone bursts twice as much', () => {
+    const cfg = loadConfig({ REFRESH_CONFIG: '/x.yaml', NEWS_AK: 'a', NEWS_SK: 'b' }, files(yamlFile));
+    expect(cfg.callers[0]).toMatchObject({ maxRequestsPerSecond: 50, burst: 100 });
+    expect(cfg.tenants[0]?.maxBacklogItems).toBe(5_000_000);
+    const paced = yamlFile.replace('tenants: [news]', 'tenants: [news]\n    maxRequestsPerSecond: 0.5');
+    expect(loadConfig({ REFRESH_CONFIG: '/x.yaml', NEWS_AK: 'a', NEWS_SK: 'b' }, files(paced)).callers[0]).toMatchObject({ maxRequestsPerSecond: 0.5, burst: 1 });
+    const bursty = yamlFile.replace('tenants: [news]', 'tenants: [news]\n    maxRequestsPerSecond: 5\n    burst: 3');
+    expect(loadConfig({ REFRESH_CONFIG: '/x.yaml', NEWS_AK: 'a', NEWS_SK: 'b' }, files(bursty)).callers[0]).toMatchObject({ maxRequestsPerSecond: 5, burst: 3 });
+  });
+
+  it('when a caller rate or a backlog cap is not positive, then the field is named', () => {
+    const zeroRate = yamlFile.replace('tenants: [news]', 'tenants: [news]\n    maxRequestsPerSecond: 0');
+    expect(() => loadConfig({ REFRESH_CONFIG: '/x.yaml', NEWS_AK: 'a', NEWS_SK: 'b' }, files(zeroRate))).toThrow(/callers\.0\.maxRequestsPerSecond/);
+    const zeroCap = yamlFile.replace('projectId:', 'maxBacklogItems: 0\n    projectId:');
+    expect(() => loadConfig({ REFRESH_CONFIG: '/x.yaml', NEWS_AK: 'a', NEWS_SK: 'b' }, files(zeroCap))).toThrow(/tenants\.0\.maxBacklogItems/);
+  });
+
   it('when the time zone is not an IANA zone, then the tenant is refused', () => {
     const bad = yamlFile.replace('projectId:', 'timezone: Mars/Olympus\n    projectId:');
     expect(() => loadConfig({ REFRESH_CONFIG: '/x.yaml', NEWS_AK: 'a', NEWS_SK: 'b' }, files(bad))).toThrow(/timezone/);

@@ -8,6 +8,8 @@ const SECRET_FIELDS = [
   'secretKey',
   'accessKey',
   'password',
+  // a caller's webhook signing key (callers[*].webhook.secret)
+  'secret',
   'apiKey',
   'token',
   'authorization',

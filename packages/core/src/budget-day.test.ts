@@ -1,5 +1,6 @@
 import { AppError, ERROR_CODES } from './errors';
-import { budgetDay, isValidTimezone } from './budget-day';
+import fc from 'fast-check';
+import { budgetDay, budgetDayStart, computeBudgetDay, isValidTimezone } from './budget-day';
 
 const ms = (iso: string): number => Date.parse(iso);
 const HOUR = 3_600_000;
@@ -86,5 +87,50 @@ describe('isValidTimezone', () => {
     expect(isValidTimezone('system')).toBe(false);
     expect(isValidTimezone('')).toBe(false);
     expect(isValidTimezone('Mars/Olympus')).toBe(false);
+  });
+});
+
+describe('budgetDayStart', () => {
+  it('when asked for days ahead across a DST change, then each is a local midnight, 23 or 25 hours apart where DST changes', () => {
+    const now = ms('2026-03-07T17:00:00Z'); // noon EST, the day before spring-forward
+    expect(budgetDayStart(now, 'America/New_York', 0)).toBe(ms('2026-03-07T05:00:00Z'));
+    expect(budgetDayStart(now, 'America/New_York', 1)).toBe(ms('2026-03-08T05:00:00Z'));
+    expect(budgetDayStart(now, 'America/New_York', 2)).toBe(ms('2026-03-09T04:00:00Z'));
+  });
+
+  it('when days ahead are counted one by one through budgetDay, then they agree, a skipped midnight included', () => {
+    const now = ms('2018-11-02T12:00:00Z');
+    let day = budgetDay(now, 'America/Sao_Paulo');
+    for (let n = 1; n <= 4; n++) {
+      day = budgetDay(day.resetsAt, 'America/Sao_Paulo');
+      expect(budgetDayStart(now, 'America/Sao_Paulo', n)).toBe(day.startsAt);
+    }
+  });
+});
+
+describe('budgetDay remembers the last day per zone', () => {
+  const zones = ['Asia/Shanghai', 'America/New_York', 'America/Sao_Paulo', 'Australia/Lord_Howe', 'UTC'];
+  // 2018-2027: DST changes, Sao Paulo's skipped midnights and Lord Howe's half-hour shift included
+  const instant = fc.integer({ min: ms('2018-01-01T00:00:00Z'), max: ms('2027-12-31T00:00:00Z') });
+
+  it('when instants come in any order, near each other or far apart, then every answer equals a fresh computation', () => {
+    const step = fc.oneof(fc.integer({ min: -2 * HOUR, max: 2 * HOUR }), fc.integer({ min: -400 * 24 * HOUR, max: 400 * 24 * HOUR }));
+    fc.assert(
+      fc.property(fc.constantFrom(...zones), instant, fc.array(step, { maxLength: 40 }), (zone, start, steps) => {
+        let t = start;
+        for (const dt of [0, ...steps]) {
+          t += dt;
+          expect(budgetDay(t, zone)).toEqual(computeBudgetDay(t, zone));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('when a caller changes the day it was given, then the next caller still gets the right one', () => {
+    const now = ms('2026-11-23T04:00:00Z');
+    const day = budgetDay(now, 'Asia/Shanghai');
+    day.resetsAt = 0;
+    expect(budgetDay(now + 1, 'Asia/Shanghai')).toEqual(computeBudgetDay(now, 'Asia/Shanghai'));
   });
 });

@@ -14,6 +14,8 @@
  *   RFS.0008  UNAVAILABLE              503
  *   RFS.0009  CONFIG_INVALID           500
  *   RFS.0010  INTERNAL                 500 (a bug, never bad input)
+ *   RFS.0011  TOO_MANY_REQUESTS        429 (a caller's request rate or a tenant's backlog cap;
+ *                                          details.limit says which, Retry-After when to retry)
  */
 export const ERROR_CODES = {
   INVALID_REQUEST: 'RFS.0001',
@@ -26,6 +28,7 @@ export const ERROR_CODES = {
   UNAVAILABLE: 'RFS.0008',
   CONFIG_INVALID: 'RFS.0009',
   INTERNAL: 'RFS.0010',
+  TOO_MANY_REQUESTS: 'RFS.0011',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

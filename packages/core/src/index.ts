@@ -5,3 +5,6 @@ export * from './backoff';
 export * from './batching';
 export * from './errors';
 export * from './tenant-pause';
+export * from './callback-url';
+export * from './webhook-signature';
+export * from './eta';

@@ -80,6 +80,18 @@ describe('validateUrl', () => {
     expect(validateUrl(url)).toMatch(/whitespace or control/);
   });
 
+  it.each([
+    ['a lone high surrogate', 'http://example.com/a\ud800b'],
+    ['a lone low surrogate', 'http://example.com/a\udc00'],
+    ['a surrogate pair the wrong way round', 'http://example.com/?q=\udc00\ud800'],
+  ])('when the url contains %s, then it is rejected, since no UTF-8 can store it as sent', (_name, url) => {
+    expect(validateUrl(url)).toMatch(/not valid Unicode/);
+  });
+
+  it('when the url contains a character outside the BMP (a surrogate pair), then it is valid', () => {
+    expect(validateUrl('http://example.com/\u{1f600}')).toBeNull();
+  });
+
   it.each(['http://', 'https:///path', 'http://:80/', 'http://user@/x'])(
     'when the url has no host (%s), then it is rejected',
     (url) => {

@@ -21,6 +21,10 @@ const ASSET_ID_CHARS = /^[A-Za-z0-9_-]+$/;
 // \s covers Unicode spaces and line terminators (U+2028/2029, U+3000, ...); \p{Cc} adds every
 // C0/C1 control including U+0085, which \s misses; White_Space is the belt to those braces.
 const WHITESPACE_OR_CONTROL = /[\s\p{Cc}\p{White_Space}]/u;
+// With the u flag \p{Cs} matches only a surrogate that is not half of a pair. Such a string is
+// not Unicode: UTF-8 cannot carry it, so Redis would store (and VOD be sent) U+FFFD instead of
+// what the caller asked for. Only a JSON body can spell one ("\ud800").
+const LONE_SURROGATE = /\p{Cs}/u;
 // Checked on the raw string: WHATWG would also accept "http:example.com" or "HTTP:/x", but the
 // normaliser splits on "://" and must see the same authority the parser saw.
 const HTTP_PREFIX = /^https?:\/\//i;
@@ -36,6 +40,7 @@ export function validateUrl(s: string): string | null {
   if (s.length === 0) return 'url is empty';
   if (s.length > MAX_URL_LENGTH) return `url is longer than ${MAX_URL_LENGTH} characters`;
   if (WHITESPACE_OR_CONTROL.test(s)) return 'url contains whitespace or control characters';
+  if (LONE_SURROGATE.test(s)) return 'url is not valid Unicode (a lone surrogate)';
   if (!HTTP_PREFIX.test(s)) return 'url must be absolute and start with http:// or https://';
   let parsed: URL;
   try {

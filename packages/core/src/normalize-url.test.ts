@@ -68,6 +68,53 @@ describe('normalizeUrl', () => {
   });
 });
 
+describe('normalizeUrl on odd but valid urls', () => {
+  // Every part drawn from characters that stress the raw-string splitting: Unicode letters whose
+  // case mapping is unusual (Turkish İ, the Kelvin sign, ß), %-escapes, and "@", ":", "[", "?"
+  // and "#" where they are legal but easy to misread.
+  const soup = (chars: string, maxLength: number) => fc.string({ unit: fc.constantFrom(...chars), maxLength });
+  const oddUrlArb = fc
+    .record({
+      scheme: fc.constantFrom('http', 'HTTP', 'https', 'HtTpS'),
+      userinfo: fc.option(soup('aZ09%:;=!$é', 8), { nil: undefined }),
+      host: fc.oneof(
+        soup('aZ09-.İKßéÉ', 12).filter((h) => h.length > 0),
+        fc.constantFrom('[::1]', '[::FFFF:127.0.0.1]', '[2001:db8::1]', '127.0.0.1', '0x7f.1', 'EXAMPLE.COM.', 'xn--bcher-kva.example'),
+      ),
+      port: fc.constantFrom('', ':', ':0', ':080', ':80', ':443', ':00443', ':65535'),
+      path: soup('/aZ09%@:;=.~!$&()*+,éİ[]', 20),
+      query: fc.option(soup('aZ09%@:/?=&.~éİ[]', 16), { nil: undefined }),
+      fragment: fc.option(soup('aZ09%@:/?#=&', 10), { nil: undefined }),
+    })
+    .map(({ scheme, userinfo, host, port, path, query, fragment }) =>
+      `${scheme}://${userinfo === undefined ? '' : `${userinfo}@`}${host}${port}${path.startsWith('/') || path === '' ? path : `/${path}`}` +
+      `${query === undefined ? '' : `?${query}`}${fragment === undefined ? '' : `#${fragment}`}`,
+    )
+    .filter((url) => validateUrl(url) === null);
+
+  it('when an odd url is normalised twice, then the result does not change and is still valid', () => {
+    fc.assert(
+      fc.property(oddUrlArb, (url) => {
+        const once = normalizeUrl(url);
+        expect(normalizeUrl(once)).toBe(once);
+        expect(validateUrl(once)).toBeNull();
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('when an odd url is normalised, then a WHATWG parser reads the same url, less its fragment', () => {
+    fc.assert(
+      fc.property(oddUrlArb, (url) => {
+        const before = new URL(url);
+        before.hash = '';
+        expect(new URL(normalizeUrl(url)).href).toBe(before.href);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+});
+
 describe('itemKey', () => {
   it('when an asset id and a url have the same text, then their keys differ', () => {
     expect(itemKey('asset_id', 'abc')).toBe('a:abc');

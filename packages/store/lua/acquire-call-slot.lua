@@ -1,8 +1,9 @@
 --[[
-acquire-call-slot: the shared pace of calls to VOD for one tenant, a GCRA (generic cell rate
-algorithm, a token bucket kept as one timestamp). Every replica asks here before each call,
-so together they never go faster than the rate, with at most `burst` calls at once after a
-quiet spell. The clock is the caller's (ARGV[1]), so tests can drive it.
+acquire-call-slot: one shared pace, a GCRA (generic cell rate algorithm, a token bucket kept
+as one timestamp). It paces a tenant's calls to VOD (every worker replica asks here before
+each call) and an API caller's requests (every API replica asks here before answering one):
+together they never go faster than the rate, with at most `burst` at once after a quiet
+spell. The clock is the caller's (ARGV[1]), so tests can drive it.
 
 The state is the theoretical arrival time (TAT): when the next call would be due if calls
 came exactly at the rate. A call is allowed when it is no more than (burst - 1) intervals
@@ -11,7 +12,7 @@ microseconds, and the interval is rounded up, so rounding can only slow calls, n
 them up. A TAT in the past means the same as no key; the key is kept a minute past its TAT
 so that replicas whose clocks differ a little still share it.
 
-KEYS[1] the tenant's call pace   STRING TAT (epoch µs)
+KEYS[1] the pace (a tenant's calls or a caller's requests)   STRING TAT (epoch µs)
 ARGV[1] now (epoch ms)   ARGV[2] calls per second (> 0, may be fractional)
 ARGV[3] burst (calls allowed at once, >= 1)
 Returns {1, 0} when the call may go now (the slot is taken), or {0, ms} to wait before asking again.

@@ -12,6 +12,13 @@ the one with the higher waiting priority goes first, then the one whose head at 
 priority is older. Items leave in
 priority order, FIFO within a priority.
 
+Canceled instances (`s` = K, cancel-items.lua) stay in their queue, as do ids whose record
+expired: dropping them from the middle of a long LIST would cost O(n). They are dropped here
+instead: heads first, so the ages below are those of live items, then as they are popped. They
+never get budget. Counts may still include some further back, which can only make a kind ready
+a little early. At most SKIP_LIMIT of them are dropped per call; a call that hits the limit
+answers {'wait', now} so that the caller comes straight back without holding Redis long.
+
 KEYS[1]    tenant pending index   HASH item key -> pending instance id
 KEYS[2]    today's budget         STRING items reserved today
 KEYS[3]    the batch              HASH
@@ -25,7 +32,8 @@ Returns one of
   {'idle'}                               nothing pending
   {'wait', until_ms}                     pending, nothing ready before until_ms
   {'budget'}                             pending, today's budget spent
-  {'send', kind, more, id1, v1, id2, v2, ...}   claimed; more = items still pending
+  {'send', kind, more, id1, v1, id2, v2, ...}   claimed; more = items still queued (canceled ids
+                                         further back included: it only decides a wake-up)
 ]]
 if redis.call('EXISTS', KEYS[3]) == 1 then
   return {'existing'}
@@ -33,6 +41,22 @@ end
 local now, linger, maxItems = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local limit, ip, rp = tonumber(ARGV[4]), ARGV[6], ARGV[7]
 local kinds = {'a', 'u'}
+
+local SKIP_LIMIT = 1000
+local skipped = 0
+local function dead(id)
+  local h = redis.call('HMGET', ip .. id, 'v', 's')
+  return not h[1] or h[2] == 'K'
+end
+for q = 4, 9 do
+  while true do
+    local head = redis.call('LINDEX', KEYS[q], 0)
+    if not head or not dead(head) then break end
+    if skipped >= SKIP_LIMIT then return {'wait', now} end
+    redis.call('LPOP', KEYS[q])
+    skipped = skipped + 1
+  end
+end
 
 -- oldest: the kind's oldest item at any priority (for the linger);
 -- bestPrio/bestAt: its highest waiting priority and the age of that list's head (for the order)
@@ -80,29 +104,39 @@ local deltas = {}
 for p = 1, 3 do
   local need = size - #ids
   if need <= 0 then break end
-  local popped = redis.call('LPOP', KEYS[3 + (pick - 1) * 3 + p], need)
-  if popped then
+  local q = KEYS[3 + (pick - 1) * 3 + p]
+  -- the first non-empty list's head is live (trimmed above), so the batch is never empty
+  while need > 0 and (#ids == 0 or skipped < SKIP_LIMIT) do
+    local popped = redis.call('LPOP', q, need)
+    if not popped then break end
     for _, id in ipairs(popped) do
-      local ik = ip .. id
-      local v = redis.call('HGET', ik, 'v')
-      if redis.call('HGET', KEYS[1], v) == id then redis.call('HDEL', KEYS[1], v) end
-      redis.call('HSET', ik, 's', 'F', 'b', batchId)
-      ids[#ids + 1] = id
-      out[#out + 1] = id
-      out[#out + 1] = v
-      local reqs = redis.call('SMEMBERS', ik .. ':l')
-      reqs[#reqs + 1] = redis.call('HGET', ik, 'r')
-      for _, r in ipairs(reqs) do
-        deltas[r] = (deltas[r] or 0) + 1
-        -- a request still being coalesced must recognise this item if it appears again in a
-        -- later chunk (see coalesce-items.lua)
-        if redis.call('HGET', rp .. r, 'done') == '0' then
-          redis.call('SADD', rp .. r .. ':seen', v)
+      if dead(id) then
+        skipped = skipped + 1
+      else
+        local ik = ip .. id
+        local v = redis.call('HGET', ik, 'v')
+        if redis.call('HGET', KEYS[1], v) == id then redis.call('HDEL', KEYS[1], v) end
+        redis.call('HSET', ik, 's', 'F', 'b', batchId)
+        ids[#ids + 1] = id
+        out[#out + 1] = id
+        out[#out + 1] = v
+        local reqs = redis.call('SMEMBERS', ik .. ':l')
+        reqs[#reqs + 1] = redis.call('HGET', ik, 'r')
+        for _, r in ipairs(reqs) do
+          deltas[r] = (deltas[r] or 0) + 1
+          -- a request still being coalesced must recognise this item if it appears again in a
+          -- later chunk (see coalesce-items.lua)
+          if redis.call('HGET', rp .. r, 'done') == '0' then
+            redis.call('SADD', rp .. r .. ':seen', v)
+          end
         end
       end
     end
+    need = size - #ids
   end
 end
+-- what is left, canceled ids further back included: only decides whether to wake a successor
+out[3] = total - #ids
 for r, n in pairs(deltas) do
   redis.call('HINCRBY', rp .. r, 'pending', -n)
   redis.call('HINCRBY', rp .. r, 'in_flight', n)

@@ -13,12 +13,14 @@ which this script advances, so a worker that dies mid-request resumes without do
 
 KEYS[1] tenant pending index   HASH item key -> pending instance id
 KEYS[2] tenant instance seq    STRING
-KEYS[3] request                HASH (ingested, pending, ...)
+KEYS[3] request                HASH (ingested, pending, ...; la/lu: its last created asset/url
+                               instance, for read-request-position.lua)
 KEYS[4] request items          LIST of instance ids in order of first appearance
 KEYS[5] request seen           SET of this request's item keys that were claimed while it was
                                still being coalesced (written by claim-batch.lua)
 KEYS[6] asset-id queue of the request's priority   LIST
 KEYS[7] url queue of the request's priority        LIST
+KEYS[8] tenant staged counter  STRING lines received, not yet coalesced (lowered by ARGV[5])
 ARGV[1] request id
 ARGV[2] priority code (h|n|l); the queue an instance sits in is its priority
 ARGV[3] now (ms)
@@ -26,14 +28,16 @@ ARGV[4] expected `ingested` before this chunk
 ARGV[5] number of raw lines this chunk covers (duplicates included)
 ARGV[6] instance key prefix (tenant-tagged, ends with "i:")
 ARGV[7..] item keys ("a:<asset id>" or "u:<normalised url>")
-Returns {created, linked, duplicates} or {-1} when the chunk was already applied.
+Returns {created, linked, duplicates}, {-1} when the chunk was already applied, or {-2} when
+the request was canceled (`cx`, cancel-items.lua): its remaining lines are never coalesced.
 
 A new instance is HASH v (item key), r (first request), t (enqueued at, ms). A missing `s`
 means pending: every byte per pending item counts when a backlog is millions of items long.
 Ids are reserved for the whole chunk with one INCRBY; ids of duplicates are simply skipped.
 ]]
-local ingested = tonumber(redis.call('HGET', KEYS[3], 'ingested') or '0')
-if ingested ~= tonumber(ARGV[4]) then
+local state = redis.call('HMGET', KEYS[3], 'ingested', 'cx')
+if state[2] then return {-2} end
+if tonumber(state[1] or '0') ~= tonumber(ARGV[4]) then
   return {-1}
 end
 local reqId, now, ip = ARGV[1], ARGV[3], ARGV[6]
@@ -96,5 +100,9 @@ bulk('RPUSH', KEYS[6], assetQ)
 bulk('RPUSH', KEYS[7], urlQ)
 bulk('RPUSH', KEYS[4], items)
 redis.call('HINCRBY', KEYS[3], 'ingested', ARGV[5])
+-- never below 0: requests staged before the counter existed are coalesced without having raised it
+if redis.call('DECRBY', KEYS[8], ARGV[5]) < 0 then redis.call('SET', KEYS[8], 0) end
 redis.call('HINCRBY', KEYS[3], 'pending', created + linked)
+if #assetQ > 0 then redis.call('HSET', KEYS[3], 'la', assetQ[#assetQ]) end
+if #urlQ > 0 then redis.call('HSET', KEYS[3], 'lu', urlQ[#urlQ]) end
 return {created, linked, dups}

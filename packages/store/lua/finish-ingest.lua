@@ -3,10 +3,18 @@ finish-ingest: marks a request fully coalesced and drops its staging data. When 
 was already final (nothing pending, in flight or submitted), the retention period starts now.
 
 KEYS[1] request   KEYS[2] request items   KEYS[3] request tasks
-KEYS[4] request seen   KEYS[5] request stage
+KEYS[4] request seen   KEYS[5] request stage   KEYS[6] tenant staged counter (lines not yet coalesced)
 ARGV[1] retention TTL (s)
 Returns 1 when the request completed here (every item already final), else 0.
+
+Lines received but never coalesced (a stage that ended short) leave the staged counter here,
+once, so the tenant's backlog does not stay inflated by a request that is over.
 ]]
+local r = redis.call('HMGET', KEYS[1], 'done', 'received', 'ingested')
+if r[1] ~= '1' then
+  local left = tonumber(r[2] or '0') - tonumber(r[3] or '0')
+  if left > 0 and redis.call('DECRBY', KEYS[6], left) < 0 then redis.call('SET', KEYS[6], 0) end
+end
 redis.call('HSET', KEYS[1], 'done', 1)
 -- UNLINK: a million-member set freed in the background instead of blocking Redis
 redis.call('UNLINK', KEYS[4], KEYS[5])

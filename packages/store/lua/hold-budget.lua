@@ -1,6 +1,7 @@
 --[[
 hold-budget: the call provably never reached the upstream (connection refused before
-anything was sent), so the budget it spent is still ours. With `release` = 0 the batch keeps
+anything was sent, or the API gateway answered that it did not forward it: 502 APIGW.0201,
+429 APIGW.0308), so the budget it spent is still ours. With `release` = 0 the batch keeps
 it for its next attempt; with `release` = 1 (no attempt follows) it goes back to the day.
 
 KEYS[1] the batch    KEYS[2] the budget of the batch's day

@@ -1,5 +1,5 @@
 import { PRIORITIES, type ItemKind, type Priority } from '@refresh/core';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connections';
 import { tenantKeys } from './keys';
 import { withScripts } from './scripts';
 
@@ -49,7 +49,7 @@ export interface BudgetContext {
 }
 
 /** The worker's side of the store: coalescing, claiming, spending budget, recording outcomes. */
-export function createDispatchStore(redisClient: Redis, prefix: string) {
+export function createDispatchStore(redisClient: RedisClient, prefix: string) {
   const redis = withScripts(redisClient);
   const keys = (tenant: string) => tenantKeys(prefix, tenant);
 
@@ -65,7 +65,10 @@ export function createDispatchStore(redisClient: Redis, prefix: string) {
       return { ingested: Number(ingested ?? 0), received: Number(received), done: done === '1' };
     },
 
-    /** Applies one chunk; `cursor` is where it starts. Returns null if it was applied already. */
+    /**
+     * Applies one chunk; `cursor` is where it starts. Returns null if it was applied already, and
+     * 'canceled' once an admin canceled the request: its remaining lines are never coalesced.
+     */
     async coalesce(
       tenant: string,
       requestId: string,
@@ -74,14 +77,15 @@ export function createDispatchStore(redisClient: Redis, prefix: string) {
       rawCount: number,
       itemKeys: string[],
       now: number,
-    ): Promise<{ created: number; linked: number; duplicates: number } | null> {
+    ): Promise<{ created: number; linked: number; duplicates: number } | null | 'canceled'> {
       const k = keys(tenant);
       const res = (await redis.coalesceItems(
         k.pending, k.seq, k.request(requestId), k.requestItems(requestId), k.requestSeen(requestId),
-        k.queue('asset_id', priority), k.queue('url', priority),
+        k.queue('asset_id', priority), k.queue('url', priority), k.staged,
         requestId, PRIORITY_CODE[priority], now, cursor, rawCount, k.instancePrefix, ...itemKeys,
       )) as number[];
       if (res[0] === -1) return null;
+      if (res[0] === -2) return 'canceled';
       return { created: res[0] ?? 0, linked: res[1] ?? 0, duplicates: res[2] ?? 0 };
     },
 
@@ -90,7 +94,7 @@ export function createDispatchStore(redisClient: Redis, prefix: string) {
       const k = keys(tenant);
       return 1 === Number(await redis.finishIngest(
         k.request(requestId), k.requestItems(requestId), k.requestTasks(requestId),
-        k.requestSeen(requestId), k.requestStage(requestId), ttlSeconds,
+        k.requestSeen(requestId), k.requestStage(requestId), k.staged, ttlSeconds,
       ));
     },
 
@@ -108,6 +112,21 @@ export function createDispatchStore(redisClient: Redis, prefix: string) {
         if (ids.length < pageSize) break;
       }
       return n;
+    },
+
+    /** Whether the request asked for a completion webhook (callback_url). */
+    async hasCallback(tenant: string, requestId: string): Promise<boolean> {
+      return 1 === (await redis.hexists(keys(tenant).request(requestId), 'callback_url'));
+    },
+
+    /** Which completion of the request comes next (it goes up when an admin requeue reopens it). */
+    async requestGeneration(tenant: string, requestId: string): Promise<number> {
+      return Number((await redis.hget(keys(tenant).request(requestId), 'gen')) ?? 0);
+    },
+
+    /** The retire job of completion `gen` has run: an admin requeue may reopen the request now. */
+    async markRetired(tenant: string, requestId: string, gen: number): Promise<void> {
+      await redis.markRetired(keys(tenant).request(requestId), gen);
     },
 
     async claim(

@@ -51,9 +51,26 @@ export function tenantKeys(prefix: string, tenant: string) {
     throttle: `${t}throttle`,
     /** STRING the call pace's theoretical arrival time, epoch µs (acquire-call-slot.lua) */
     rate: `${t}rate`,
+    /**
+     * STRING lines of the tenant's requests received but not yet coalesced: raised by
+     * admit-request.lua, lowered by coalesce-items, finish-ingest and discard-request. With the
+     * pending index it is the backlog the tenant's cap (maxBacklogItems) applies to.
+     */
+    staged: `${t}staged`,
   };
 }
 export type TenantKeys = ReturnType<typeof tenantKeys>;
+
+/**
+ * Keys of an API caller. A caller spans tenants, so its keys have a hash tag of their own;
+ * each is touched alone, so any slot will do on Redis Cluster.
+ */
+export function callerKeys(prefix: string, callerId: string) {
+  return {
+    /** STRING the caller's request pace, a theoretical arrival time in epoch µs (acquire-call-slot.lua) */
+    rate: `${prefix}:{caller:${callerId}}:rate`,
+  };
+}
 
 /**
  * BullMQ's prefix. The braces put every key of every queue in one slot, as BullMQ requires

@@ -1,6 +1,6 @@
 import { PRIORITIES, type Priority } from '@refresh/core';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connections';
 import { QUEUE_NAMES } from './jobs';
 import { queuePrefix, tenantKeys } from './keys';
 import { withScripts, type ScriptName } from './scripts';
@@ -29,16 +29,16 @@ export interface StateReading {
 
 /**
  * The reads behind the state gauges (budget, backlog, pauses, queue jobs). Every replica reads the
- * same Redis, so every replica reports the same values. One `read` costs one round trip: the
- * tenants' scripts go in one pipeline, written together with BullMQ's count scripts (one a
- * queue) on the same connection.
+ * same Redis, so every replica reports the same values. One `read` costs one round trip's wait:
+ * a pipeline a tenant, written together with BullMQ's count scripts (one a queue).
  */
-export function createMetricsStore(redisClient: Redis, prefix: string, onError: (err: Error) => void) {
+export function createMetricsStore(redisClient: RedisClient, prefix: string, onError: (err: Error) => void) {
   const redis = withScripts(redisClient);
   const queues = {
     ingest: new Queue(QUEUE_NAMES.ingest, { connection: redis, prefix: queuePrefix(prefix) }),
     dispatch: new Queue(QUEUE_NAMES.dispatch, { connection: redis, prefix: queuePrefix(prefix) }),
     results: new Queue(QUEUE_NAMES.results, { connection: redis, prefix: queuePrefix(prefix) }),
+    webhooks: new Queue(QUEUE_NAMES.webhooks, { connection: redis, prefix: queuePrefix(prefix) }),
   };
   for (const q of Object.values(queues)) q.on('error', onError);
 
@@ -50,24 +50,18 @@ export function createMetricsStore(redisClient: Redis, prefix: string, onError: 
   return {
     /** `dayId` is each tenant's current budget day (its own time zone). */
     async read(tenants: ReadonlyArray<{ id: string; dayId: string }>): Promise<StateReading> {
-      const pipe = redis.pipeline();
-      const scripted = pipe as unknown as Record<ScriptName, (...args: Array<string | number>) => unknown>;
-      for (const t of tenants) {
+      // one pipeline a tenant (its keys share a slot; on Redis Cluster a pipeline may not span
+      // slots), all sent at once with BullMQ's count scripts: one round trip's wait
+      const readTenant = async (t: { id: string; dayId: string }): Promise<TenantStateReading> => {
         const k = tenantKeys(prefix, t.id);
-        scripted.readTenantState(k.budget(t.dayId), ...k.allQueues(), k.instancePrefix);
+        const pipe = redis.pipeline();
+        (pipe as unknown as Record<ScriptName, (...args: Array<string | number>) => unknown>)
+          .readTenantState(k.budget(t.dayId), ...k.allQueues(), k.instancePrefix);
         pipe.hgetall(k.pause);
-      }
-      const [rows, ingest, dispatch, results] = await Promise.all([
-        tenants.length ? pipe.exec() : Promise.resolve([]),
-        jobCounts(queues.ingest),
-        jobCounts(queues.dispatch),
-        jobCounts(queues.results),
-      ]);
-      const out = new Map<string, TenantStateReading>();
-      tenants.forEach((t, i) => {
-        // two replies a tenant: its state script, then its pause HASH
-        const [err, row] = rows?.[2 * i] ?? [new Error('no reply')];
-        const [pauseErr, pause] = rows?.[2 * i + 1] ?? [new Error('no reply')];
+        const rows = (await pipe.exec()) ?? [];
+        // two replies: its state script, then its pause HASH
+        const [err, row] = rows[0] ?? [new Error('no reply')];
+        const [pauseErr, pause] = rows[1] ?? [new Error('no reply')];
         if (err) throw err;
         if (pauseErr) throw pauseErr;
         // {used, a:h n l, u:h n l, oldest}: allQueues() order
@@ -75,12 +69,21 @@ export function createMetricsStore(redisClient: Redis, prefix: string, onError: 
         const pending = {} as Record<Priority, number>;
         PRIORITIES.forEach((p, j) => (pending[p] = (r[1 + j] ?? 0) + (r[4 + j] ?? 0)));
         const oldest = r[7] ?? -1;
-        out.set(t.id, {
+        return {
           used: r[0] ?? 0, pending, oldestPendingAt: oldest >= 0 ? oldest : null,
           paused: parsePause(pause as Record<string, string>),
-        });
-      });
-      return { tenants: out, jobs: { ingest, dispatch, results } };
+        };
+      };
+      const [rows, ingest, dispatch, results, webhooks] = await Promise.all([
+        Promise.all(tenants.map(readTenant)),
+        jobCounts(queues.ingest),
+        jobCounts(queues.dispatch),
+        jobCounts(queues.results),
+        jobCounts(queues.webhooks),
+      ]);
+      const out = new Map<string, TenantStateReading>();
+      tenants.forEach((t, i) => out.set(t.id, rows[i]!));
+      return { tenants: out, jobs: { ingest, dispatch, results, webhooks } };
     },
 
     /** Closes the queue handles; the connection is the caller's. */

@@ -1,20 +1,28 @@
 import { randomBytes } from 'node:crypto';
 import type { Priority } from '@refresh/core';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connections';
 import { tenantKeys, tenantOfRequest } from './keys';
+import { withScripts } from './scripts';
 
-export type ItemState = 'pending' | 'deferred' | 'in_flight' | 'submitted' | 'completed' | 'failed' | 'unknown';
+export type ItemState = 'pending' | 'deferred' | 'in_flight' | 'submitted' | 'completed' | 'failed' | 'unknown' | 'canceled';
 
 /**
  * Instance `s` codes: P pending, F in flight, S submitted, then VOD's verdict (record-results.lua):
  * C completed, V failed by VOD's verdict, U unknown (none before the polling gave up). X is a
- * batch VOD refused or that ran out of attempts (finish-batch.lua): failed as well.
+ * batch VOD refused or that ran out of attempts (finish-batch.lua): failed as well. K was canceled
+ * by an admin while pending (cancel-items.lua): final, never sent.
  */
 const STATE_OF: Record<string, ItemState> = {
-  P: 'pending', F: 'in_flight', S: 'submitted', C: 'completed', V: 'failed', U: 'unknown', X: 'failed',
+  P: 'pending', F: 'in_flight', S: 'submitted', C: 'completed', V: 'failed', U: 'unknown', X: 'failed', K: 'canceled',
 };
 /** states an item reaches only after VOD accepted it, so it has a task id and a submission time */
 const AFTER_SUBMISSION = new Set(['S', 'C', 'V', 'U']);
+
+/** Where a request's completion webhook goes, and whose webhook config signs and allows it. */
+export interface RequestCallback {
+  url: string;
+  caller: string;
+}
 
 export interface RequestRecord {
   requestId: string;
@@ -24,9 +32,16 @@ export interface RequestRecord {
   received: number;
   ingested: number;
   ingestDone: boolean;
-  counts: { pending: number; in_flight: number; submitted: number; completed: number; failed: number; unknown: number };
+  counts: { pending: number; in_flight: number; submitted: number; completed: number; failed: number; unknown: number; canceled: number };
+  /** epoch ms an admin canceled the request (its pending items), if one did */
+  canceledAt?: number;
   taskIds: string[];
   taskIdsTotal: number;
+  callback?: RequestCallback;
+  /** epoch ms the completion webhook was delivered (a 2xx); absent until then */
+  webhookDeliveredAt?: number;
+  /** the completion (generation, see requeue-failed.lua) the last delivered webhook reported */
+  webhookDeliveredGen?: number;
 }
 
 export interface ItemRecord {
@@ -46,12 +61,39 @@ export function newRequestId(tenant: string): string {
   return `${tenant}.${randomBytes(8).toString('hex')}`;
 }
 
+/** Whether admit-request recorded the request; `backlog` is the tenant's before it. */
+export type Admission = { admitted: boolean; backlog: number };
+
 /**
  * The API's side of the store: staging an upload, recording a request, idempotency and the
  * reads behind the status endpoints.
  */
-export function createRequestStore(redis: Redis, prefix: string) {
+export function createRequestStore(redisClient: RedisClient, prefix: string) {
+  const redis = withScripts(redisClient);
   const keys = (tenant: string) => tenantKeys(prefix, tenant);
+  const scripted = withScripts(redis);
+
+  /** A page of the request's unique items, in order of first appearance; cursor is an offset. */
+  async function items(requestId: string, cursor: number, limit: number): Promise<{ items: ItemRecord[]; next: number | null }> {
+    const tenant = tenantOfRequest(requestId);
+    if (!tenant) return { items: [], next: null };
+    const k = keys(tenant);
+    const ids = await redis.lrange(k.requestItems(requestId), cursor, cursor + limit - 1);
+    const pipe = redis.pipeline();
+    for (const id of ids) pipe.hmget(k.instance(id), 'v', 's', 'k', 'a', 'e', 'm');
+    const rows = ids.length ? ((await pipe.exec()) ?? []) : [];
+    const page = rows.map(([, row]): ItemRecord => {
+      const [v, s, task, at, code, msg] = row as Array<string | null>;
+      if (!v) return { kind: 'url', value: '', state: 'expired' };
+      // no state field: pending (see coalesce-items.lua)
+      const item: ItemRecord = { kind: v.startsWith('a:') ? 'asset_id' : 'url', value: v.slice(2), state: (s && STATE_OF[s]) || 'pending' };
+      if (task) item.task_id = task;
+      if (s && AFTER_SUBMISSION.has(s) && at) item.submitted_at = new Date(Number(at)).toISOString();
+      if (s === 'X' || s === 'V') item.error = { code: code ?? '', message: msg ?? '' };
+      return item;
+    });
+    return { items: page, next: ids.length === limit ? cursor + limit : null };
+  }
 
   return {
     /** Appends validated item keys to the request's staging list (not yet visible to workers). */
@@ -61,31 +103,40 @@ export function createRequestStore(redis: Redis, prefix: string) {
       await redis.multi().rpush(k, ...itemKeys).expire(k, ttlSeconds).exec();
     },
 
+    /** Drops a request's staging and record; lines it counted leave the tenant's backlog. */
     async discard(tenant: string, requestId: string): Promise<void> {
       const k = keys(tenant);
-      await redis.del(k.requestStage(requestId), k.request(requestId));
+      await redis.discardRequest(k.request(requestId), k.requestStage(requestId), k.staged);
     },
 
-    async create(r: { tenant: string; requestId: string; priority: Priority; received: number; createdAt: number }, ttlSeconds: number): Promise<void> {
+    /**
+     * Records the request, counting its lines in the tenant's backlog. With `maxBacklog`, only
+     * if the backlog (pending items plus lines not yet coalesced) has room for them: checked
+     * and recorded in one step (admit-request.lua), so replicas cannot overshoot it together.
+     */
+    async create(
+      r: { tenant: string; requestId: string; priority: Priority; received: number; createdAt: number; callback?: RequestCallback },
+      ttlSeconds: number,
+      maxBacklog?: number,
+    ): Promise<Admission> {
       const k = keys(r.tenant);
-      await redis
-        .multi()
-        .hset(k.request(r.requestId), {
-          priority: r.priority,
-          created_at: r.createdAt,
-          received: r.received,
-          ingested: 0,
-          done: 0,
-          pending: 0,
-          in_flight: 0,
-          submitted: 0,
-          completed: 0,
-          failed: 0,
-          unknown: 0,
-        })
-        // the stage outlives a slow ingest; it is deleted when coalescing finishes
-        .expire(k.requestStage(r.requestId), ttlSeconds)
-        .exec();
+      const fields = {
+        ...(r.callback && { callback_url: r.callback.url, callback_caller: r.callback.caller }),
+        priority: r.priority, created_at: r.createdAt, received: r.received, ingested: 0, done: 0,
+        pending: 0, in_flight: 0, submitted: 0, completed: 0, failed: 0, unknown: 0,
+      };
+      const [admitted, backlog] = (await redis.admitRequest(
+        k.pending, k.staged, k.request(r.requestId), k.requestStage(r.requestId),
+        maxBacklog ?? -1, r.received, ttlSeconds, ...Object.entries(fields).flat(),
+      )) as number[];
+      return { admitted: admitted === 1, backlog: Number(backlog) };
+    },
+
+    /** The tenant's backlog: items pending plus lines received but not yet coalesced. */
+    async backlog(tenant: string): Promise<number> {
+      const k = keys(tenant);
+      const [pending, staged] = await Promise.all([redis.hlen(k.pending), redis.get(k.staged)]);
+      return pending + Math.max(0, Number(staged ?? 0));
     },
 
     /**
@@ -136,40 +187,69 @@ export function createRequestStore(redis: Redis, prefix: string) {
         ingestDone: h.done === '1',
         counts: {
           pending: n('pending'), in_flight: n('in_flight'), submitted: n('submitted'),
-          completed: n('completed'), failed: n('failed'), unknown: n('unknown'),
+          completed: n('completed'), failed: n('failed'), unknown: n('unknown'), canceled: n('canceled'),
         },
+        ...(h.cx ? { canceledAt: n('cx') } : {}),
         taskIds: tasks.sort(),
         taskIdsTotal: taskCount,
+        ...(h.callback_url && { callback: { url: h.callback_url, caller: h.callback_caller ?? '' } }),
+        ...(h.webhook_delivered_at && { webhookDeliveredAt: n('webhook_delivered_at'), webhookDeliveredGen: n('webhook_delivered_gen') }),
       };
     },
 
-    /** A page of the request's unique items, in order of first appearance; cursor is an offset. */
-    async items(requestId: string, cursor: number, limit: number): Promise<{ items: ItemRecord[]; next: number | null }> {
+    /** Records that the completion webhook was delivered, so a late duplicate job sends nothing. */
+    async markWebhookDelivered(requestId: string, at: number, gen = 0): Promise<boolean> {
+      const tenant = tenantOfRequest(requestId);
+      if (!tenant) return false;
+      return 1 === Number(await withScripts(redis).markWebhookDelivered(keys(tenant).request(requestId), at, gen));
+    },
+
+    items,
+
+    /**
+     * A page of what the request holds now. Once coalesced: its unique items, as `items()`.
+     * While still being taken in, the unique items are not all known yet, so the page lists the
+     * staged items as sent (duplicates included), all `pending`. The done flag and the stage
+     * are read in one MULTI: finish-ingest sets one and deletes the other atomically, so the
+     * page never falls between the two (an empty stage while not done).
+     */
+    async progressItems(requestId: string, cursor: number, limit: number): Promise<{ items: ItemRecord[]; next: number | null }> {
       const tenant = tenantOfRequest(requestId);
       if (!tenant) return { items: [], next: null };
       const k = keys(tenant);
-      const ids = await redis.lrange(k.requestItems(requestId), cursor, cursor + limit - 1);
-      const pipe = redis.pipeline();
-      for (const id of ids) pipe.hmget(k.instance(id), 'v', 's', 'k', 'a', 'e', 'm');
-      const rows = ids.length ? ((await pipe.exec()) ?? []) : [];
-      const items = rows.map(([, row]): ItemRecord => {
-        const [v, s, task, at, code, msg] = row as Array<string | null>;
-        if (!v) return { kind: 'url', value: '', state: 'expired' };
-        // no state field: pending (see coalesce-items.lua)
-        const item: ItemRecord = { kind: v.startsWith('a:') ? 'asset_id' : 'url', value: v.slice(2), state: (s && STATE_OF[s]) || 'pending' };
-        if (task) item.task_id = task;
-        if (s && AFTER_SUBMISSION.has(s) && at) item.submitted_at = new Date(Number(at)).toISOString();
-        if (s === 'X' || s === 'V') item.error = { code: code ?? '', message: msg ?? '' };
-        return item;
-      });
-      return { items, next: ids.length === limit ? cursor + limit : null };
+      const res = await redis.multi().hget(k.request(requestId), 'done').lrange(k.requestStage(requestId), cursor, cursor + limit - 1).exec();
+      const done = res?.[0]?.[1] as string | null | undefined;
+      const staged = (res?.[1]?.[1] ?? []) as string[];
+      if (done === '1') return items(requestId, cursor, limit);
+      const page = staged.map((line): ItemRecord => ({ kind: line.startsWith('a:') ? 'asset_id' : 'url', value: line.slice(2), state: 'pending' }));
+      return { items: page, next: page.length === limit ? cursor + limit : null };
     },
 
-    /** Items reserved on `dayId` and items pending now. */
+    /**
+     * How many of the tenant's items go out before the last of this request's, its own
+     * included (read-request-position.lua): what its completion estimate counts. `exact` is
+     * false when it is the over-estimate "everything at its priority and above". `used` is the
+     * budget reserved on `dayId`, read at the same moment.
+     */
+    async position(requestId: string, dayId: string): Promise<{ itemsAhead: number; exact: boolean; used: number } | null> {
+      const tenant = tenantOfRequest(requestId);
+      if (!tenant) return null;
+      const k = keys(tenant);
+      const [ahead, exact, used] = (await scripted.readRequestPosition(
+        k.request(requestId), ...k.allQueues(), k.budget(dayId), k.instancePrefix,
+      )) as number[];
+      return { itemsAhead: Number(ahead ?? 0), exact: exact === 1, used: Number(used ?? 0) };
+    },
+
+    /**
+     * Items reserved on `dayId` and items pending now, read in one MULTI: a claim moves items
+     * from pending to used atomically, so the two always describe the same moment.
+     */
     async budget(tenant: string, dayId: string): Promise<{ used: number; pending: number }> {
       const k = keys(tenant);
-      const [used, pending] = await Promise.all([redis.get(k.budget(dayId)), redis.hlen(k.pending)]);
-      return { used: Number(used ?? 0), pending };
+      const replies = (await redis.multi().get(k.budget(dayId)).hlen(k.pending).exec()) ?? [];
+      for (const [err] of replies) if (err) throw err;
+      return { used: Number(replies[0]?.[1] ?? 0), pending: Number(replies[1]?.[1] ?? 0) };
     },
   };
 }

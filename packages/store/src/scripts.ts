@@ -1,35 +1,42 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connections';
 
 /** Lua scripts live one a file in ../lua; the header of each documents KEYS and ARGV. */
 const SCRIPTS = {
-  coalesceItems: { file: 'coalesce-items.lua', keys: 7 },
+  coalesceItems: { file: 'coalesce-items.lua', keys: 8 },
   claimBatch: { file: 'claim-batch.lua', keys: 9 },
   beginAttempt: { file: 'begin-attempt.lua', keys: 2 },
   holdBudget: { file: 'hold-budget.lua', keys: 2 },
   finishBatch: { file: 'finish-batch.lua', keys: 1 },
   recordResults: { file: 'record-results.lua', keys: 1 },
   splitBatch: { file: 'split-batch.lua', keys: 1 },
-  finishIngest: { file: 'finish-ingest.lua', keys: 5 },
+  finishIngest: { file: 'finish-ingest.lua', keys: 6 },
+  admitRequest: { file: 'admit-request.lua', keys: 4 },
+  discardRequest: { file: 'discard-request.lua', keys: 3 },
   readTenantState: { file: 'read-tenant-state.lua', keys: 7 },
+  readRequestPosition: { file: 'read-request-position.lua', keys: 8 },
   releaseTokenLock: { file: 'release-token-lock.lua', keys: 1 },
   invalidateToken: { file: 'invalidate-token.lua', keys: 1 },
   claimProbe: { file: 'claim-probe.lua', keys: 1 },
   throttleTenant: { file: 'throttle-tenant.lua', keys: 1 },
   acquireCallSlot: { file: 'acquire-call-slot.lua', keys: 1 },
   markQuotaSpent: { file: 'mark-quota-spent.lua', keys: 1 },
+  markWebhookDelivered: { file: 'mark-webhook-delivered.lua', keys: 1 },
+  cancelItems: { file: 'cancel-items.lua', keys: 3 },
+  requeueFailed: { file: 'requeue-failed.lua', keys: 7 },
+  markRetired: { file: 'mark-retired.lua', keys: 1 },
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;
 type ScriptFn = (...args: Array<string | number>) => Promise<unknown>;
-export type ScriptedRedis = Redis & Record<ScriptName, ScriptFn>;
+export type ScriptedRedis = RedisClient & Record<ScriptName, ScriptFn>;
 
 const luaDir = join(__dirname, '..', 'lua');
 const sources = new Map<ScriptName, string>();
 
 /** Registers every script on the client (EVALSHA with a fallback to EVAL, by ioredis). */
-export function withScripts(redis: Redis): ScriptedRedis {
+export function withScripts(redis: RedisClient): ScriptedRedis {
   for (const [name, { file, keys }] of Object.entries(SCRIPTS) as Array<[ScriptName, (typeof SCRIPTS)[ScriptName]]>) {
     if (typeof (redis as unknown as Record<string, unknown>)[name] === 'function') continue;
     let lua = sources.get(name);

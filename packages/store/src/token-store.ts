@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connections';
 import { tenantKeys } from './keys';
 import { withScripts } from './scripts';
 
@@ -13,7 +13,7 @@ export interface CachedToken {
  * time fetch a new one. What counts as "fresh enough" is the caller's decision; the store only
  * keeps a token until its expiry and never hands out one Redis has let lapse.
  */
-export function createTokenStore(redisClient: Redis, prefix: string) {
+export function createTokenStore(redisClient: RedisClient, prefix: string) {
   const redis = withScripts(redisClient);
   const keys = (tenant: string) => tenantKeys(prefix, tenant);
 

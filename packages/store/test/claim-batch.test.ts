@@ -104,9 +104,9 @@ describe('coalescing and claiming', () => {
     expect(await redis.ttl(tenantKeys(prefix, 't6').instance(firstItem))).toBeGreaterThan(0);
     const ra = await requests.get(a.requestId);
     const rb = await requests.get(b.requestId);
-    expect(ra?.counts).toEqual({ pending: 0, in_flight: 0, submitted: 1, completed: 0, failed: 0, unknown: 0 });
+    expect(ra?.counts).toEqual({ pending: 0, in_flight: 0, submitted: 1, completed: 0, failed: 0, unknown: 0, canceled: 0 });
     expect(ra?.taskIds).toEqual(['f'.repeat(32)]);
-    expect(rb?.counts).toEqual({ pending: 0, in_flight: 0, submitted: 2, completed: 0, failed: 0, unknown: 0 });
+    expect(rb?.counts).toEqual({ pending: 0, in_flight: 0, submitted: 2, completed: 0, failed: 0, unknown: 0, canceled: 0 });
     const page = await requests.items(b.requestId, 0, 10);
     expect(page.items.map((i) => [i.value, i.state, i.task_id])).toEqual([
       ['shared', 'submitted', 'f'.repeat(32)],

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { deleteKeysUnder } from '../src';
+import { createRedis, deleteKeysUnder, type RedisClient } from '../src';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** where tests connect: the shared Redis, or the cluster `npm run test:cluster` starts (REDIS_CLUSTER_NODES) */
+export const REDIS_TARGET = { REDIS_URL, REDIS_CLUSTER_NODES: (process.env.REDIS_CLUSTER_NODES ?? '').split(',').filter(Boolean) };
 
 /** A key prefix of its own per test file, so test files can run side by side on one Redis. */
 export function testPrefix(name: string): string {
@@ -10,10 +11,10 @@ export function testPrefix(name: string): string {
 }
 
 /** Deletes every key under the prefix (ours and BullMQ's). */
-export async function cleanPrefix(redis: Redis, prefix: string): Promise<void> {
+export async function cleanPrefix(redis: RedisClient, prefix: string): Promise<void> {
   await deleteKeysUnder(redis, prefix);
 }
 
-export function newRedis(): Redis {
-  return new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+export function newRedis(): RedisClient {
+  return createRedis(REDIS_TARGET, 'worker', () => undefined);
 }

@@ -33,6 +33,16 @@ describe('classifyFailure', () => {
     }
   });
 
+  it('when the gateway answers in VOD\'s stead (502 backend unavailable, 429 throttled), then the call never reached VOD', () => {
+    for (const [status, code] of [[502, 'APIGW.0201'], [502, 'APIG.0201'], [429, 'APIGW.0308'], [429, 'APIG.0308']] as const) {
+      expect(classifyFailure({ status, body: body(code), retryAfter: undefined }, now)).toMatchObject({ type: 'retry', reachedUpstream: false });
+    }
+    // a backend timeout or VOD's own 5xx may have been acted on
+    for (const [status, code] of [[504, 'APIGW.0201'], [500, 'VOD.10051'], [503, 'HTTP.503']] as const) {
+      expect(classifyFailure({ status, body: body(code), retryAfter: undefined }, now)).toMatchObject({ type: 'retry', reachedUpstream: true });
+    }
+  });
+
   it('when the gateway spells its prefix APIG., then callers see APIGW.', () => {
     expect(classifyFailure({ status: 401, body: body('APIG.0301'), retryAfter: undefined }, now)).toMatchObject({ code: 'APIGW.0301' });
   });

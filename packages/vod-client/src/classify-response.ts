@@ -17,6 +17,14 @@ export interface HttpAnswer {
 // VOD.10051/10052: "internal error, retry with backoff"; VOD.10127: API gateway rate limit.
 const TRANSIENT_4XX_CODES = new Set(['VOD.10051', 'VOD.10052', 'VOD.10127']);
 
+/**
+ * Answers of the API gateway itself, given instead of forwarding the call: 502 APIGW.0201
+ * "backend unavailable" and 429 APIGW.0308 "throttled". VOD never saw such a call, so it spent
+ * none of the tenant's quota and the budget it reserved comes back. A 504 (backend timeout) is
+ * not among them: VOD may have acted on it. (parseWireError spells APIG. as APIGW.)
+ */
+const NOT_FORWARDED = new Set(['502 APIGW.0201', '429 APIGW.0308']);
+
 /** The outcome for a non-2xx answer, or for a 2xx whose body could not be read. */
 export function classifyFailure(answer: HttpAnswer, nowMs: number): RejectedOutcome | RetryOutcome {
   const error = parseWireError(answer.body);
@@ -40,7 +48,7 @@ function retry(answer: HttpAnswer, nowMs: number, error: WireError | undefined, 
     httpStatus: answer.status,
     ...(error ? { code: error.code } : {}),
     message,
-    reachedUpstream: true,
+    reachedUpstream: !(error && NOT_FORWARDED.has(`${answer.status} ${error.code}`)),
     ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
   };
 }

@@ -76,18 +76,18 @@ describe('vod client against the simulator', () => {
     expect(outcome).toMatchObject({ type: 'rejected', httpStatus: 401, code: 'APIGW.0301' });
   });
 
-  it('when upstream answers 502, then it is a retry that reached upstream', async () => {
+  it('when the gateway answers 502 backend unavailable, then it is a retry that never reached VOD', async () => {
     sim.setFaults({ errorRate5xx: 1 });
     const outcome = await client().refresh({ kind: 'url', items: urls(1) });
 
-    expect(outcome).toMatchObject({ type: 'retry', httpStatus: 502, code: 'APIGW.0201', reachedUpstream: true });
+    expect(outcome).toMatchObject({ type: 'retry', httpStatus: 502, code: 'APIGW.0201', reachedUpstream: false });
   });
 
   it('when upstream throttles with 429, then it is a retry with Retry-After in ms', async () => {
     sim.setFaults({ rate429: 1 });
     const outcome = await client().refresh({ kind: 'url', items: urls(1) });
 
-    expect(outcome).toMatchObject({ type: 'retry', httpStatus: 429, code: 'APIGW.0308', reachedUpstream: true, retryAfterMs: 1000 });
+    expect(outcome).toMatchObject({ type: 'retry', httpStatus: 429, code: 'APIGW.0308', reachedUpstream: false, retryAfterMs: 1000 });
   });
 
   it('when the port is closed, then it is a retry that provably never reached upstream', async () => {

@@ -17,7 +17,8 @@ export interface RejectedOutcome {
 
 /**
  * Worth trying again later. `reachedUpstream` is false only when the request provably never
- * left this process (no connection was made), so it cannot have spent upstream quota.
+ * reached VOD: no connection was made, or the API gateway answered in VOD's stead that it did
+ * not forward it (classify-response.ts). Only then can it not have spent upstream quota.
  */
 export interface RetryOutcome {
   type: 'retry';

@@ -13,9 +13,10 @@ const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
 const BASIC = /^Basic[ \t]+([A-Za-z0-9+/=]+)[ \t]*$/i;
 
 /** The presented admin key: a Bearer token, or the password of HTTP Basic (browsers), any user name. */
-function presentedKey(header: string): string | undefined {
+function presentedKey(header: string, allowBasic: boolean): string | undefined {
   const bearer = BEARER.exec(header);
   if (bearer?.[1]) return bearer[1];
+  if (!allowBasic) return undefined;
   const basic = BASIC.exec(header);
   if (!basic?.[1]) return undefined;
   const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
@@ -23,15 +24,18 @@ function presentedKey(header: string): string | undefined {
   return colon >= 0 ? decoded.slice(colon + 1) : undefined;
 }
 
-/** Compared as SHA-256 in constant time, like callers' keys; the key is never stored or logged. */
-function adminAuthenticate(keySha256: string): RequestHandler {
+/**
+ * Compared as SHA-256 in constant time, like callers' keys; the key is never stored or logged.
+ * The UI also takes HTTP Basic, so that a browser asks for the key; the admin API takes Bearer only.
+ */
+export function adminAuthenticate(keySha256: string, opts: { basic: boolean } = { basic: true }): RequestHandler {
   const expected = Buffer.from(keySha256, 'hex');
   return (req, res, next) => {
-    const key = presentedKey(req.get('authorization') ?? '');
+    const key = presentedKey(req.get('authorization') ?? '', opts.basic);
     const presented = createHash('sha256').update(key ?? '', 'utf8').digest();
     if (key === undefined || !timingSafeEqual(presented, expected)) {
       // Basic makes a browser ask for the key; the error handler keeps this challenge
-      res.set('WWW-Authenticate', 'Basic realm="refresh admin", charset="UTF-8"');
+      if (opts.basic) res.set('WWW-Authenticate', 'Basic realm="refresh admin", charset="UTF-8"');
       throw unauthorized();
     }
     next();

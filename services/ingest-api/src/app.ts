@@ -1,28 +1,36 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { AppConfig } from '@refresh/config';
-import { createRequestStore, createTenantGate } from '@refresh/store';
+import { createCallerRate, createRequestStore, createTenantGate } from '@refresh/store';
 import type { Queue } from 'bullmq';
 import express from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@refresh/store';
 import type pino from 'pino';
 import { adminRoutes } from './admin';
+import { withCallerRate } from './admission';
+import { adminActionRoutes } from './routes/admin-actions';
 import { createAuthenticate } from './auth';
 import type { ApiContext } from './context';
-import { errorHandler, unknownRoute } from './errors';
+import { errorHandler, shuttingDown, unknownRoute } from './errors';
+import { answerClientError, requireHost } from './http-refusals';
 import { createMetrics } from './metrics';
 import { requestLogging } from './request-log';
 import { budgetRoutes } from './routes/budget';
+import { docsRoutes } from './routes/docs';
+import { dropInRoutes } from './routes/drop-in';
 import { healthRoutes } from './routes/health';
 import { ingestRoutes } from './routes/ingest';
 import { statusRoutes } from './routes/status';
 
+/** ms after the grace for refused uploads to be answered and discarded before connections are cut */
+export const STOP_MARGIN_MS = 3_000;
+
 export interface ApiDeps {
   config: AppConfig;
-  /** a connection made by createRedis(url, 'api'): fails fast, so outages answer 503 */
-  redis: Redis;
-  /** `dispatch` is only shown in the queue UI (/admin/queues); the API never adds to it */
-  queues: { ingest: Queue; dispatch?: Queue };
+  /** a connection made by createRedis(config.env, 'api'): fails fast, so outages answer 503 */
+  redis: RedisClient;
+  /** `dispatch` and `webhooks` are shown in the queue UI (/admin/queues); the API adds to `dispatch` only to wake it after an admin requeue */
+  queues: { ingest: Queue; dispatch?: Queue; webhooks?: Queue };
   logger: pino.Logger;
   /** epoch ms; tests and CLOCK_OFFSET_MS move it */
   now?: () => number;
@@ -31,12 +39,20 @@ export interface ApiDeps {
 export interface Api {
   app: express.Express;
   start(port?: number, host?: string): Promise<{ port: number; url: string }>;
-  /** Stops accepting connections and resolves once in-flight requests have ended. Safe to call twice. */
-  stop(): Promise<void>;
+  /**
+   * Stops accepting connections and resolves once in-flight requests have ended. Requests may
+   * take `graceMs` (default SHUTDOWN_GRACE_MS); then uploads still arriving are refused with a
+   * 503 and their staging discarded, and after STOP_MARGIN_MS more any connection left is cut.
+   * Safe to call twice.
+   */
+  stop(opts?: { graceMs?: number }): Promise<void>;
+  /** Ends a stop()'s grace now (a second SIGTERM): uploads still arriving are refused at once. */
+  endGrace(): void;
 }
 
 export function createApi(deps: ApiDeps): Api {
   const { config } = deps;
+  const graceOver = new AbortController();
   const ctx: ApiContext = {
     config,
     redis: deps.redis,
@@ -47,10 +63,15 @@ export function createApi(deps: ApiDeps): Api {
     metrics: createMetrics(),
     authenticate: createAuthenticate(config),
     now: deps.now ?? Date.now,
+    shutdown: graceOver.signal,
   };
+  // every authenticated route also takes a slot of its caller's request rate
+  ctx.authenticate = withCallerRate(ctx, createCallerRate(deps.redis, config.env.KEY_PREFIX), ctx.authenticate);
 
   let server: Server | undefined;
   let stopping: Promise<void> | undefined;
+  // set by stop(): ends its grace early
+  let endGrace: () => void = () => undefined;
 
   const app = express();
   app.disable('x-powered-by');
@@ -68,12 +89,18 @@ export function createApi(deps: ApiDeps): Api {
     if (stopping) res.set('Connection', 'close');
     next();
   });
+  app.use(requireHost);
   app.use(healthRoutes(ctx));
+  app.use(docsRoutes());
   app.use(ingestRoutes(ctx));
+  app.use(dropInRoutes(ctx));
   app.use(statusRoutes(ctx));
   app.use(budgetRoutes(ctx));
-  const admin = adminRoutes(config.admin.apiKeySha256, [deps.queues.ingest, ...(deps.queues.dispatch ? [deps.queues.dispatch] : [])]);
+  const { ingest, dispatch, webhooks } = deps.queues;
+  const admin = adminRoutes(config.admin.apiKeySha256, [ingest, ...[dispatch, webhooks].filter((q) => q !== undefined)]);
   if (admin) app.use(admin);
+  const adminActions = adminActionRoutes(ctx, config.admin.apiKeySha256);
+  if (adminActions) app.use(adminActions);
   app.use(unknownRoute);
   app.use(errorHandler(ctx.logger));
 
@@ -82,7 +109,12 @@ export function createApi(deps: ApiDeps): Api {
 
     start(port = config.env.PORT, host?: string) {
       if (server) return Promise.reject(new Error('the API is already started'));
-      const s = createServer(app);
+      // node's own refusals have no body; http-refusals.ts answers them in VOD's shape
+      const s = createServer({ requireHostHeader: false }, app);
+      s.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+        const answerStarted = [...inFlight].some((res) => res.socket === socket && res.headersSent);
+        answerClientError(err, socket, answerStarted);
+      });
       server = s;
       return new Promise((resolve, reject) => {
         s.once('error', reject);
@@ -96,19 +128,37 @@ export function createApi(deps: ApiDeps): Api {
       });
     },
 
-    stop() {
+    stop({ graceMs = config.env.SHUTDOWN_GRACE_MS } = {}) {
       stopping ??= new Promise<void>((resolve, reject) => {
         const s = server;
         if (!s?.listening) {
           resolve();
           return;
         }
-        s.close((err) => (err ? reject(err) : resolve()));
+        const timers: NodeJS.Timeout[] = [];
+        s.close((err) => {
+          timers.forEach(clearTimeout);
+          if (err) reject(err);
+          else resolve();
+        });
         for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
         // keep-alive sockets with no request in flight would otherwise hold close() open
         s.closeIdleConnections();
+        endGrace = () => {
+          if (graceOver.signal.aborted) return;
+          timers.forEach(clearTimeout);
+          ctx.logger.warn({ inFlight: inFlight.size }, 'shutdown grace over: uploads still arriving are refused');
+          graceOver.abort(shuttingDown());
+          // a caller that does not read its answer must not hold the process
+          timers.push(setTimeout(() => s.closeAllConnections(), STOP_MARGIN_MS));
+        };
+        timers.push(setTimeout(endGrace, graceMs));
       });
       return stopping;
+    },
+
+    endGrace() {
+      endGrace();
     },
   };
 }

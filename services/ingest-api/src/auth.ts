@@ -9,9 +9,33 @@ export interface Caller {
 }
 
 const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
+/** VOD's AK/SK signature scheme; its callers are told what to send instead. */
+const SDK_SIGNATURE = /^SDK-HMAC-/i;
+const TOKEN = /^[ \t]*([^\s]+)[ \t]*$/;
 
 /**
- * Bearer-key authentication. The presented key is hashed and compared with every caller's
+ * The key a request presents: `Authorization: Bearer <key>`, or `X-Auth-Token: <key>`, VOD's
+ * token header, so that a client of VOD switches by changing its base URL and its token. Both
+ * may come, but then they must name the same key: a request meaning two callers is refused.
+ */
+function presentedKey(authorization: string | undefined, xAuthToken: string | undefined): string {
+  const bearer = authorization ? BEARER.exec(authorization)?.[1] : undefined;
+  const token = xAuthToken !== undefined ? TOKEN.exec(xAuthToken)?.[1] : undefined;
+  if (bearer !== undefined && token !== undefined && bearer !== token) {
+    throw unauthorized('Authorization and X-Auth-Token name different keys; send one');
+  }
+  const key = bearer ?? token;
+  if (key !== undefined) return key;
+  if (authorization && SDK_SIGNATURE.test(authorization)) {
+    throw unauthorized(
+      'AK/SK-signed requests are not accepted; send the service API key as X-Auth-Token: <key> or Authorization: Bearer <key>',
+    );
+  }
+  throw unauthorized();
+}
+
+/**
+ * API-key authentication. The presented key is hashed and compared with every caller's
  * hash in constant time and without stopping at a match, so the answer time says nothing
  * about which caller, or how many, exist. The key itself is never stored or logged.
  */
@@ -21,9 +45,8 @@ export function createAuthenticate(config: AppConfig): RequestHandler {
     hash: Buffer.from(c.apiKeySha256, 'hex'),
   }));
   return (req, res, next) => {
-    const m = BEARER.exec(req.get('authorization') ?? '');
-    if (!m?.[1]) throw unauthorized();
-    const presented = createHash('sha256').update(m[1], 'utf8').digest();
+    const key = presentedKey(req.get('authorization'), req.get('x-auth-token'));
+    const presented = createHash('sha256').update(key, 'utf8').digest();
     let found: Caller | undefined;
     for (const c of callers) {
       const same = timingSafeEqual(presented, c.hash);

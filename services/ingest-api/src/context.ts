@@ -2,20 +2,23 @@ import type { AppConfig } from '@refresh/config';
 import type { RequestStore, TenantGate } from '@refresh/store';
 import type { Queue } from 'bullmq';
 import type { RequestHandler } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@refresh/store';
 import type { Logger } from 'pino';
 import type { Metrics } from './metrics';
 
 /** What every route needs, built once by createApi. */
 export interface ApiContext {
   config: AppConfig;
-  redis: Redis;
+  redis: RedisClient;
   store: RequestStore;
   /** pauses and throttling of tenants, as the worker records them */
   gate: TenantGate;
-  queues: { ingest: Queue };
+  /** `dispatch` is woken by admin requeues only */
+  queues: { ingest: Queue; dispatch?: Queue };
   logger: Logger;
   metrics: Metrics;
   authenticate: RequestHandler;
   now: () => number;
+  /** aborts when the shutdown grace runs out: uploads still arriving stop with its reason (a 503) */
+  shutdown: AbortSignal;
 }

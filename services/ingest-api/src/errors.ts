@@ -12,7 +12,7 @@ export interface ErrorBody {
 
 export const badRequest = (message: string, details?: unknown) =>
   new AppError(ERROR_CODES.INVALID_REQUEST, message, 400, details);
-export const unauthorized = () => new AppError(ERROR_CODES.UNAUTHORIZED, 'missing or unknown API key', 401);
+export const unauthorized = (message = 'missing or unknown API key') => new AppError(ERROR_CODES.UNAUTHORIZED, message, 401);
 export const forbidden = (message: string) => new AppError(ERROR_CODES.FORBIDDEN, message, 403);
 export const notFound = (message = 'not found') => new AppError(ERROR_CODES.NOT_FOUND, message, 404);
 export const conflict = (message: string) => new AppError(ERROR_CODES.CONFLICT, message, 409);
@@ -20,6 +20,26 @@ export const tooLarge = (limitBytes: number) =>
   new AppError(ERROR_CODES.PAYLOAD_TOO_LARGE, `body is larger than ${limitBytes} bytes`, 413);
 export const unsupportedMediaType = (message: string) =>
   new AppError(ERROR_CODES.UNSUPPORTED_MEDIA_TYPE, message, 415);
+
+/** An error the caller may retry after a while: the answer carries `Retry-After` in seconds. */
+export class RetryLaterError extends AppError {
+  constructor(code: string, message: string, httpStatus: number, details: unknown, public retryAfterSeconds: number) {
+    super(code, message, httpStatus, details);
+  }
+}
+/** 429: a limit was hit; `details.limit` names which, Retry-After (whole seconds, >= 1) says when to retry. */
+export const tooManyRequests = (message: string, retryAfterSeconds: number, details: Record<string, unknown>) => {
+  const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  return new RetryLaterError(ERROR_CODES.TOO_MANY_REQUESTS, message, 429, { ...details, retry_after_seconds: seconds }, seconds);
+};
+/**
+ * 503 for an upload still arriving when the API's shutdown grace ran out: nothing of it was
+ * kept, so the caller sends it again (to another replica) at once.
+ */
+export const shuttingDown = () =>
+  new RetryLaterError(ERROR_CODES.UNAVAILABLE,
+    'the API is shutting down and the upload had not arrived in time: nothing of it was kept; send it again', 503,
+    { reason: 'shutting_down', retry_after_seconds: 1 }, 1);
 export const storageUnavailable = () =>
   new AppError(ERROR_CODES.UNAVAILABLE, 'storage is unavailable, retry later', 503);
 
@@ -85,6 +105,11 @@ export function errorHandler(fallback: Logger): ErrorRequestHandler {
     }
     // a route may have set its own challenge (the admin UI asks for Basic)
     if (appError.httpStatus === 401 && !res.get('WWW-Authenticate')) res.set('WWW-Authenticate', 'Bearer');
+    if (appError instanceof RetryLaterError) {
+      res.set('Retry-After', String(appError.retryAfterSeconds));
+      // refused before the body was read: closing beats draining a large upload nobody wants
+      if (!req.complete) res.set('Connection', 'close');
+    }
     res.status(appError.httpStatus).json(errorBody(appError));
   };
 }

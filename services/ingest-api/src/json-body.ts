@@ -1,40 +1,50 @@
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
+import { AppError } from '@refresh/core';
 import express, { type Request, type Response } from 'express';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { badRequest, tooLarge, unsupportedMediaType } from './errors';
-
-/** The JSON form of a refresh request. Unknown fields are refused, not ignored. */
-export const refreshBody = z.strictObject({
-  asset_ids: z.array(z.string()).optional(),
-  urls: z.array(z.string()).optional(),
-  priority: z.enum(['high', 'normal', 'low']).optional(),
-});
-export type RefreshBody = z.infer<typeof refreshBody>;
 
 const fingerprints = new WeakMap<Request, string>();
 
 /**
- * Reads and parses an application/json body of at most `limitBytes`, remembering a hash of
- * its raw bytes (an Idempotency-Key is bound to the exact body it came with). Parser errors
- * become our 400/413/415.
+ * Reads an application/json body of at most `limitBytes` and validates it with the contract's
+ * `schema`, remembering a hash of its raw bytes (an Idempotency-Key is bound to the exact body
+ * it came with). Parser errors become our 400/413/415. A body still arriving when `shutdown`
+ * aborts is given up with the signal's reason (nothing of a JSON body is staged before it is whole).
+ *
+ * JSON is UTF-8 (RFC 8259 §8.1), and only UTF-8: the parser alone would also decode other
+ * `utf-*` charsets (UTF-7, UTF-16) and replace bytes that are not UTF-8 with U+FFFD, so an
+ * item could be queued as something other than what the caller sent.
  */
-export function createJsonReader(limitBytes: number) {
+export function createJsonReader<S extends z.ZodType>(limitBytes: number, schema: S, shutdown?: AbortSignal) {
   const parser = express.json({
     limit: limitBytes,
     strict: true,
     type: () => true, // the route has already checked the media type
-    verify: (req, _res, buf) => {
+    verify: (req, _res, buf, encoding) => {
+      if (encoding.toLowerCase() !== 'utf-8') throw unsupportedMediaType('only UTF-8 JSON bodies are accepted');
+      if (!isUtf8(buf)) throw badRequest('body is not valid UTF-8');
       fingerprints.set(req as Request, createHash('sha256').update('application/json\n').update(buf).digest('hex'));
     },
   });
-  return async (req: Request, res: Response): Promise<{ body: RefreshBody; fingerprint: string }> => {
+  return async (req: Request, res: Response): Promise<{ body: z.output<S>; fingerprint: string }> => {
     await new Promise<void>((resolve, reject) => {
-      parser(req, res, (err?: unknown) => (err ? reject(translate(err, limitBytes)) : resolve()));
+      const stop = () => {
+        if (!req.complete) reject(shutdown?.reason);
+      };
+      if (shutdown?.aborted) stop();
+      shutdown?.addEventListener('abort', stop, { once: true });
+      parser(req, res, (err?: unknown) => {
+        shutdown?.removeEventListener('abort', stop);
+        if (err) reject(translate(err, limitBytes));
+        else resolve();
+      });
     });
-    const parsed = refreshBody.safeParse(req.body);
+    const parsed = schema.safeParse(req.body);
     if (!parsed.success) {
       throw badRequest(
-        'body does not match the refresh request schema',
+        'body does not match the request schema',
         parsed.error.issues.map((i) => ({ field: i.path.join('.') || '(root)', reason: i.message })),
       );
     }
@@ -45,6 +55,8 @@ export function createJsonReader(limitBytes: number) {
 }
 
 function translate(err: unknown, limitBytes: number): unknown {
+  // thrown by verify above
+  if (err instanceof AppError) return err;
   const e = err as { status?: unknown; type?: unknown };
   if (typeof e.type !== 'string' || typeof e.status !== 'number') return err;
   if (e.status === 413) return tooLarge(limitBytes);

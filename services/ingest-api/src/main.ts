@@ -1,12 +1,12 @@
 import { ConfigError, LOG_REDACT, loadConfig, type AppConfig } from '@refresh/config';
-import { QUEUE_NAMES, createRedis, queuePrefix } from '@refresh/store';
+import { QUEUE_NAMES, checkMemoryPolicy, createRedis, queuePrefix } from '@refresh/store';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@refresh/store';
 import pino from 'pino';
-import { createApi } from './app';
+import { STOP_MARGIN_MS, createApi } from './app';
 
-/** ms the whole shutdown may take before the process exits anyway */
-const SHUTDOWN_DEADLINE_MS = 10_000;
+/** ms after the HTTP side has stopped for queues and Redis to close before the process exits anyway */
+const CLOSE_MARGIN_MS = 5_000;
 
 function readConfig(): AppConfig {
   try {
@@ -20,54 +20,52 @@ function readConfig(): AppConfig {
   }
 }
 
-async function warnUnlessNoeviction(redis: Redis, logger: pino.Logger): Promise<void> {
-  try {
-    const reply = (await redis.config('GET', 'maxmemory-policy')) as string[];
-    const policy = reply[1];
-    if (policy !== 'noeviction') {
-      logger.warn({ policy }, 'Redis maxmemory-policy is not noeviction: under memory pressure Redis may drop queued work');
-    }
-  } catch (err) {
-    logger.warn({ err }, 'could not read Redis maxmemory-policy (CONFIG may be disabled); it must be noeviction');
-  }
-}
-
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = pino({ name: 'ingest-api', level: config.env.LOG_LEVEL, redact: LOG_REDACT });
   logger.info({ source: config.source, tenants: config.tenants.map((t) => t.id) }, 'config loaded');
 
   const onRedisError = (role: string) => (err: Error) => logger.warn({ err, role }, 'redis connection error');
-  const redis = createRedis(config.env.REDIS_URL, 'api', onRedisError('api'));
+  const redis = createRedis(config.env, 'api', onRedisError('api'));
   // BullMQ gets its own connection, failing fast like the API's so an outage is a 503, not a hang
-  const queueRedis = createRedis(config.env.REDIS_URL, 'api', onRedisError('queue'));
-  redis.once('ready', () => void warnUnlessNoeviction(redis, logger));
+  const queueRedis = createRedis(config.env, 'api', onRedisError('queue'));
+  redis.once('ready', () => void checkMemoryPolicy(redis, logger));
 
   const ingest = new Queue(QUEUE_NAMES.ingest, { connection: queueRedis, prefix: queuePrefix(config.env.KEY_PREFIX) });
   ingest.on('error', (err) => logger.warn({ err }, 'ingest queue error'));
   // for the queue UI only; the worker adds its jobs
   const dispatch = new Queue(QUEUE_NAMES.dispatch, { connection: queueRedis, prefix: queuePrefix(config.env.KEY_PREFIX) });
   dispatch.on('error', (err) => logger.warn({ err }, 'dispatch queue error'));
+  const webhooks = new Queue(QUEUE_NAMES.webhooks, { connection: queueRedis, prefix: queuePrefix(config.env.KEY_PREFIX) });
+  webhooks.on('error', (err) => logger.warn({ err }, 'webhooks queue error'));
 
   const offset = config.env.CLOCK_OFFSET_MS;
-  const api = createApi({ config, redis, queues: { ingest, dispatch }, logger, now: () => Date.now() + offset });
+  const api = createApi({ config, redis, queues: { ingest, dispatch, webhooks }, logger, now: () => Date.now() + offset });
   await api.start(config.env.PORT);
 
   let shuttingDown = false;
   const shutdown = (signal: string) => {
-    if (shuttingDown) return;
+    if (shuttingDown) {
+      // a second signal: no more waiting for uploads, but still a clean stop
+      logger.warn({ signal }, 'second signal: ending the shutdown grace now');
+      api.endGrace();
+      return;
+    }
     shuttingDown = true;
-    logger.info({ signal }, 'shutting down');
+    const graceMs = config.env.SHUTDOWN_GRACE_MS;
+    logger.info({ signal, graceMs }, 'shutting down: finishing requests in flight');
+    // a bound on everything, a Redis that does not answer included
+    const deadlineMs = graceMs + STOP_MARGIN_MS + CLOSE_MARGIN_MS;
     const deadline = setTimeout(() => {
-      logger.error({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'shutdown deadline passed; exiting');
+      logger.error({ deadlineMs }, 'shutdown deadline passed; exiting');
       process.exit(1);
-    }, SHUTDOWN_DEADLINE_MS);
+    }, deadlineMs);
     deadline.unref();
-    const quit = (r: Redis) => r.quit().then(() => undefined, () => r.disconnect());
+    const quit = (r: RedisClient) => r.quit().then(() => undefined, () => r.disconnect());
     // reverse order of start: HTTP, then the queue, then the connections under them
     api
-      .stop()
-      .then(() => Promise.all([ingest.close(), dispatch.close()]))
+      .stop({ graceMs })
+      .then(() => Promise.all([ingest.close(), dispatch.close(), webhooks.close()]))
       .then(() => Promise.all([quit(queueRedis), quit(redis)]))
       .then(() => {
         logger.info('stopped');

@@ -5,14 +5,22 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 /** Route labels: a fixed set, named by the routes themselves, never taken from the URL. */
 export type RouteName =
   | 'ingest'
+  | 'dropin_refresh'
+  | 'dropin_results'
   | 'request_status'
   | 'request_items'
   | 'budget'
   | 'healthz'
   | 'readyz'
   | 'metrics'
+  | 'docs'
   | 'admin'
+  | 'admin_cancel'
+  | 'admin_requeue'
   | 'unmatched';
+
+/** The limits that answer 429 (admission.ts); the `limit` label of refresh_api_rejections_total. */
+export type LimitName = 'caller_rate' | 'tenant_backlog';
 
 export function createMetrics() {
   const registry = new Registry();
@@ -27,6 +35,12 @@ export function createMetrics() {
     name: 'refresh_api_requests_total',
     help: 'HTTP requests answered, by route and status code',
     labelNames: ['route', 'status'] as const,
+    registers: [registry],
+  });
+  const rejections = new Counter({
+    name: 'refresh_api_rejections_total',
+    help: 'Requests refused with 429, by the limit that was hit (caller_rate or tenant_backlog)',
+    labelNames: ['limit'] as const,
     registers: [registry],
   });
   const duration = new Histogram({
@@ -51,6 +65,9 @@ export function createMetrics() {
   return {
     registry,
     middleware,
+    countRejection(limit: LimitName): void {
+      rejections.inc({ limit });
+    },
     countItems(tenant: string, byKind: Record<ItemKind, number>): void {
       for (const kind of Object.keys(byKind) as ItemKind[]) {
         if (byKind[kind] > 0) itemsReceived.inc({ tenant, kind }, byKind[kind]);

@@ -1,4 +1,5 @@
 import type { RequestRecord } from '@refresh/store';
+import { NO_ESTIMATE, type EstimateFields } from './estimate';
 
 export type RequestStatus = 'accepted' | 'in_progress' | 'completed';
 
@@ -8,10 +9,13 @@ export interface RequestView {
   priority: string;
   created_at: string;
   status: RequestStatus;
-  counts: { pending: number; deferred: number; in_flight: number; submitted: number; completed: number; failed: number; unknown: number };
+  counts: { pending: number; deferred: number; in_flight: number; submitted: number; completed: number; failed: number; unknown: number; canceled: number };
   task_ids: string[];
   received: number;
   next_attempt_at?: string;
+  estimated_completion_at: string | null;
+  budget_days_needed: number | null;
+  canceled_at?: string;
 }
 
 /**
@@ -19,15 +23,17 @@ export interface RequestView {
  * counts raw lines, duplicates included, like `received`). While the tenant's budget for
  * today is spent, nothing pending can move before it resets, so pending shows as deferred.
  * Submitted items still wait for VOD's verdict, so a request is completed only when every item
- * is completed, failed or unknown.
+ * is completed, failed, unknown or canceled. Lines of a canceled request not yet coalesced never
+ * will be, so they count nowhere. A completed request has nothing left to estimate.
  */
-export function describeRequest(r: RequestRecord, budget: { spent: boolean; resetsAt: number }): RequestView {
-  const uncoalesced = r.ingestDone ? 0 : Math.max(0, r.received - r.ingested);
+export function describeRequest(r: RequestRecord, budget: { spent: boolean; resetsAt: number }, estimate: EstimateFields): RequestView {
+  const uncoalesced = r.ingestDone || r.canceledAt !== undefined ? 0 : Math.max(0, r.received - r.ingested);
   const waiting = r.counts.pending + uncoalesced;
   const deferred = budget.spent ? waiting : 0;
   const pending = waiting - deferred;
-  const { in_flight, submitted, completed, failed, unknown } = r.counts;
-  const moved = r.ingested > 0 || in_flight + submitted + completed + failed + unknown > 0;
+  const { in_flight, submitted, completed, failed, unknown, canceled } = r.counts;
+  // a request canceled before its ingest started is no longer waiting to be accepted: it is ending
+  const moved = r.ingested > 0 || r.canceledAt !== undefined || in_flight + submitted + completed + failed + unknown + canceled > 0;
   let status: RequestStatus;
   if (!r.ingestDone && !moved) status = 'accepted';
   else if (!r.ingestDone || waiting + in_flight + submitted > 0) status = 'in_progress';
@@ -39,10 +45,12 @@ export function describeRequest(r: RequestRecord, budget: { spent: boolean; rese
     priority: r.priority,
     created_at: new Date(r.createdAt).toISOString(),
     status,
-    counts: { pending, deferred, in_flight, submitted, completed, failed, unknown },
+    counts: { pending, deferred, in_flight, submitted, completed, failed, unknown, canceled },
     task_ids: r.taskIds,
     received: r.received,
+    ...(status === 'completed' ? NO_ESTIMATE : estimate),
   };
   if (deferred > 0) view.next_attempt_at = new Date(budget.resetsAt).toISOString();
+  if (r.canceledAt !== undefined) view.canceled_at = new Date(r.canceledAt).toISOString();
   return view;
 }

@@ -8,7 +8,8 @@ export const MAX_PROBLEMS = 100;
 /** Where an item was: its 0-based index, in a JSON field or among a text upload's items. */
 export interface ItemRef {
   index: number;
-  field?: 'asset_ids' | 'urls';
+  /** the JSON field the item came in (`asset_ids`, `urls`, `asset_id_list`) */
+  field?: string;
   /** 1-based line number of a text upload (empty lines are skipped, so it may differ from index) */
   line?: number;
 }
@@ -85,3 +86,12 @@ export function createStaging(
   };
 }
 export type Staging = ReturnType<typeof createStaging>;
+
+/** Stages one JSON array of items, awaiting each chunk written (the upload's back-pressure). */
+export async function stageList(staging: Staging, field: string, kind: ItemKind, values: readonly string[] | undefined): Promise<void> {
+  if (!values) return;
+  for (let index = 0; index < values.length; index++) {
+    const pending = staging.add(kind, values[index] ?? '', { index, field });
+    if (pending) await pending;
+  }
+}

@@ -1,4 +1,5 @@
-import { Readable } from 'node:stream';
+import { getEventListeners } from 'node:events';
+import { PassThrough, Readable } from 'node:stream';
 import { AppError } from '@refresh/core';
 import { readTextLines } from './text-upload';
 
@@ -33,6 +34,34 @@ describe('readTextLines', () => {
     const out = await lines(['x'.repeat(100_000), 'y'.repeat(100_000), '\nok']);
     expect(out[0]?.[0].length).toBe(10_242);
     expect(out[1]).toEqual(['ok', 2]);
+  });
+
+  it('when the shutdown signal aborts while the body is still arriving, then the read stops with its reason and hands on no later line', async () => {
+    const body = new PassThrough();
+    const shutdown = new AbortController();
+    const seen: string[] = [];
+    const read = readTextLines(body, { maxBytes: 1 << 20, salt: 'normal', signal: shutdown.signal }, (line) => {
+      seen.push(line);
+      return undefined;
+    });
+    body.write('a1\na2\n');
+    await new Promise((r) => setImmediate(r));
+    const reason = new AppError('RFS.0008', 'shutting down', 503);
+    shutdown.abort(reason);
+    body.write('a3\n');
+    await expect(read).rejects.toBe(reason);
+    expect(seen).toEqual(['a1', 'a2']);
+  });
+
+  it('when many uploads end, then none leaves a listener on the shutdown signal, which lives as long as the process', async () => {
+    const shutdown = new AbortController();
+    for (let i = 0; i < 20; i++) {
+      await readTextLines(Readable.from([Buffer.from(`a${i}\nb${i}\n`)]), { maxBytes: 1 << 20, salt: 'normal', signal: shutdown.signal }, () => undefined);
+    }
+    await expect(
+      readTextLines(Readable.from([Buffer.from('x'.repeat(64))]), { maxBytes: 8, salt: 'normal', signal: shutdown.signal }, () => undefined),
+    ).rejects.toBeInstanceOf(AppError);
+    expect(getEventListeners(shutdown.signal, 'abort')).toHaveLength(0);
   });
 
   it('when the body passes maxBytes, then a 413 is thrown', async () => {

@@ -29,10 +29,11 @@ export function checkTextCharset(req: Request): void {
  * Throws a 413 as soon as more than `maxBytes` have arrived (the rest is not read) and a 400
  * for bytes that are not UTF-8. Returns the byte count and a hash of the bytes, for
  * idempotency, which also covers `salt` (the query's priority is part of what was asked).
+ * When `signal` aborts (the API is shutting down) the read stops with the signal's reason.
  */
 export async function readTextLines(
   body: Readable,
-  opts: { maxBytes: number; salt: string },
+  opts: { maxBytes: number; salt: string; signal?: AbortSignal | undefined },
   onLine: (line: string, lineNumber: number) => Promise<void> | undefined,
 ): Promise<{ bytes: number; fingerprint: string }> {
   const hash = createHash('sha256').update(`text/plain\n${opts.salt}\n`);
@@ -72,19 +73,33 @@ export async function readTextLines(
     }
   };
 
-  // destroyOnReturn: false so that stopping early (413, a bad byte) leaves the socket open
-  // for the error answer; the rest of the body is then discarded by node.
+  // destroyOnReturn: false so that stopping early (413, a bad byte, a shutdown) leaves the
+  // socket open for the error answer; the rest of the body is then discarded by node.
+  const chunks = body.iterator({ destroyOnReturn: false }) as AsyncIterator<Buffer>;
+  const abort = opts.signal ? whenAborted(opts.signal) : undefined;
+  const stopped = abort?.promise;
   try {
-    for await (const chunk of body.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+    for (;;) {
+      // a shutdown stops the read between chunks, never while a line is being staged, so once
+      // this throws nothing more of the upload is written; a body that has fully arrived is read on
+      const waiting = stopped && !(body as { complete?: boolean }).complete;
+      const next = await (waiting ? Promise.race([chunks.next(), stopped]) : chunks.next());
+      if (next.done) break;
+      const chunk = next.value;
       bytes += chunk.length;
       if (bytes > opts.maxBytes) throw tooLarge(opts.maxBytes);
       hash.update(chunk);
       await consume(decode(chunk));
     }
   } catch (err) {
+    // as for-await would: let go of the stream (not awaited: a read may still be pending)
+    chunks.return?.().catch(() => undefined);
     // the caller went away mid-upload: nobody is left to answer, but it is not our bug
     if (body.errored) throw badRequest('the upload was interrupted');
     throw err;
+  } finally {
+    // the signal lives as long as the process: a listener left on it per upload would pile up
+    abort?.dispose();
   }
   await consume(decode());
   if (line.length > 0) {
@@ -92,4 +107,19 @@ export async function readTextLines(
     if (pending) await pending;
   }
   return { bytes, fingerprint: hash.digest('hex') };
+}
+
+/**
+ * A promise that rejects with the signal's reason once it aborts and never settles otherwise,
+ * and `dispose`, which takes its listener off the signal again.
+ */
+function whenAborted(signal: AbortSignal): { promise: Promise<never>; dispose: () => void } {
+  let onAbort = () => undefined as void;
+  const promise = new Promise<never>((_resolve, reject) => {
+    onAbort = () => reject(signal.reason as Error);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  promise.catch(() => undefined); // raced, and unobserved when the upload ends first
+  return { promise, dispose: () => signal.removeEventListener('abort', onAbort) };
 }

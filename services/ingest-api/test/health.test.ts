@@ -1,8 +1,5 @@
-import { QUEUE_NAMES, createRedis, queuePrefix } from '@refresh/store';
-import { Queue } from 'bullmq';
-import pino from 'pino';
-import { createApi } from '../src';
 import { expectError, postJson, postText, startTestApi, testConfig, type TestApi } from './helpers';
+import { startApiWithoutRedis } from './unreachable-redis';
 
 describe('health, readiness and metrics', () => {
   let t: TestApi;
@@ -44,24 +41,14 @@ describe('health, readiness and metrics', () => {
 
 describe('when Redis cannot be reached', () => {
   it('then /readyz and the ingest route answer 503, and /healthz still 200', async () => {
-    const config = testConfig(`test-api-down-${process.pid}`);
-    // nothing listens on port 1: every command fails at once (the API role does not queue)
-    const redis = createRedis('redis://127.0.0.1:1', 'api', () => undefined, { retryStrategy: () => null, lazyConnect: true });
-    const queueRedis = createRedis('redis://127.0.0.1:1', 'api', () => undefined, { retryStrategy: () => null, lazyConnect: true });
-    const queue = new Queue(QUEUE_NAMES.ingest, { connection: queueRedis, prefix: queuePrefix(config.env.KEY_PREFIX) });
-    queue.on('error', () => undefined);
-    const api = createApi({ config, redis, queues: { ingest: queue }, logger: pino({ level: 'silent' }) });
-    const { url } = await api.start(0, '127.0.0.1');
+    const down = await startApiWithoutRedis(testConfig(`test-api-down-${process.pid}`));
     try {
-      expect((await fetch(`${url}/healthz`)).status).toBe(200);
-      await expectError(await fetch(`${url}/readyz`), 503, 'RFS.0008');
-      const t = { url } as TestApi;
+      expect((await fetch(`${down.url}/healthz`)).status).toBe(200);
+      await expectError(await fetch(`${down.url}/readyz`), 503, 'RFS.0008');
+      const t = { url: down.url } as TestApi;
       await expectError(await postJson(t, 'news', { asset_ids: ['a1'] }), 503, 'RFS.0008');
     } finally {
-      await api.stop();
-      await queue.close();
-      // with no retries they have ended already; disconnect() would only start a timer
-      for (const r of [redis, queueRedis]) if (r.status !== 'end') r.disconnect();
+      await down.close();
     }
   });
 });

@@ -1,12 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { parseFileConfig, type AppConfig } from '@refresh/config';
-import { QUEUE_NAMES, createRedis, queuePrefix, tenantKeys, deleteKeysUnder, scanKeysUnder } from '@refresh/store';
+import { QUEUE_NAMES, createRedis, queuePrefix, tenantKeys, deleteKeysUnder, scanKeysUnder, type RedisClient } from '@refresh/store';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { createApi, type Api } from '../src';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** the Redis env of a test's config: a cluster when REDIS_CLUSTER_NODES is set (`npm run test:cluster`) */
+const REDIS_ENV = { REDIS_URL, REDIS_CLUSTER_NODES: process.env.REDIS_CLUSTER_NODES ?? '' };
+/** where tests connect, for createRedis */
+export const REDIS_TARGET = { REDIS_URL, REDIS_CLUSTER_NODES: REDIS_ENV.REDIS_CLUSTER_NODES.split(',').filter(Boolean) };
 export const KEYS = { cms: 'cms-key-1', sportsDesk: 'sports-key-2' } as const;
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -28,7 +31,7 @@ export function testConfig(prefix: string, overrides: Record<string, unknown> = 
       ],
       ...overrides,
     },
-    { KEY_PREFIX: prefix },
+    { ...REDIS_ENV, KEY_PREFIX: prefix },
   );
 }
 
@@ -36,17 +39,17 @@ export interface TestApi {
   url: string;
   prefix: string;
   config: AppConfig;
-  redis: Redis;
+  redis: RedisClient;
   queue: Queue;
   api: Api;
   keys: (tenant: string) => ReturnType<typeof tenantKeys>;
-  /** every key under the test's prefix except BullMQ's own */
+  /** every key under the test's prefix except BullMQ's own and the callers' request rates */
   storeKeys(): Promise<string[]>;
   jobCount(): Promise<number>;
   close(): Promise<void>;
 }
 
-function waitReady(redis: Redis): Promise<void> {
+export function waitReady(redis: RedisClient): Promise<void> {
   if (redis.status === 'ready') return Promise.resolve();
   return new Promise((resolve, reject) => {
     redis.once('ready', () => resolve());
@@ -64,14 +67,16 @@ export async function startTestApi(
   const prefix = `test-api-${randomBytes(6).toString('hex')}`;
   const config = testConfig(prefix, overrides);
   const onError = () => undefined;
-  const redis = createRedis(REDIS_URL, 'api', onError);
-  const queueRedis = createRedis(REDIS_URL, 'api', onError);
+  const redis = createRedis(REDIS_TARGET, 'api', onError);
+  const queueRedis = createRedis(REDIS_TARGET, 'api', onError);
   await Promise.all([waitReady(redis), waitReady(queueRedis)]);
   const queue = new Queue(QUEUE_NAMES.ingest, { connection: queueRedis, prefix: queuePrefix(prefix) });
   const dispatch = new Queue(QUEUE_NAMES.dispatch, { connection: queueRedis, prefix: queuePrefix(prefix) });
   const api = createApi({ config, redis, queues: { ingest: queue, dispatch }, logger, now });
   const { url } = await api.start(0, '127.0.0.1');
   const bullPrefix = `${queuePrefix(prefix)}:`;
+  // a caller's request rate is taken by every authenticated request, refused or not
+  const callerPrefix = `${prefix}:{caller:`;
 
   return {
     url,
@@ -82,7 +87,7 @@ export async function startTestApi(
     api,
     keys: (tenant) => tenantKeys(prefix, tenant),
     async storeKeys() {
-      return (await scanKeysUnder(redis, prefix)).filter((k) => !k.startsWith(bullPrefix));
+      return (await scanKeysUnder(redis, prefix)).filter((k) => !k.startsWith(bullPrefix) && !k.startsWith(callerPrefix));
     },
     async jobCount() {
       const counts = await queue.getJobCounts();
@@ -127,4 +132,35 @@ export async function expectError(res: Response, status: number, code: string): 
   expect(typeof body.error_msg).toBe('string');
   expect(Object.keys(body).every((k) => ['error_code', 'error_msg', 'details'].includes(k))).toBe(true);
   return body;
+}
+
+/** The caller's key as VOD's token header, as a VOD client sends its IAM token. */
+export const xAuthToken = (key: string) => ({ 'x-auth-token': key });
+
+/** POST to the drop-in endpoint, VOD's path; the cms key as X-Auth-Token unless headers say otherwise. */
+export async function postDropIn(t: TestApi, projectId: string, body: unknown, headers: Record<string, string> = {}) {
+  return fetch(`${t.url}/v1/${projectId}/asset/refresh`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...xAuthToken(KEYS.cms), ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+/** GET the drop-in results with a query string (`task_id=…&limit=…`). */
+export async function getDropIn(t: TestApi, projectId: string, query: string, key: string = KEYS.cms) {
+  const res = await fetch(`${t.url}/v1/${projectId}/asset/refresh?${query}`, { headers: xAuthToken(key) });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** Polls `check` until it passes (or throws its last failure after `timeoutMs`): for outcomes that settle after the answer. */
+export async function eventually(check: () => Promise<void>, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      if (Date.now() > until) throw err;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
 }

@@ -102,6 +102,27 @@ describe('refusing bad refresh requests', () => {
     await expectError(await postText(t, 'news', 'a1\n', '', { 'content-type': 'text/plain; charset=latin1' }), 415, 'RFS.0002');
   });
 
+  it.each(['utf-16', 'utf-16le', 'utf-7'])('when a JSON body declares charset=%s, then 415: JSON is UTF-8 only', async (charset) => {
+    const body = await expectError(await postJson(t, 'news', { asset_ids: ['a1'] }, { 'content-type': `application/json; charset=${charset}` }), 415, 'RFS.0002');
+    expect(body.error_msg).toMatch(/UTF-8/);
+  });
+
+  it('when a JSON body holds bytes that are not UTF-8, then 400, rather than an item quietly holding U+FFFD', async () => {
+    const bytes = Buffer.concat([Buffer.from('{"urls":["https://cdn.example.com/a'), Buffer.from([0xff]), Buffer.from('"]}')]);
+    const res = await fetch(`${t.url}/v1/tenants/news/refresh-requests`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer(KEYS.cms) },
+      body: bytes,
+    });
+    const body = await expectError(res, 400, 'RFS.0001');
+    expect(body.error_msg).toMatch(/UTF-8/);
+  });
+
+  it('when a JSON url spells a lone surrogate (\\ud800), then 400, since no UTF-8 can store it as sent', async () => {
+    const body = await expectError(await postJson(t, 'news', '{"urls":["https://cdn.example.com/a\\ud800"]}'), 400, 'RFS.0001');
+    expect(body.details).toEqual([{ field: 'urls', index: 0, reason: expect.stringMatching(/not valid Unicode/) }]);
+  });
+
   it('when a text upload passes the byte cap, then 413 and what was staged is gone', async () => {
     const body = Array.from({ length: 10_000 }, (_, i) => `asset_${i}`).join('\n'); // ~100 KB
     await expectError(await postText(t, 'news', body), 413, 'RFS.0003');

@@ -30,9 +30,12 @@ describe('reading requests and budgets', () => {
       priority: 'normal',
       created_at: new Date(NOW).toISOString(),
       status: 'accepted',
-      counts: { pending: 4, deferred: 0, in_flight: 0, submitted: 0, completed: 0, failed: 0, unknown: 0 },
+      counts: { pending: 4, deferred: 0, in_flight: 0, submitted: 0, completed: 0, failed: 0, unknown: 0, canceled: 0 },
       task_ids: [],
       received: 4,
+      // 4 items with the whole budget left: one call, the linger (1 s) and the first poll (5 s)
+      estimated_completion_at: new Date(NOW + 200 + 6000).toISOString(),
+      budget_days_needed: 1,
     });
   });
 
@@ -55,6 +58,8 @@ describe('reading requests and budgets', () => {
       resets_at: '2030-03-10T16:00:00.000Z',
       pending: 0,
       paused: null,
+      estimated_completion_at: null,
+      budget_days_needed: null,
     });
     expect((await getJson(t, '/v1/tenants/news/budget', KEYS.sportsDesk)).status).toBe(403);
     expect((await getJson(t, '/v1/tenants/weather/budget')).status).toBe(404);
@@ -71,7 +76,7 @@ describe('reading requests and budgets', () => {
       const { body } = await getJson(t, `/v1/refresh-requests/${id}`);
       expect(body).toMatchObject({
         status: 'accepted',
-        counts: { pending: 0, deferred: 2, in_flight: 0, submitted: 0, completed: 0, failed: 0, unknown: 0 },
+        counts: { pending: 0, deferred: 2, in_flight: 0, submitted: 0, completed: 0, failed: 0, unknown: 0, canceled: 0 },
         next_attempt_at: '2030-03-10T16:00:00.000Z',
       });
     } finally {

@@ -6,7 +6,7 @@ import { classify, type CallOutcome } from '@refresh/vod-client';
 import type { Logger } from 'pino';
 import type { Clock } from './clock';
 import type { WorkerMetrics } from './metrics';
-import { credentialsFingerprint } from './credentials';
+import { pauseTenant, takeCallSlot } from './call-gate';
 import { TenantCredentialsError } from './iam-tokens';
 import type { Scheduler } from './scheduler';
 
@@ -45,6 +45,8 @@ export function createDispatchProcessor(deps: {
   gate: TenantGate;
   /** drops the tenant's cached IAM token (after APIGW.0307) */
   invalidateToken: (tenant: TenantConfig) => Promise<void>;
+  /** a probe lifted the tenant's pause: wakes what waited for it elsewhere (result polls) */
+  onResume?: (tenantId: string) => Promise<void>;
 }) {
   const { config, store, scheduler, clock, metrics, gate } = deps;
   const tenants = new Map(config.tenants.map((t) => [t.id, t]));
@@ -154,15 +156,6 @@ export function createDispatchProcessor(deps: {
     return { waitUntil: await gate.throttledUntil(tenantId, now), probing };
   }
 
-  /** Waits for a call slot under the tenant's shared call rate. */
-  async function paceCall(tenant: TenantConfig): Promise<void> {
-    for (;;) {
-      const slot = await gate.acquireCallSlot(tenant.id, clock.now(), tenant.maxCallsPerSecond);
-      if (slot.ok) return;
-      await new Promise((r) => setTimeout(r, Math.min(Math.max(slot.retryInMs, 1), 1000)));
-    }
-  }
-
   async function wakeIfPending(tenantId: string): Promise<void> {
     if (await store.hasPending(tenantId)) await scheduler.now(tenantId);
   }
@@ -198,7 +191,7 @@ export function createDispatchProcessor(deps: {
      */
     const guardedCall = async (): Promise<CallOutcome> => {
       try {
-        await paceCall(tenant);
+        await takeCallSlot(gate, clock, tenant);
         const at = clock.now();
         if (budgetDay(at, tenant.timezone).dayId !== day.dayId || day.resetsAt - at < midnightGuardMs) {
           await store.holdBudget(tenantId, batchId, day.dayId, false);
@@ -242,6 +235,7 @@ export function createDispatchProcessor(deps: {
         if (probing && (await gate.resume(tenantId))) {
           log.info('VOD accepted the probe: tenant resumed');
           await wakeIfPending(tenantId);
+          await deps.onResume?.(tenantId);
         }
         log.info({ taskId: verdict.taskId, attempt }, 'batch submitted');
         return 'submitted';
@@ -263,6 +257,8 @@ export function createDispatchProcessor(deps: {
       case 'throttled': {
         const wait = Math.max(verdict.retryAfterMs ?? 0, backoffDelay(attempt, { baseMs: config.upstream.backoffBaseMs, maxMs: config.upstream.backoffMaxMs }));
         const until = clock.now() + wait;
+        // the gateway's own 429 never reached VOD: the batch's budget comes back until it is resent
+        if (outcome.type === 'retry' && !outcome.reachedUpstream) await store.holdBudget(tenantId, batchId, day.dayId, false);
         await gate.throttle(tenantId, until);
         log.warn({ until: new Date(until).toISOString() }, 'VOD throttled the tenant: every replica backs off');
         await job.moveToDelayed(Date.now() + wait, token);
@@ -302,10 +298,7 @@ export function createDispatchProcessor(deps: {
     tenantId: string,
     why: { reason: 'credentials' | 'account'; code: string; message: string },
   ): Promise<never> {
-    const probeAt = clock.now() + config.upstream.pauseCooldownMs;
-    const tenant = tenants.get(tenantId);
-    await gate.pause(tenantId, { ...why, since: clock.now(), probeAt, ...(tenant ? { credentials: credentialsFingerprint(tenant) } : {}) });
-    deps.logger.error({ tenant: tenantId, code: why.code, reason: why.reason, probeAt: new Date(probeAt).toISOString() }, 'VOD refused the tenant: paused');
+    const probeAt = await pauseTenant({ gate, clock, logger: deps.logger, cooldownMs: config.upstream.pauseCooldownMs }, tenants.get(tenantId), tenantId, why);
     await job.moveToDelayed(Date.now() + (probeAt - clock.now()), token);
     throw new DelayedError();
   }

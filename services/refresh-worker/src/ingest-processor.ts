@@ -38,8 +38,12 @@ export function createIngestProcessor(deps: {
   const { store, scheduler, clock, metrics } = deps;
   return async function processIngestQueue(job: Job<IngestJob | RetireJob>, token?: string): Promise<unknown> {
     if (job.name === 'retire') {
-      const { tenant, requestId } = retireJob.parse(job.data);
-      return { retired: await store.retireRequestItems(tenant, requestId, deps.retentionSeconds) };
+      const { tenant, requestId, gen = 0, completedAt = job.timestamp } = retireJob.parse(job.data);
+      const retired = await store.retireRequestItems(tenant, requestId, deps.retentionSeconds);
+      const webhook = await store.hasCallback(tenant, requestId);
+      if (webhook) await scheduler.webhook(tenant, requestId, completedAt, gen);
+      await store.markRetired(tenant, requestId, gen);
+      return { retired, webhook };
     }
     return processIngest(job as Job<IngestJob>, token);
   };
@@ -82,6 +86,12 @@ export function createIngestProcessor(deps: {
       if (lines.length === 0) throw new Error(`staged items of ${requestId} end at ${cursor} of ${state.received}`);
       next = cursor + lines.length < state.received ? read(cursor + lines.length) : null;
       const res = await store.coalesce(tenant, requestId, priority, cursor, lines.length, lines, clock.now());
+      if (res === 'canceled') {
+        // an admin canceled the request: what is left of it is dropped, and it finishes now
+        log.info({ cursor, received: state.received }, 'request canceled while coalescing: the rest is dropped');
+        next = null;
+        break;
+      }
       if (res === null) {
         // another run applied this chunk: continue from what Redis says
         state = (await store.ingestedSoFar(tenant, requestId)) ?? state;

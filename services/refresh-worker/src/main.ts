@@ -3,6 +3,9 @@ import pino from 'pino';
 import { createHealthServer } from './health-server';
 import { createRefreshWorker } from './worker-app';
 
+/** ms after the grace for queues and Redis to close before the process exits anyway */
+const CLOSE_MARGIN_MS = 5_000;
+
 /** Wiring only: config → logger → worker → health/metrics → start → shutdown. */
 async function main(): Promise<void> {
   let config;
@@ -20,6 +23,11 @@ async function main(): Promise<void> {
     level: config.env.LOG_LEVEL,
     redact: LOG_REDACT,
   });
+  const callMs = config.upstream.connectTimeoutMs + config.upstream.timeoutMs;
+  if (config.env.SHUTDOWN_GRACE_MS < callMs) {
+    // a call still on the wire when the grace ends is let go; its batch is sent again later
+    logger.warn({ graceMs: config.env.SHUTDOWN_GRACE_MS, callMs }, 'SHUTDOWN_GRACE_MS is shorter than one upstream call may last');
+  }
   const worker = createRefreshWorker({ config, logger });
   const health = createHealthServer(worker.metrics.registry, () => worker.readiness());
   await worker.start();
@@ -28,16 +36,29 @@ async function main(): Promise<void> {
 
   let stopping = false;
   const shutdown = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: ending the shutdown grace now');
+      worker.endGrace();
+      return;
+    }
     stopping = true;
-    logger.info({ signal }, 'shutting down: finishing calls in flight');
+    const graceMs = config.env.SHUTDOWN_GRACE_MS;
+    logger.info({ signal, graceMs }, 'shutting down: finishing calls in flight');
+    // a bound on everything, a Redis that does not answer included
+    const deadlineMs = graceMs + CLOSE_MARGIN_MS;
     const deadline = setTimeout(() => {
-      logger.error('shutdown deadline passed; exiting');
+      logger.error({ deadlineMs }, 'shutdown deadline passed; exiting');
       process.exit(1);
-    }, 60_000);
+    }, deadlineMs);
     deadline.unref();
-    await health.stop();
-    await worker.stop();
+    try {
+      await health.stop();
+      await worker.stop({ graceMs });
+    } catch (err) {
+      logger.error({ err }, 'shutdown failed');
+      process.exit(1);
+    }
+    logger.info('stopped');
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -10,6 +10,10 @@ export const CALL_OUTCOMES = [
 /** VOD's verdicts on submitted items as the worker records them: the bounded `verdict` label. */
 export const RESULT_VERDICTS = ['completed', 'failed', 'unknown'] as const;
 
+/** What became of one completion-webhook attempt: the bounded `outcome` label. */
+export const WEBHOOK_OUTCOMES = ['delivered', 'retried', 'gave_up', 'refused_host'] as const;
+export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
+
 /**
  * The worker's own metrics: what this process did. (What is queued, spent and deferred is read
  * from Redis at scrape time: see state-gauges.ts.) Labels come from bounded sets only: tenant
@@ -63,6 +67,12 @@ export function createWorkerMetrics() {
     labelNames: ['tenant', 'verdict'] as const,
     registers: [registry],
   });
+  const webhooks = new Counter({
+    name: 'refresh_worker_webhooks_total',
+    help: 'Completion-webhook attempts by outcome (delivered, retried, gave_up after the last attempt, refused_host: the callback is no longer allowlisted)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
   return {
     registry,
     itemsCoalesced(tenant: string, r: { created: number; linked: number; duplicates: number }) {
@@ -95,6 +105,9 @@ export function createWorkerMetrics() {
         unknown: moved.unknown,
       };
       for (const verdict of RESULT_VERDICTS) results.inc({ tenant, verdict }, byLabel[verdict]);
+    },
+    webhook(outcome: WebhookOutcome) {
+      webhooks.inc({ outcome });
     },
   };
 }

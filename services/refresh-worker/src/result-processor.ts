@@ -1,8 +1,9 @@
 import { DelayedError, type Job } from 'bullmq';
 import type { AppConfig, TenantConfig } from '@refresh/config';
-import { pollJob, type DispatchStore, type ItemVerdict, type PollJob } from '@refresh/store';
-import type { ShowResultOutcome } from '@refresh/vod-client';
+import { pollJob, type DispatchStore, type ItemVerdict, type PollJob, type TenantGate } from '@refresh/store';
+import { classify, type RefreshResult, type ShowResultOutcome } from '@refresh/vod-client';
 import type { Logger } from 'pino';
+import { pauseTenant, takeCallSlot } from './call-gate';
 import type { Clock } from './clock';
 import { TenantCredentialsError } from './iam-tokens';
 import type { WorkerMetrics } from './metrics';
@@ -15,14 +16,24 @@ export type ShowResultCaller = (tenant: TenantConfig, taskId: string) => Promise
 export const VOD_FAILED = { code: 'VOD.REFRESH_FAILED', message: 'VOD reported FAILED for this URL' } as const;
 const VOD_FAILED_ASSETS = { ...VOD_FAILED, message: "VOD reported FAILED for a URL of this batch's assets" } as const;
 
+/** What one poll learnt: VOD's results, "look again later", or "the tenant's gate holds calls until then". */
+type Polled = { type: 'ok'; results: RefreshResult[] } | { type: 'later'; retryAfterMs?: number } | { type: 'hold'; until: number };
+
 /**
  * One poll job follows one accepted batch (job id `poll.<batch>`) until each of its items has
  * VOD's final verdict or pollMaxAgeMs has passed since acceptance:
- *   ShowRefreshResult → verdicts per item → record them (record-results.lua, idempotent) →
- *   if items are still open, wait (moveToDelayed: no attempt used) and poll again.
- * Any answer other than a result list (retry later, rejected, no token) only means "look again
- * later". At the deadline every item still open becomes `unknown`. A job run again after its
- * worker died polls once more and records nothing twice.
+ *   tenant gate → call slot → ShowRefreshResult → verdicts per item → record them
+ *   (record-results.lua, idempotent) → if items are still open, wait (moveToDelayed: no attempt
+ *   used) and poll again.
+ * Polls pass the same gate as dispatch: a paused or throttled tenant's polls wait in place
+ * (no call, no IAM login, no attempt used, and no deadline: a verdict we could not ask for is
+ * not "unknown"); each call takes a slot of the tenant's shared call rate. A poll never probes a
+ * pause: only a dispatch probe lifts it, and then wakes the waiting polls. IAM refusing the
+ * password, or VOD refusing the tenant, pauses the tenant here too, so a wrong password is
+ * tried once, not once a poll (IAM locks users after repeated failures).
+ * Any other answer than a result list only means "look again later". At the deadline every
+ * item still open becomes `unknown`. A job run again after its worker died polls once more and
+ * records nothing twice.
  */
 export function createResultProcessor(deps: {
   config: AppConfig;
@@ -32,8 +43,12 @@ export function createResultProcessor(deps: {
   logger: Logger;
   metrics: WorkerMetrics;
   showResult: ShowResultCaller;
+  /** pause, throttle and call pacing shared with dispatch and every replica */
+  gate: TenantGate;
+  /** drops the tenant's cached IAM token (after APIGW.0307) */
+  invalidateToken: (tenant: TenantConfig) => Promise<void>;
 }) {
-  const { config, store, clock, metrics } = deps;
+  const { config, store, clock, metrics, gate } = deps;
   const tenants = new Map(config.tenants.map((t) => [t.id, t]));
   const retentionSeconds = Math.round(config.statusTtlDays * 86_400);
   const schedule = {
@@ -41,6 +56,13 @@ export function createResultProcessor(deps: {
     maxDelayMs: config.upstream.pollMaxDelayMs,
     maxAgeMs: config.upstream.pollMaxAgeMs,
   };
+  const pausing = { gate, clock, logger: deps.logger, cooldownMs: config.upstream.pauseCooldownMs };
+
+  /** Puts the job back until `until` (clock time); BullMQ counts no attempt for it. */
+  async function holdUntil(job: Job<PollJob>, token: string | undefined, until: number): Promise<never> {
+    await job.moveToDelayed(Date.now() + Math.max(1, until - clock.now()), token);
+    throw new DelayedError();
+  }
 
   return async function processPoll(job: Job<PollJob>, token?: string): Promise<string> {
     const { tenant: tenantId, batchId, taskId, acceptedAt } = pollJob.parse(job.data);
@@ -55,9 +77,15 @@ export function createResultProcessor(deps: {
     let verdicts: Array<{ id: string; verdict: ItemVerdict }> = [];
     let retryAfterMs: number | undefined;
     if (tenant) {
-      const outcome = await askVod(tenant, taskId, log);
-      if (outcome.type === 'ok') verdicts = verdictsFor(batch, outcome.results);
-      else if (outcome.type === 'retry') retryAfterMs = outcome.retryAfterMs;
+      const held = await gateHold(tenantId);
+      if (held !== null) {
+        log.debug({ until: new Date(held).toISOString() }, 'tenant paused or throttled: poll waits');
+        return holdUntil(job, token, held);
+      }
+      const polled = await poll(tenant, taskId, log);
+      if (polled.type === 'hold') return holdUntil(job, token, polled.until);
+      if (polled.type === 'ok') verdicts = verdictsFor(batch, polled.results);
+      else retryAfterMs = polled.retryAfterMs;
     } else {
       // a replica with an older config (rolling deploy): look again later, or give up at the deadline
       log.warn('poll for a tenant not in this config');
@@ -81,24 +109,58 @@ export function createResultProcessor(deps: {
 
     const delay = nextPollDelay(age, schedule, retryAfterMs);
     log.debug({ open: res.open, delayMs: delay }, 'task not final yet: polling again later');
-    await job.moveToDelayed(Date.now() + delay, token);
-    throw new DelayedError();
+    return holdUntil(job, token, clock.now() + delay);
   };
 
-  /** ShowRefreshResult; an IAM refusal of the tenant's password is one more reason to look later. */
-  async function askVod(tenant: TenantConfig, taskId: string, log: Logger): Promise<ShowResultOutcome> {
+  /**
+   * Until when the tenant's gate holds calls, or null. A pause holds polls until its probe is
+   * due, and once due (a dispatch job may be probing, or none is there to) for another cool-down;
+   * the probe that lifts it wakes them early.
+   */
+  async function gateHold(tenantId: string): Promise<number | null> {
+    const now = clock.now();
+    const pause = await gate.getPause(tenantId);
+    if (pause) return pause.probeAt > now ? pause.probeAt : now + config.upstream.pauseCooldownMs;
+    return gate.throttledUntil(tenantId, now);
+  }
+
+  /** ShowRefreshResult under the tenant's call rate; acts on answers that concern the whole tenant. */
+  async function poll(tenant: TenantConfig, taskId: string, log: Logger): Promise<Polled> {
+    await takeCallSlot(gate, clock, tenant);
     let outcome: ShowResultOutcome;
     try {
       outcome = await deps.showResult(tenant, taskId);
     } catch (err) {
       if (!(err instanceof TenantCredentialsError)) throw err;
-      outcome = { type: 'retry', message: err.message, reachedUpstream: false };
+      const until = await pauseTenant(pausing, tenant, tenant.id, { reason: 'credentials', code: err.code, message: err.message });
+      return { type: 'hold', until };
     }
-    if (outcome.type === 'rejected') {
-      log.warn({ code: outcome.code, httpStatus: outcome.httpStatus, message: outcome.message }, 'ShowRefreshResult refused: polling again later');
-    } else if (outcome.type === 'retry') {
-      log.info({ code: outcome.code, httpStatus: outcome.httpStatus, message: outcome.message }, 'ShowRefreshResult failed: polling again later');
+    if (outcome.type === 'ok') return outcome;
+
+    const verdict = classify(outcome, { quotaErrorCodes: tenant.quotaErrorCodes });
+    switch (verdict.class) {
+      case 'tenant_blocked': {
+        const until = await pauseTenant(pausing, tenant, tenant.id, verdict);
+        return { type: 'hold', until };
+      }
+      case 'throttled': {
+        const until = clock.now() + Math.max(verdict.retryAfterMs ?? 0, config.upstream.backoffBaseMs);
+        const held = await gate.throttle(tenant.id, until);
+        log.warn({ until: new Date(held).toISOString() }, 'VOD throttled a poll: every call of the tenant backs off');
+        return { type: 'hold', until: held };
+      }
+      case 'token_expired':
+        // the next poll fetches a new token; refused then, the tenant pauses above
+        await deps.invalidateToken(tenant);
+        log.info('ShowRefreshResult refused the IAM token: a new one next time');
+        return { type: 'later' };
+      default:
+        if (outcome.type === 'rejected') {
+          log.warn({ code: outcome.code, httpStatus: outcome.httpStatus, message: outcome.message }, 'ShowRefreshResult refused: polling again later');
+        } else {
+          log.info({ code: outcome.code, httpStatus: outcome.httpStatus, message: outcome.message }, 'ShowRefreshResult failed: polling again later');
+        }
+        return { type: 'later', ...(outcome.type === 'retry' && outcome.retryAfterMs !== undefined ? { retryAfterMs: outcome.retryAfterMs } : {}) };
     }
-    return outcome;
   }
 }

@@ -1,5 +1,8 @@
 import type { Queue } from 'bullmq';
-import { INGEST_JOB_OPTIONS, POLL_JOB_OPTIONS, dispatchJobOptions, type DispatchJob, type PollJob, type RetireJob } from '@refresh/store';
+import {
+  POLL_JOB_OPTIONS, dispatchJobOptions, retireJobEntry, webhookJobId, webhookJobOptions,
+  type DispatchJob, type PollJob, type RetireJob, type WebhookJob,
+} from '@refresh/store';
 import type { Clock } from './clock';
 
 /**
@@ -14,6 +17,9 @@ export function createScheduler(
   maxAttempts: number,
   ingestQueue: Queue<RetireJob>,
   results: { queue: Queue<PollJob>; initialDelayMs: number },
+  webhooks: { queue: Queue<WebhookJob>; maxAttempts: number },
+  /** which completion of a request this is (admin requeues reopen requests) */
+  generationOf: (tenant: string, requestId: string) => Promise<number> = async () => 0,
 ) {
   const options = dispatchJobOptions(maxAttempts);
   return {
@@ -29,9 +35,23 @@ export function createScheduler(
     async batch(tenant: string, batchId: string): Promise<void> {
       await queue.add('dispatch', { tenant }, { ...options, jobId: batchId });
     },
-    /** A completed request's item records start their retention period (on the ingest queue). */
+    /**
+     * A completed request's item records start their retention period, and its completion
+     * webhook is queued (on the ingest queue; the instant of completion travels with the job).
+     * The generation is read after the completion: a requeue cannot reopen the request (and
+     * move its generation) before this completion's retire job has run (requeue-failed.lua).
+     */
     async retire(tenant: string, requestId: string): Promise<void> {
-      await ingestQueue.add('retire', { tenant, requestId }, { ...INGEST_JOB_OPTIONS, jobId: `retire.${requestId}` });
+      const job = retireJobEntry(tenant, requestId, await generationOf(tenant, requestId), clock.now());
+      await ingestQueue.add(job.name, job.data, job.opts);
+    },
+    /** The completion webhook of a request with a callback_url: one job per completion, whoever adds it. */
+    async webhook(tenant: string, requestId: string, completedAt: number, gen = 0): Promise<void> {
+      await webhooks.queue.add(
+        'webhook',
+        { tenant, requestId, completedAt, ...(gen ? { gen } : {}) },
+        { ...webhookJobOptions(webhooks.maxAttempts), jobId: webhookJobId(requestId, gen) },
+      );
     },
     /**
      * Follows an accepted batch's task to VOD's verdict (result-processor.ts), first polled

@@ -104,7 +104,7 @@ export function registerStateGauges(
         g.set({ tenant: t.id, reason }, r.paused ? 1 : 0);
       }),
   );
-  gauge('refresh_queue_jobs', 'BullMQ jobs by queue (ingest, dispatch, results) and state', ['queue', 'state'], (g, s) => {
+  gauge('refresh_queue_jobs', 'BullMQ jobs by queue (ingest, dispatch, results, webhooks) and state', ['queue', 'state'], (g, s) => {
     if (!s.reading) return;
     for (const [queue, counts] of Object.entries(s.reading.jobs) as Array<[QueueName, StateReading['jobs'][QueueName]]>) {
       for (const state of JOB_STATES) g.set({ queue, state }, counts[state]);

@@ -1,7 +1,7 @@
 import { LOG_REDACT, type AppConfig, type TenantConfig } from '@refresh/config';
 import { createRedis, createTokenStore } from '@refresh/store';
 import { createVodClient, type CallOutcome, type RetryOutcome, type ShowResultOutcome, type VodAuth, type VodClient } from '@refresh/vod-client';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@refresh/store';
 import pino, { type Logger } from 'pino';
 import type { Clock } from './clock';
 import { TenantCredentialsError, createTokenProvider, type TokenProvider, type TokenTenant } from './iam-tokens';
@@ -19,7 +19,7 @@ export interface VodClients {
 
 export interface VodCallerDeps {
   /** Connection for the shared token cache; without one, a connection is made on first need. */
-  redis?: Redis;
+  redis?: RedisClient;
   logger?: Logger;
 }
 
@@ -32,12 +32,12 @@ export function vodCaller(config: AppConfig, clock: Clock, deps: VodCallerDeps =
   const clients = new Map<string, VodClient>();
   const lastToken = new Map<string, string>();
   const logger = deps.logger ?? pino({ name: 'refresh-worker', level: config.env.LOG_LEVEL, redact: LOG_REDACT });
-  let ownRedis: Redis | undefined;
+  let ownRedis: RedisClient | undefined;
   let tokens: TokenProvider | undefined;
 
   function tokenProvider(): TokenProvider {
     if (!tokens) {
-      const redis = deps.redis ?? (ownRedis = createRedis(config.env.REDIS_URL, 'worker', (err) => logger.warn({ err: err.message, connection: 'iam-tokens' }, 'redis error')));
+      const redis = deps.redis ?? (ownRedis = createRedis(config.env, 'worker', (err) => logger.warn({ err: err.message, connection: 'iam-tokens' }, 'redis error')));
       tokens = createTokenProvider({
         store: createTokenStore(redis, config.env.KEY_PREFIX),
         clock,

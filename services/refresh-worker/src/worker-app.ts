@@ -2,10 +2,10 @@ import { Queue, Worker } from 'bullmq';
 import { backoffDelay } from '@refresh/core';
 import type { AppConfig } from '@refresh/config';
 import {
-  QUEUE_NAMES, createDispatchStore, createMetricsStore, createRedis, createTenantGate, queuePrefix,
-  type DispatchJob, type IngestJob, type PollJob, type RetireJob,
+  QUEUE_NAMES, checkMemoryPolicy, createDispatchStore, createMetricsStore, createRedis, createRequestStore, createTenantGate, queuePrefix,
+  type DispatchJob, type IngestJob, type PollJob, type RetireJob, type WebhookJob,
 } from '@refresh/store';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@refresh/store';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from './clock';
 import { resumeTenantsWithNewCredentials } from './credentials';
@@ -16,8 +16,11 @@ import { createWorkerMetrics, type WorkerMetrics } from './metrics';
 import { readinessWithPauses } from './readiness';
 import { createResultProcessor } from './result-processor';
 import { createScheduler } from './scheduler';
+import { promoteTenantJobs } from './wake-tenant';
 import { registerStateGauges } from './state-gauges';
 import { vodCaller } from './vod-clients';
+import { WebhookDeliveryError, createWebhookProcessor } from './webhook-processor';
+import { createWebhookSender } from './webhook-sender';
 
 /** ms Redis has to answer PING for the worker to count as ready */
 const READY_TIMEOUT_MS = 1000;
@@ -32,7 +35,7 @@ export interface RefreshWorkerDeps {
 
 /**
  * The refresh worker: one BullMQ Worker coalescing requests, one dispatching batches to VOD, one
- * following accepted batches to VOD's verdict.
+ * following accepted batches to VOD's verdict, one delivering completion webhooks.
  * Any number of these processes may run against the same Redis.
  */
 export function createRefreshWorker(deps: RefreshWorkerDeps) {
@@ -40,9 +43,9 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
   const clock = deps.clock ?? systemClock(config.env.CLOCK_OFFSET_MS);
   const metrics = deps.metrics ?? createWorkerMetrics();
   const prefix = queuePrefix(config.env.KEY_PREFIX);
-  const connections: Redis[] = [];
+  const connections: RedisClient[] = [];
   const connect = (name: string) => {
-    const r = createRedis(config.env.REDIS_URL, 'worker', (err) => logger.warn({ err: err.message, connection: name }, 'redis error'));
+    const r = createRedis(config.env, 'worker', (err) => logger.warn({ err: err.message, connection: name }, 'redis error'));
     connections.push(r);
     return r;
   };
@@ -52,7 +55,7 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
   // pause, throttle, pacing and quota state, on the retrying connection the dispatcher uses
   const gate = createTenantGate(storeConnection, config.env.KEY_PREFIX);
   // scrapes and probes fail fast: during an outage they report it instead of queueing commands
-  const probe = createRedis(config.env.REDIS_URL, 'api', (err) => logger.warn({ err: err.message, connection: 'probe' }, 'redis error'));
+  const probe = createRedis(config.env, 'api', (err) => logger.warn({ err: err.message, connection: 'probe' }, 'redis error'));
   connections.push(probe);
   const metricsStore = createMetricsStore(probe, config.env.KEY_PREFIX, (err) => logger.warn({ err: err.message }, 'metrics queue error'));
   registerStateGauges(metrics.registry, { tenants: config.tenants, store: metricsStore, clock, logger });
@@ -61,10 +64,13 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
   const dispatchQueue = new Queue<DispatchJob>(QUEUE_NAMES.dispatch, { connection: connect('dispatch-queue'), prefix });
   const ingestQueue = new Queue<RetireJob>(QUEUE_NAMES.ingest, { connection: connect('ingest-queue'), prefix });
   const resultsQueue = new Queue<PollJob>(QUEUE_NAMES.results, { connection: connect('results-queue'), prefix });
-  const scheduler = createScheduler(dispatchQueue, clock, config.upstream.maxAttempts, ingestQueue, {
-    queue: resultsQueue,
-    initialDelayMs: config.upstream.pollInitialDelayMs,
-  });
+  const webhooksQueue = new Queue<WebhookJob>(QUEUE_NAMES.webhooks, { connection: connect('webhooks-queue'), prefix });
+  const scheduler = createScheduler(
+    dispatchQueue, clock, config.upstream.maxAttempts, ingestQueue,
+    { queue: resultsQueue, initialDelayMs: config.upstream.pollInitialDelayMs },
+    { queue: webhooksQueue, maxAttempts: config.webhooks.maxAttempts },
+    (tenant, requestId) => store.requestGeneration(tenant, requestId),
+  );
   const caller = vodCaller(config, clock, { redis: connect('tokens'), logger });
   const retentionSeconds = Math.round(config.statusTtlDays * 86_400);
 
@@ -91,6 +97,10 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
       config, store, scheduler, clock, logger, metrics, gate,
       call: caller.call,
       invalidateToken: (tenant) => caller.invalidateToken(tenant),
+      // polls of a paused tenant wait for its probe; when one lifts the pause they go at once
+      onResume: async (tenant) => {
+        await promoteTenantJobs(resultsQueue, tenant);
+      },
     }),
     {
       ...common,
@@ -107,18 +117,41 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
   );
   const resultsWorker = new Worker<PollJob>(
     QUEUE_NAMES.results,
-    createResultProcessor({ config, store, scheduler, clock, logger, metrics, showResult: caller.showResult }),
+    createResultProcessor({
+      config, store, scheduler, clock, logger, metrics, gate,
+      showResult: caller.showResult,
+      invalidateToken: (tenant) => caller.invalidateToken(tenant),
+    }),
     { ...common, connection: connect('results-worker'), concurrency: config.worker.concurrency },
   );
-  for (const [name, w] of [['ingest', ingestWorker], ['dispatch', dispatchWorker], ['results', resultsWorker]] as const) {
+  const sender = createWebhookSender({ timeoutMs: config.webhooks.timeoutMs });
+  const webhooksWorker = new Worker<WebhookJob>(
+    QUEUE_NAMES.webhooks,
+    createWebhookProcessor({
+      config, requests: createRequestStore(storeConnection, config.env.KEY_PREFIX), sender, clock, logger, metrics,
+    }),
+    {
+      ...common,
+      connection: connect('webhooks-worker'),
+      concurrency: config.worker.concurrency,
+      settings: {
+        backoffStrategy: (attemptsMade: number) =>
+          backoffDelay(attemptsMade, { baseMs: config.webhooks.backoffBaseMs, maxMs: config.webhooks.backoffMaxMs }),
+      },
+    },
+  );
+  const workers = [['ingest', ingestWorker], ['dispatch', dispatchWorker], ['results', resultsWorker], ['webhooks', webhooksWorker]] as const;
+  for (const [name, w] of workers) {
     w.on('failed', (job, err) => {
-      if (err instanceof RetryableCallError) return; // logged by the processor
+      if (err instanceof RetryableCallError || err instanceof WebhookDeliveryError) return; // logged by the processor
       logger.error({ queue: name, jobId: job?.id, err: err.message }, 'job failed');
     });
     w.on('error', (err) => logger.error({ queue: name, err: err.message }, 'worker error'));
   }
 
   let started = false;
+  // set by stop(): ends its grace early
+  let endGrace: () => void = () => undefined;
   return {
     metrics,
     clock,
@@ -128,12 +161,14 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
       void ingestWorker.run();
       void dispatchWorker.run();
       void resultsWorker.run();
-      await Promise.all([ingestWorker.waitUntilReady(), dispatchWorker.waitUntilReady(), resultsWorker.waitUntilReady()]);
+      void webhooksWorker.run();
+      await Promise.all(workers.map(([, w]) => w.waitUntilReady()));
+      // advice only: the worker runs either way, but an evicting Redis loses work silently
+      await checkMemoryPolicy(storeConnection, logger);
       for (const tenant of await resumeTenantsWithNewCredentials(config.tenants, gate, logger)) {
-        // jobs that waited for the probe go now
-        for (const job of await dispatchQueue.getDelayed(0, 999)) {
-          if (job.data.tenant === tenant) await job.promote().catch(() => undefined);
-        }
+        // jobs that waited for the probe go now: batches and result polls
+        await promoteTenantJobs(dispatchQueue, tenant);
+        await promoteTenantJobs(resultsQueue, tenant);
         await scheduler.now(tenant);
       }
       started = true;
@@ -154,15 +189,39 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
     readiness(): Promise<Readiness> {
       return readinessWithPauses(this.ready(), pauseReader, config.tenants.map((t) => t.id), READY_TIMEOUT_MS);
     },
-    /** Stops taking jobs, lets calls in flight finish, then closes queues and Redis. Idempotent. */
-    stop(): Promise<void> {
+    /**
+     * Stops taking jobs and lets the running ones finish (calls in flight, polls, webhooks; a long
+     * ingest hands itself back between chunks), for at most `graceMs` (default
+     * SHUTDOWN_GRACE_MS). Jobs still running then are let go: BullMQ hands them to another
+     * worker after lockDurationMs, which resumes their batches. Then closes queues and Redis.
+     * Idempotent.
+     */
+    stop({ graceMs = config.env.SHUTDOWN_GRACE_MS }: { graceMs?: number } = {}): Promise<void> {
       stopped ??= (async () => {
-        await Promise.all([ingestWorker.close(), dispatchWorker.close(), resultsWorker.close()]);
-        await Promise.all([dispatchQueue.close(), resultsQueue.close(), metricsStore.close()]);
+        const closing = Promise.all(workers.map(([, w]) => w.close()));
+        let timer: NodeJS.Timeout | undefined;
+        const graceOver = new Promise<'over'>((resolve) => {
+          timer = setTimeout(() => resolve('over'), graceMs);
+          endGrace = () => resolve('over');
+        });
+        if ((await Promise.race([closing, graceOver])) === 'over') {
+          const running = workers.map(([name, w]) => [name, w.isRunning()]);
+          logger.warn({ graceMs, running }, 'shutdown grace over: jobs still running are left to other workers');
+          await Promise.all(workers.map(([, w]) => w.close(true)));
+        }
+        clearTimeout(timer);
+        await Promise.all([
+          dispatchQueue.close(), ingestQueue.close(), resultsQueue.close(), webhooksQueue.close(), metricsStore.close(),
+        ]);
         caller.close();
+        sender.close();
         await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
       })();
       return stopped;
+    },
+    /** Ends a stop()'s grace now (a second SIGTERM): jobs still running are let go at once. */
+    endGrace(): void {
+      endGrace();
     },
   };
 }

@@ -1,8 +1,5 @@
 import { createHash } from 'node:crypto';
-import { QUEUE_NAMES, createRedis, queuePrefix } from '@refresh/store';
-import { createApi } from '@refresh/ingest-api';
-import { Queue } from 'bullmq';
-import { REDIS_URL, eventually, silent, startSimulator, testConfig, testWorld, type Simulator } from './harness';
+import { eventually, startSimulator, testConfig, testWorld, type Simulator } from './harness';
 
 const API_KEY = 'e2e-key';
 
@@ -27,16 +24,7 @@ describe('end to end through the API', () => {
         pollInitialDelayMs: 100, pollMaxDelayMs: 400,
       },
     });
-    const redis = createRedis(REDIS_URL, 'worker', () => undefined);
-    const queueRedis = createRedis(REDIS_URL, 'worker', () => undefined);
-    const ingest = new Queue(QUEUE_NAMES.ingest, { connection: queueRedis, prefix: queuePrefix(world.prefix) });
-    const app = createApi({ config, redis, queues: { ingest }, logger: silent });
-    api = (await app.start(0, '127.0.0.1')).url;
-    world.onClose(async () => {
-      await app.stop();
-      await ingest.close();
-      await Promise.all([redis.quit(), queueRedis.quit()]);
-    });
+    api = await world.api(config);
     await world.worker(config);
   });
   afterEach(async () => {
@@ -62,7 +50,7 @@ describe('end to end through the API', () => {
       const s = await status(res.body.request_id);
       return s.status === 'completed' ? s : undefined;
     }, 'completed');
-    expect(done.counts).toEqual({ pending: 0, deferred: 0, in_flight: 0, submitted: 0, completed: 2, failed: 0, unknown: 0 });
+    expect(done.counts).toEqual({ pending: 0, deferred: 0, in_flight: 0, submitted: 0, completed: 2, failed: 0, unknown: 0, canceled: 0 });
     expect(done.priority).toBe('high');
     expect(done.task_ids.sort()).toEqual(sim.calls().map((c) => c.taskId).sort());
     const items = await fetch(`${api}${res.body.status_url}/items`, { headers: auth }).then((r) => r.json() as Promise<{ items: Array<{ kind: string; value: string; state: string; task_id?: string }> }>);

@@ -2,14 +2,19 @@ import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { parseFileConfig, type AppConfig } from '@refresh/config';
 import {
-  INGEST_JOB_OPTIONS, QUEUE_NAMES, createRequestStore, deleteKeysUnder, newRequestId, queuePrefix, tenantKeys,
+  INGEST_JOB_OPTIONS, QUEUE_NAMES, createRedis, createRequestStore, deleteKeysUnder, newRequestId, queuePrefix, tenantKeys,
+  type RequestCallback,
 } from '@refresh/store';
+import { createApi } from '@refresh/ingest-api';
 import { createSimulator } from '@refresh/vod-simulator';
-import { Redis } from 'ioredis';
 import pino from 'pino';
 import { createRefreshWorker, type Clock } from '../src';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** the Redis env a test's config and child processes get: a cluster when REDIS_CLUSTER_NODES is set */
+export const REDIS_ENV = { REDIS_URL, REDIS_CLUSTER_NODES: process.env.REDIS_CLUSTER_NODES ?? '' };
+/** where tests connect, for createRedis: the shared Redis, or the cluster `npm run test:cluster` starts */
+export const REDIS_TARGET = { REDIS_URL, REDIS_CLUSTER_NODES: REDIS_ENV.REDIS_CLUSTER_NODES.split(',').filter(Boolean) };
 export const PROJECT = { projectId: 'a'.repeat(32), accessKey: 'TESTAK0000000000', secretKey: 'test-secret' };
 /** a second VOD project, for tests where one tenant's upstream misbehaves and another's does not */
 export const PROJECT2 = { projectId: 'b'.repeat(32), accessKey: 'TESTAK0000000002', secretKey: 'test-secret-2' };
@@ -32,31 +37,33 @@ export interface TenantSpec {
   project?: typeof PROJECT;
   quotaErrorCodes?: string[];
   maxCallsPerSecond?: number;
+  /** the tenant's auth as the config file writes it; AK/SK of its project unless given */
+  auth?: Record<string, unknown>;
 }
 
 /** A config as a test would write the file: tenants on the simulator, fast timings. */
 export function testConfig(prefix: string, tenants: TenantSpec[], extra: Record<string, unknown> = {}): AppConfig {
   return parseFileConfig(
     {
-      tenants: tenants.map(({ project = PROJECT, ...t }) => ({
+      tenants: tenants.map(({ project = PROJECT, auth, ...t }) => ({
         ...t,
         projectId: project.projectId,
-        auth: { type: 'aksk', accessKey: project.accessKey, secretKey: project.secretKey },
+        auth: auth ?? { type: 'aksk', accessKey: project.accessKey, secretKey: project.secretKey },
       })),
       batching: { lingerMs: 200 },
       upstream: { timeoutMs: 2000, connectTimeoutMs: 500, maxAttempts: 3, backoffBaseMs: 50, backoffMaxMs: 200 },
       worker: { concurrency: 8, stalledIntervalMs: 1000, lockDurationMs: 2000 },
       ...extra,
     },
-    { REDIS_URL, KEY_PREFIX: prefix },
+    { ...REDIS_ENV, KEY_PREFIX: prefix },
   );
 }
 
 /** One test's world: its own key prefix on the shared Redis, cleaned at the end. */
 export function testWorld(name: string) {
   const prefix = `test-${name}-${randomBytes(4).toString('hex')}`;
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-  const queueConnection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const redis = createRedis(REDIS_TARGET, 'worker', () => undefined);
+  const queueConnection = createRedis(REDIS_TARGET, 'worker', () => undefined);
   const ingestQueue = new Queue(QUEUE_NAMES.ingest, { connection: queueConnection, prefix: queuePrefix(prefix) });
   const dispatchQueue = new Queue(QUEUE_NAMES.dispatch, { connection: queueConnection, prefix: queuePrefix(prefix) });
   const requests = createRequestStore(redis, prefix);
@@ -69,10 +76,12 @@ export function testWorld(name: string) {
     keys: (tenant: string) => tenantKeys(prefix, tenant),
     dispatchQueue,
     /** What the API does for an accepted request: stage, record, enqueue. */
-    async submit(tenant: string, items: string[], priority: 'high' | 'normal' | 'low' = 'normal', now = Date.now()): Promise<string> {
+    async submit(
+      tenant: string, items: string[], priority: 'high' | 'normal' | 'low' = 'normal', now = Date.now(), callback?: RequestCallback,
+    ): Promise<string> {
       const requestId = newRequestId(tenant);
       for (let i = 0; i < items.length; i += 5000) await requests.stage(tenant, requestId, items.slice(i, i + 5000), 3600);
-      await requests.create({ tenant, requestId, priority, received: items.length, createdAt: now }, 3600);
+      await requests.create({ tenant, requestId, priority, received: items.length, createdAt: now, callback }, 3600);
       await ingestQueue.add('ingest', { tenant, requestId, priority }, { ...INGEST_JOB_OPTIONS, jobId: requestId });
       return requestId;
     },
@@ -81,6 +90,26 @@ export function testWorld(name: string) {
       await w.start();
       closers.push(() => w.stop());
       return w;
+    },
+    /**
+     * The API as callers meet it, on a port of its own under the world's prefix, closed with the
+     * world; `now` moves its clock with the worker's. Returns its base URL.
+     */
+    async api(config: AppConfig, now?: () => number): Promise<string> {
+      const apiRedis = createRedis(REDIS_TARGET, 'api', () => undefined);
+      const apiQueueRedis = createRedis(REDIS_TARGET, 'api', () => undefined);
+      const queues = {
+        ingest: new Queue(QUEUE_NAMES.ingest, { connection: apiQueueRedis, prefix: queuePrefix(prefix) }),
+        dispatch: new Queue(QUEUE_NAMES.dispatch, { connection: apiQueueRedis, prefix: queuePrefix(prefix) }),
+      };
+      const app = createApi({ config, redis: apiRedis, queues, logger: silent, now });
+      const { url } = await app.start(0, '127.0.0.1');
+      closers.push(async () => {
+        await app.stop();
+        await Promise.all([queues.ingest.close(), queues.dispatch.close()]);
+        await Promise.all([apiRedis.quit(), apiQueueRedis.quit()]);
+      });
+      return url;
     },
     onClose(fn: () => Promise<unknown>) {
       closers.push(fn);

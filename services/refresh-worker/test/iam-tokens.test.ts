@@ -1,11 +1,10 @@
 import net from 'node:net';
 import { parseFileConfig, type AppConfig } from '@refresh/config';
-import { createTokenStore } from '@refresh/store';
+import { createRedis, createTokenStore } from '@refresh/store';
 import { createSimulator } from '@refresh/vod-simulator';
-import { Redis } from 'ioredis';
 import { TenantCredentialsError, createTokenProvider, type TokenTenant } from '../src/iam-tokens';
 import { isTokenTenant, vodCaller } from '../src/vod-clients';
-import { PROJECT, REDIS_URL, eventually, silent, testWorld, urls, type Simulator } from './harness';
+import { PROJECT, REDIS_TARGET, REDIS_ENV, eventually, silent, testWorld, urls, type Simulator } from './harness';
 
 /**
  * IAM token auth against the simulator's POST /v3/auth/tokens over HTTP and the real Redis:
@@ -45,7 +44,7 @@ describe('IAM tokens', () => {
         upstream: { timeoutMs: 2000, connectTimeoutMs: 500, maxAttempts: 3, backoffBaseMs: 50, backoffMaxMs: 200 },
         worker: { concurrency: 8, stalledIntervalMs: 1000, lockDurationMs: 2000 },
       },
-      { REDIS_URL, KEY_PREFIX: world.prefix, LOG_LEVEL: 'silent' },
+      { ...REDIS_ENV, KEY_PREFIX: world.prefix, LOG_LEVEL: 'silent' },
     );
   }
 
@@ -57,7 +56,7 @@ describe('IAM tokens', () => {
 
   /** A "replica": its own Redis connection and provider, on the test's prefix. */
   function replica() {
-    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    const redis = createRedis(REDIS_TARGET, 'worker', () => undefined);
     world.onClose(() => redis.quit());
     return createTokenProvider({ store: createTokenStore(redis, world.prefix), clock, logger: silent, timeoutMs: 2000, connectTimeoutMs: 500 });
   }
@@ -170,7 +169,7 @@ describe('IAM tokens', () => {
     await startSim();
     const cfg = config();
     const tenant = tokenTenant(cfg);
-    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    const redis = createRedis(REDIS_TARGET, 'worker', () => undefined);
     world.onClose(() => redis.quit());
     const clients = vodCaller(cfg, clock, { redis, logger: silent });
     world.onClose(async () => clients.close());

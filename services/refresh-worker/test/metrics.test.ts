@@ -4,7 +4,7 @@ import { JOB_STATES, createMetricsStore, createTenantGate } from '@refresh/store
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { createHealthServer } from '../src/health-server';
-import { CALL_OUTCOMES, RESULT_VERDICTS } from '../src/metrics';
+import { CALL_OUTCOMES, RESULT_VERDICTS, WEBHOOK_OUTCOMES } from '../src/metrics';
 import { registerStateGauges } from '../src/state-gauges';
 import { eventually, silent, startSimulator, testConfig, testWorld, urls, assets, type Simulator } from './harness';
 import { samples, value } from './metrics-text';
@@ -117,10 +117,10 @@ describe('worker metrics', () => {
       tenant: new Set(config.tenants.map((t) => t.id)),
       kind: new Set(['asset_id', 'url']),
       result: new Set(['created', 'linked', 'duplicate']),
-      outcome: new Set(CALL_OUTCOMES),
+      outcome: new Set([...CALL_OUTCOMES, ...WEBHOOK_OUTCOMES]),
       priority: new Set(PRIORITIES),
       reason: new Set(PAUSE_REASONS),
-      queue: new Set(['ingest', 'dispatch', 'results']),
+      queue: new Set(['ingest', 'dispatch', 'results', 'webhooks']),
       verdict: new Set(RESULT_VERDICTS),
       state: new Set(JOB_STATES),
     };

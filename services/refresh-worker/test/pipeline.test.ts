@@ -1,4 +1,5 @@
 import { budgetDay } from '@refresh/core';
+import { scanKeysUnder } from '@refresh/store';
 import { PROJECT, eventually, startSimulator, testConfig, testWorld, urls, assets, type Simulator } from './harness';
 
 /**
@@ -30,7 +31,7 @@ describe('refresh worker pipeline', () => {
     const id = await world.submit('news', items);
     const r = await eventually(finished(id), 'request finished');
     // VOD's verdicts come later (pollInitialDelayMs after acceptance): see result-polling.test.ts
-    expect(r.counts).toEqual({ pending: 0, in_flight: 0, submitted: 25, completed: 0, failed: 0, unknown: 0 });
+    expect(r.counts).toEqual({ pending: 0, in_flight: 0, submitted: 25, completed: 0, failed: 0, unknown: 0, canceled: 0 });
     expect(sim.calls().map((c) => c.items.length).sort((a, b) => b - a)).toEqual([10, 10, 5]);
     expect(sim.calls().every((c) => c.kind === 'url')).toBe(true);
     expect(new Set(sim.calls().flatMap((c) => c.items)).size).toBe(25);
@@ -157,7 +158,8 @@ describe('refresh worker pipeline', () => {
     const id = await world.submit('news', assets(4));
     const r = await eventually(finished(id), 'request finished');
     expect(r.counts.failed).toBe(4);
-    const used = await world.redis.keys(`${world.prefix}:{news}:budget:*`);
+    // SCAN of every master: on Redis Cluster a bare KEYS asks one node only
+    const used = await scanKeysUnder(world.redis, `${world.prefix}:{news}:budget`);
     const values = await Promise.all(used.map((k) => world.redis.get(k)));
     expect(values.map(Number).reduce((a, b) => a + b, 0)).toBe(0);
   });

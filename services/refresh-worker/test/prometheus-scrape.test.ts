@@ -8,7 +8,7 @@ import { createApi } from '@refresh/ingest-api';
 import { QUEUE_NAMES, createRedis, queuePrefix } from '@refresh/store';
 import { Queue } from 'bullmq';
 import { createHealthServer } from '../src/health-server';
-import { REDIS_URL, eventually, silent, startSimulator, testConfig, testWorld, type Simulator } from './harness';
+import { REDIS_TARGET, eventually, silent, startSimulator, testConfig, testWorld, type Simulator } from './harness';
 
 /**
  * A real Prometheus (Debian's `prometheus` package; .ci/run installs it) scrapes the real API
@@ -74,8 +74,8 @@ describe('Prometheus scraping the API and the worker', () => {
       callers: [{ id: 'cms', apiKeySha256: createHash('sha256').update(API_KEY).digest('hex'), tenants: ['news'] }],
     });
 
-    const redis = createRedis(REDIS_URL, 'api', () => undefined);
-    const queueRedis = createRedis(REDIS_URL, 'api', () => undefined);
+    const redis = createRedis(REDIS_TARGET, 'api', () => undefined);
+    const queueRedis = createRedis(REDIS_TARGET, 'api', () => undefined);
     const ingest = new Queue(QUEUE_NAMES.ingest, { connection: queueRedis, prefix: queuePrefix(world.prefix) });
     const app = createApi({ config, redis, queues: { ingest }, logger: silent });
     const apiStarted = await app.start(0, '127.0.0.1');

@@ -78,6 +78,18 @@ describe('handling every kind of VOD answer', () => {
     expect(await fixed.gate.getPause('broken')).toBeNull();
   });
 
+  it('when the gateway answers 502 backend unavailable or 429 throttled, then the resent batch is charged to the budget once', async () => {
+    await world.worker(testConfig(world.prefix, [{ id: 'news', endpoint: simUrl }], { batching: { lingerMs: 0 } }));
+    sim.script(PROJECT.projectId, 1, { status: 502, code: 'APIGW.0201' });
+    sim.script(PROJECT.projectId, 1, { status: 429, code: 'APIGW.0308', retryAfterSeconds: 1 });
+    const id = await world.submit('news', assets(10, 'gw'));
+    const r = await eventually(settled(id), 'sent after the gateway refusals', 30_000);
+    expect(r.counts.submitted).toBe(10);
+    expect(sim.arrivals().filter((a) => a.api === 'refresh')).toHaveLength(3);
+    const { dayId } = budgetDay(Date.now(), 'Asia/Shanghai');
+    expect(Number(await world.redis.get(world.keys('news').budget(dayId)))).toBe(10);
+  });
+
   it('when VOD answers 429 for a storm of calls, then the tenant never exceeds its call rate and everything lands', async () => {
     const config = testConfig(world.prefix, [{ id: 'news', endpoint: simUrl, maxCallsPerSecond: 4 }], {
       batching: { lingerMs: 0 },

@@ -11,7 +11,7 @@ import { scriptedAnswerSchema, simulatorConfigSchema } from './options';
 import { adminRoutes } from './routes/admin-routes';
 import { iamRoutes } from './routes/iam-routes';
 import { refreshRoutes } from './routes/refresh-routes';
-import { createState, resetState, type AcceptedCall } from './state';
+import { createState, resetState, type AcceptedCall, type Arrival, type IamLogin } from './state';
 
 export interface Simulator {
   /** Listens on `port` (default 0: any free port) and `host` (default 127.0.0.1). */
@@ -20,8 +20,8 @@ export interface Simulator {
   stop(): Promise<void>;
   /** A copy of every accepted RefreshAsset call, oldest first. */
   calls(): AcceptedCall[];
-  /** every RefreshAsset call as it arrived, refused ones included */
-  arrivals(): Array<{ projectId: string; at: number }>;
+  /** every RefreshAsset and ShowRefreshResult call as it arrived, refused ones included */
+  arrivals(): Arrival[];
   /**
    * Forgets calls, usage, scripts, rejected and failing items, replays faults from their seed;
    * the fault settings and issued tokens stay.
@@ -51,6 +51,13 @@ export interface Simulator {
   expireTokens(): void;
   /** How many tokens POST /v3/auth/tokens has issued since start; reset() keeps counting. */
   tokensIssued(): number;
+  /** Every POST /v3/auth/tokens with a password body, refused ones included, oldest first; reset() clears it. */
+  iamLogins(): IamLogin[];
+  /**
+   * Changes an IAM user's password, as its owner would in the console: logins with the old
+   * password are refused from now on and the user's tokens stop working (APIGW.0307).
+   */
+  setIamPassword(domain: string, user: string, password: string): void;
 }
 
 export function createSimulator(opts: SimulatorOptions): Simulator {
@@ -106,5 +113,13 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
     failItems: (items) => state.scripts.failItems(items),
     expireTokens: () => state.tokens.expireAll(),
     tokensIssued: () => state.tokens.issuedCount(),
+    iamLogins: () => state.iamLogins.map((l) => ({ ...l })),
+    setIamPassword(domain, user, password) {
+      const i = state.config.iamUsers.findIndex((u) => u.domain === domain && u.user === user);
+      const current = state.config.iamUsers[i];
+      if (!current) throw new Error(`no IAM user ${domain}/${user}`);
+      state.config.iamUsers[i] = { ...current, password };
+      state.tokens.expireUser(domain, user);
+    },
   };
 }

@@ -10,4 +10,5 @@ export {
   type SimulatorOptions,
 } from './options';
 export type { RefreshKind } from './refresh-body';
-export type { AcceptedCall } from './state';
+export type { AcceptedCall, Arrival, IamLogin } from './state';
+export { seededRandom } from './prng';

@@ -18,6 +18,11 @@ export const faultsSchema = z.object({
   rate429: rate,
   /** Share of /v1 calls never answered until stop(). */
   hangRate: rate,
+  /**
+   * Share of RefreshAsset calls that are accepted (recorded, counted, task issued) but whose
+   * answer is never sent: VOD acted on the call, the caller cannot know. Default 0.
+   */
+  lostAnswerRate: rate.optional(),
   /** PRNG seed, so a run with the same calls draws the same faults. */
   seed: z.number().int().optional(),
 });

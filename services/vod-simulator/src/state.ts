@@ -17,6 +17,29 @@ export interface AcceptedCall {
   acceptedAt: number;
   /** Quota day (YYYY-MM-DD) in the configured time zone. */
   day: string;
+  /**
+   * The 202 was handed to the caller's connection. False while it is being written, and for
+   * good when the connection closed first or the answer was lost on purpose (lostAnswerRate):
+   * the caller cannot know VOD acted on the call.
+   */
+  answerDelivered: boolean;
+  /** ShowRefreshResult calls for this task: 0 means its caller never learned or never used the task id. */
+  polls: number;
+}
+
+export interface Arrival {
+  projectId: string;
+  at: number;
+  /** RefreshAsset (POST) or ShowRefreshResult (GET) */
+  api: 'refresh' | 'show_result';
+}
+
+export interface IamLogin {
+  at: number;
+  domain: string;
+  user: string;
+  /** a token was issued */
+  accepted: boolean;
 }
 
 export interface SimState {
@@ -24,8 +47,10 @@ export interface SimState {
   now: () => number;
   logger: Logger;
   calls: AcceptedCall[];
-  /** arrival time of every RefreshAsset call, answered or not */
-  arrivals: Array<{ projectId: string; at: number }>;
+  /** arrival time of every RefreshAsset and ShowRefreshResult call, answered or not */
+  arrivals: Arrival[];
+  /** every POST /v3/auth/tokens, accepted or refused */
+  iamLogins: IamLogin[];
   ledger: UsageLedger;
   faults: FaultPlan;
   pending: Pending;
@@ -42,6 +67,7 @@ export function createState(config: ResolvedConfig, now: () => number, logger: L
     logger,
     calls: [],
     arrivals: [],
+    iamLogins: [],
     ledger: createUsageLedger(),
     faults: createFaultPlan(config.faults),
     pending: createPending(),
@@ -52,12 +78,13 @@ export function createState(config: ResolvedConfig, now: () => number, logger: L
 }
 
 /**
- * Forgets calls, usage, scripted answers, rejected and failing items, and replays the fault
+ * Forgets calls, arrivals, IAM logins, usage, scripted answers, rejected and failing items, and replays the fault
  * sequence from its seed; fault settings and issued tokens stay.
  */
 export function resetState(state: SimState): void {
   state.calls.length = 0;
   state.arrivals.length = 0;
+  state.iamLogins.length = 0;
   state.ledger.clear();
   state.faults.reseed();
   state.scripts.clear();

@@ -19,6 +19,8 @@ export interface TokenRegistry {
   lookup(token: string): IssuedToken | undefined;
   /** Every token issued so far stops working; tokens issued later work. */
   expireAll(): void;
+  /** Every token issued so far to this user stops working (a password change). */
+  expireUser(domain: string, user: string): void;
   /** Tokens issued since the simulator started (reset() does not clear them). */
   issuedCount(): number;
 }
@@ -37,6 +39,11 @@ export function createTokenRegistry(): TokenRegistry {
     issuedCount: () => tokens.size,
     expireAll() {
       for (const issued of tokens.values()) issued.revoked = true;
+    },
+    expireUser(domain, user) {
+      for (const issued of tokens.values()) {
+        if (issued.user.domain === domain && issued.user.user === user) issued.revoked = true;
+      }
     },
   };
 }

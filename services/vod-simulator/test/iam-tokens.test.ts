@@ -111,6 +111,33 @@ describe('simulated IAM tokens', () => {
     expect((await refreshWith(t, 'ffffffffffffffffffffffffffffffff')).json).toMatchObject({ error_code: 'APIGW.0310' });
   });
 
+  it("when a user's password is changed, then the old password is refused, its tokens answer APIGW.0307, and every login attempt is logged", async () => {
+    const before = await token();
+    sim.setIamPassword(USER.domain, USER.user, 'battery staple');
+
+    expect((await requestToken(base, USER)).status).toBe(401);
+    expect((await refreshWith(before)).json).toMatchObject({ error_code: 'APIGW.0307' });
+    const after = await requestToken(base, { ...USER, password: 'battery staple' });
+    expect(after.status).toBe(201);
+    expect(sim.iamLogins()).toEqual([
+      { at: clock, domain: USER.domain, user: USER.user, accepted: true },
+      { at: clock, domain: USER.domain, user: USER.user, accepted: false },
+      { at: clock, domain: USER.domain, user: USER.user, accepted: true },
+    ]);
+    // the log holds attempts, never the passwords tried
+    expect(JSON.stringify(sim.iamLogins())).not.toContain('battery');
+  });
+
+  it('when ShowRefreshResult and RefreshAsset are called, then both are logged as arrivals, named by API', async () => {
+    const t = await token();
+    const taskId = ((await refreshWith(t)).json as { task_id: string }).task_id;
+    await tokenCall({ method: 'GET', url: `${refreshUrl()}?task_id=${taskId}`, token: t });
+    expect(sim.arrivals()).toEqual([
+      { projectId: PROJECT, at: clock, api: 'refresh' },
+      { projectId: PROJECT, at: clock, api: 'show_result' },
+    ]);
+  });
+
   it('when reset() runs, then issued tokens keep working and AK/SK signing still works beside them', async () => {
     const t = await token();
     sim.reset();

@@ -202,6 +202,23 @@ describe('vod simulator over HTTP', () => {
     expect(await run()).toEqual(first);
   });
 
+  it('when an accepted call loses its answer, then the call is recorded as accepted but undelivered, and polls are counted', async () => {
+    await start({ faults: { lostAnswerRate: 1 } });
+    const lost = refresh({ urls: urls(3) });
+    for (let i = 0; i < 100 && sim.calls().length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(sim.calls()).toEqual([expect.objectContaining({ items: urls(3), answerDelivered: false, polls: 0 })]);
+    expect(sim.usage()[PROJECT]).toBeDefined();
+
+    sim.setFaults({ lostAnswerRate: 0 });
+    const taskId = ((await refresh({ urls: urls(1, 'ok') })).json as { task_id: string }).task_id;
+    await showResult(taskId);
+    await showResult(taskId);
+    expect(sim.calls()[1]).toMatchObject({ taskId, answerDelivered: true, polls: 2 });
+
+    await sim.stop();
+    await expect(lost).rejects.toThrow();
+  });
+
   it('when a task is younger than taskDurationMs, then ShowRefreshResult says PROCESSING, then SUCCEED', async () => {
     await start({ taskDurationMs: 2000 });
     const taskId = ((await refresh({ urls: urls(2) })).json as { task_id: string }).task_id;

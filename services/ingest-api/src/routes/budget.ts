@@ -2,12 +2,14 @@ import { Router } from 'express';
 import { callerOf, tenantFor } from '../auth';
 import { budgetState } from '../budget-state';
 import type { ApiContext } from '../context';
+import { estimateFields } from '../estimate';
 import { gateState, pauseView } from '../gate-state';
 import { routeName } from '../metrics';
 
 /**
  * GET /v1/tenants/:tenant/budget: today's budget in the tenant's time zone, and whether sending
- * is paused (`paused`, always present) or throttled by VOD (`throttled_until`, only while it is).
+ * is paused (`paused`, always present) or throttled by VOD (`throttled_until`, only while it is),
+ * and when the whole backlog pending now will have gone out and got VOD's verdict.
  */
 export function budgetRoutes(ctx: ApiContext): Router {
   const router = Router();
@@ -23,6 +25,8 @@ export function budgetRoutes(ctx: ApiContext): Router {
       pending: b.pending,
       paused: g.paused && pauseView(g.paused),
       ...(g.throttledUntil !== null && { throttled_until: new Date(g.throttledUntil).toISOString() }),
+      // lines of requests still being coalesced are not counted: that would cost a scan of requests
+      ...estimateFields(ctx.config, tenant, b.pending > 0 ? b.pending : null, b, g, now),
     });
   });
   return router;

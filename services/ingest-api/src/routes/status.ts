@@ -1,22 +1,13 @@
+import { itemsQuery } from '@refresh/contract';
 import { tenantOfRequest, type RequestRecord } from '@refresh/store';
 import { Router, type Response } from 'express';
-import { z } from 'zod';
 import { callerOf, tenantFor } from '../auth';
 import { budgetState } from '../budget-state';
 import type { ApiContext } from '../context';
 import { badRequest, dependency, notFound } from '../errors';
+import { estimateRequest } from '../estimate';
 import { routeName } from '../metrics';
 import { describeRequest } from '../request-view';
-
-const itemsQuery = z.strictObject({
-  cursor: z.string().regex(/^\d{1,15}$/, 'cursor must be a value returned as next_cursor').default('0').transform(Number),
-  limit: z
-    .string()
-    .regex(/^\d{1,4}$/, 'limit must be an integer from 1 to 1000')
-    .default('100')
-    .transform(Number)
-    .pipe(z.number().min(1, 'limit must be at least 1').max(1000, 'limit must be at most 1000')),
-});
 
 /**
  * GET /v1/refresh-requests/:id and its items. The tenant comes from the id; an id the caller
@@ -36,8 +27,12 @@ export function statusRoutes(ctx: ApiContext): Router {
 
   router.get('/v1/refresh-requests/:id', routeName('request_status'), ctx.authenticate, async (req, res) => {
     const { tenant, record } = await visibleRequest(String(req.params.id), res);
-    const budget = await budgetState(ctx.store, tenant, ctx.now());
-    res.json(describeRequest(record, budget));
+    const now = ctx.now();
+    const [budget, estimate] = await Promise.all([
+      budgetState(ctx.store, tenant, now),
+      estimateRequest(ctx, tenant, record.requestId, now),
+    ]);
+    res.json(describeRequest(record, budget, estimate));
   });
 
   router.get('/v1/refresh-requests/:id/items', routeName('request_items'), ctx.authenticate, async (req, res) => {

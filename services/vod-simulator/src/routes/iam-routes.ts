@@ -39,6 +39,7 @@ export function iamRoutes(state: SimState): Router {
         u.password === given.password &&
         (scope.project.name === u.project || (scope.project.id !== undefined && scopeIdMatches(state, scope.project.id, u.project))),
     );
+    state.iamLogins.push({ at: state.now(), domain: given.domain.name, user: given.name, accepted: user !== undefined });
     if (!user) {
       state.logger.debug({ domain: given.domain.name, user: given.name }, 'IAM token refused');
       iamError(res, 401, 'Unauthorized', 'The username or password is wrong.');

@@ -11,24 +11,24 @@ import express, { type Request, type Response, Router } from 'express';
 import { authenticate } from '../authenticate';
 import { illegalField, scriptedError, sendError } from '../gateway-errors';
 import { parseRefreshBody } from '../refresh-body';
-import type { SimState } from '../state';
+import type { AcceptedCall, Arrival, SimState } from '../state';
 import { localDay } from '../usage-ledger';
 
-type Handler = (req: Request, res: Response, ctx: { projectId: string; body: Buffer }) => void;
+type Handler = (req: Request, res: Response, ctx: { projectId: string; body: Buffer; loseAnswer: boolean }) => void;
 
 export function refreshRoutes(state: SimState): Router {
   const router = Router();
   // Raw bytes: the signature covers the exact body, so nothing may re-serialise it first.
   router.use('/v1', express.raw({ type: () => true, limit: '12mb' }));
-  router.post('/v1/:project_id/asset/refresh', arrival(state), scripted(state), gateway(state, (req, res, ctx) => refreshAsset(state, res, ctx)));
-  router.get('/v1/:project_id/asset/refresh', gateway(state, (req, res, ctx) => showRefreshResult(state, req, res, ctx)));
+  router.post('/v1/:project_id/asset/refresh', arrival(state, 'refresh'), scripted(state), gateway(state, (req, res, ctx) => refreshAsset(state, res, ctx)));
+  router.get('/v1/:project_id/asset/refresh', arrival(state, 'show_result'), gateway(state, (req, res, ctx) => showRefreshResult(state, req, res, ctx)));
   return router;
 }
 
-/** Every RefreshAsset call is logged on arrival, whatever it is answered: tests check call rates. */
-function arrival(state: SimState) {
+/** Every call is logged on arrival, whatever it is answered: tests check call rates (both APIs share them). */
+function arrival(state: SimState, api: Arrival['api']) {
   return (req: Request, _res: Response, next: () => void): void => {
-    state.arrivals.push({ projectId: String(req.params.project_id), at: state.now() });
+    state.arrivals.push({ projectId: String(req.params.project_id), at: state.now(), api });
     next();
   };
 }
@@ -66,11 +66,11 @@ function gateway(state: SimState, handle: Handler) {
       sendError(res, auth.answer);
       return;
     }
-    handle(req, res, { projectId: auth.project.projectId, body });
+    handle(req, res, { projectId: auth.project.projectId, body, loseAnswer: fault.loseAnswer === true });
   };
 }
 
-function refreshAsset(state: SimState, res: Response, ctx: { projectId: string; body: Buffer }): void {
+function refreshAsset(state: SimState, res: Response, ctx: { projectId: string; body: Buffer; loseAnswer: boolean }): void {
   const parsed = parseRefreshBody(ctx.body);
   if (!parsed.ok) {
     sendError(res, illegalField(parsed.field));
@@ -92,9 +92,15 @@ function refreshAsset(state: SimState, res: Response, ctx: { projectId: string; 
   }
   const taskId = randomBytes(16).toString('hex');
   ledger.add(ctx.projectId, day, parsed.items.length);
-  state.calls.push({ taskId, projectId: ctx.projectId, kind: parsed.kind, items: parsed.items, acceptedAt, day });
+  const call: AcceptedCall = { taskId, projectId: ctx.projectId, kind: parsed.kind, items: parsed.items, acceptedAt, day, answerDelivered: false, polls: 0 };
+  state.calls.push(call);
   state.failingByTask.set(taskId, state.scripts.failing(parsed.items));
-  state.logger.debug({ projectId: ctx.projectId, taskId, items: parsed.items.length }, 'refresh accepted');
+  state.logger.debug({ projectId: ctx.projectId, taskId, items: parsed.items.length, loseAnswer: ctx.loseAnswer }, 'refresh accepted');
+  if (ctx.loseAnswer) {
+    state.pending.hold(res);
+    return;
+  }
+  res.once('finish', () => (call.answerDelivered = true));
   res.status(202).json({ task_id: taskId });
 }
 
@@ -105,6 +111,7 @@ function showRefreshResult(state: SimState, req: Request, res: Response, ctx: { 
     sendError(res, illegalField('task_id'));
     return;
   }
+  call.polls += 1;
   // Huawei reports URLs; for asset ids the simulator echoes the id, as it knows no URLs for them.
   const done = state.now() - call.acceptedAt >= state.config.taskDurationMs;
   const failing = state.failingByTask.get(call.taskId);

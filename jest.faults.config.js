@@ -1,0 +1,9 @@
+/** The fault-injection suite alone (`npm run test:faults`): minutes long, so not part of `npm test`. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/services/refresh-worker/test/faults'],
+  testMatch: ['**/*.faults.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  testTimeout: 600000,
+  maxWorkers: 1,
+};

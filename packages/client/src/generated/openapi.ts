@@ -1,0 +1,1197 @@
+/**
+ * GENERATED from the OpenAPI document of @refresh/contract by scripts/generate-types.mjs.
+ * Do not edit: run `npm run generate -w @refresh/client` after the contract changes.
+ */
+
+export interface paths {
+    "/v1/tenants/{tenant}/refresh-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Queue items for refresh
+         * @description Validates every item and queues the request. Any bad item refuses the whole request (400 listing up to 100 problems) and nothing is queued. Send application/json, or text/plain with one asset id or URL a line (streamed, any size).
+         */
+        post: operations["submitRefreshRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/refresh-requests/{request_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What became of a request */
+        get: operations["getRefreshRequest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/refresh-requests/{request_id}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A page of the request's unique items, in order of first appearance */
+        get: operations["listRefreshRequestItems"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/{project_id}/asset/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** VOD's ShowRefreshResult for a task_id the POST answered, a page at a time */
+        get: operations["dropInShowRefreshResult"];
+        put?: never;
+        /**
+         * VOD's RefreshAsset, any number of items
+         * @description VOD's body and path; the caller's API key as `X-Auth-Token` or `Authorization: Bearer`. Validated and queued exactly like `POST /v1/tenants/{tenant}/refresh-requests`: any bad item refuses the whole request and nothing is queued. AK/SK-signed calls are refused (401).
+         */
+        post: operations["dropInRefreshAsset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenant}/budget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's budget today and whether sending is paused or throttled */
+        get: operations["getBudget"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The process answers */
+        get: operations["liveness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Redis answers; paused tenants are named but do not make the API unready */
+        get: operations["readiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prometheus metrics */
+        get: operations["metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This OpenAPI 3.1 document */
+        get: operations["openApiDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/docs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A browsable page of this document (Swagger UI, served from local files) */
+        get: operations["apiDocsPage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/refresh-requests/{request_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a request's items that are still pending
+         * @description Pending items no other request wants are canceled (never sent, no budget spent); shared ones stay pending. Items in flight, submitted or final are left alone. A request still being coalesced stops there. Idempotent: a second call cancels nothing more. Logged as an audit line.
+         */
+        post: operations["cancelRefreshRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/refresh-requests/{request_id}/requeue-failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a request's failed items again
+         * @description Items refused by VOD, out of attempts or failed by VOD's verdict become pending again as new attempts in the queue of the request's priority (items of unknown outcome are not failed and stay). A completed request reopens and completes again when they end. Idempotent: a second call finds nothing failed. Logged as an audit line.
+         */
+        post: operations["requeueFailedItems"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /**
+         * @description dispatch order; FIFO within a priority
+         * @enum {string}
+         */
+        Priority: "high" | "normal" | "low";
+        RefreshRequestBody: {
+            /** @description VOD media asset ids */
+            asset_ids?: string[];
+            /** @description absolute http(s) URLs, at most 10,240 characters each */
+            urls?: string[];
+            priority?: components["schemas"]["Priority"];
+            /** @description POSTed a signed summary once every item is final; its host must be in the caller's webhook allowlist */
+            callback_url?: string;
+        };
+        DropInRefreshBody: {
+            /** @description VOD media asset ids, any number */
+            asset_id_list?: string[];
+            /** @description absolute http(s) URLs, at most 10,240 characters each, any number */
+            urls?: string[];
+            /** @description our extension (not in VOD): dispatch order, default normal */
+            priority?: components["schemas"]["Priority"];
+        };
+        RefreshAccepted: {
+            request_id: string;
+            /** @description path of the request status */
+            status_url: string;
+            /** @description items received, duplicates included */
+            received: number;
+            /** @description when every item should have gone out and got VOD's verdict, counting the tenant's items that go before them, the budget left today and the daily limit; null when nothing is left to wait for, or while sending for the tenant is paused (nothing can be promised) */
+            estimated_completion_at: string | null;
+            /** @description budget days the items need, counting today as 1; more than 1 means they wait for later local midnights. null when nothing is left to wait for */
+            budget_days_needed: number | null;
+        };
+        ErrorBody: {
+            /**
+             * @description stable code, RFS.NNNN for this service
+             * @example RFS.0001
+             */
+            error_code: string;
+            error_msg: string;
+            /** @description per-field problems, when there are any */
+            details?: unknown;
+        };
+        RequestView: {
+            request_id: string;
+            tenant: string;
+            priority: components["schemas"]["Priority"];
+            /** Format: date-time */
+            created_at: string;
+            status: components["schemas"]["RequestStatus"];
+            /** @description unique items by state */
+            counts: {
+                pending: number;
+                deferred: number;
+                in_flight: number;
+                submitted: number;
+                completed: number;
+                failed: number;
+                unknown: number;
+                /** @description pending items an admin canceled: never sent, final */
+                canceled: number;
+            };
+            /** @description VOD's task ids for this request's items (the first 1,000) */
+            task_ids: string[];
+            received: number;
+            /**
+             * Format: date-time
+             * @description when deferred items can move again (the budget reset)
+             */
+            next_attempt_at?: string;
+            /** @description when every item should have gone out and got VOD's verdict, counting the tenant's items that go before them, the budget left today and the daily limit; null when nothing is left to wait for, or while sending for the tenant is paused (nothing can be promised) */
+            estimated_completion_at: string | null;
+            /** @description budget days the items need, counting today as 1; more than 1 means they wait for later local midnights. null when nothing is left to wait for */
+            budget_days_needed: number | null;
+            /**
+             * Format: date-time
+             * @description when an admin canceled the request
+             */
+            canceled_at?: string;
+        };
+        /** @enum {string} */
+        RequestStatus: "accepted" | "in_progress" | "completed";
+        ItemsPage: {
+            items: components["schemas"]["ItemView"][];
+            /** @description null on the last page */
+            next_cursor: string | null;
+        };
+        ItemView: {
+            /** @enum {string} */
+            kind: "asset_id" | "url";
+            value: string;
+            state: components["schemas"]["ItemState"];
+            task_id?: string;
+            /** Format: date-time */
+            submitted_at?: string;
+            /** @description VOD's reason for a failed item */
+            error?: {
+                code: string;
+                message: string;
+            };
+        };
+        /** @enum {string} */
+        ItemState: "pending" | "deferred" | "in_flight" | "submitted" | "completed" | "failed" | "unknown" | "canceled" | "expired";
+        DropInAccepted: {
+            /** @description our request id; pass it to GET ?task_id= */
+            task_id: string;
+        };
+        DropInResults: {
+            /** @description the task's items in order of first appearance */
+            refresh_results: components["schemas"]["DropInResult"][];
+            /** @description our extension: present only when more items follow */
+            next_cursor?: string;
+        };
+        DropInResult: {
+            url: string;
+            status: components["schemas"]["VodRefreshStatus"];
+        } | {
+            /** @description our extension: VOD reports URLs, we report the asset id sent */
+            asset_id: string;
+            status: components["schemas"]["VodRefreshStatus"];
+        };
+        /** @enum {string} */
+        VodRefreshStatus: "PROCESSING" | "SUCCEED" | "FAILED";
+        BudgetView: {
+            daily_limit: number;
+            /** @description items reserved on the current budget day */
+            used: number;
+            remaining: number;
+            /**
+             * Format: date-time
+             * @description next local midnight in the tenant's time zone
+             */
+            resets_at: string;
+            /** @description items pending for the tenant, all requests together */
+            pending: number;
+            /** @description null, or why sending is paused */
+            paused: components["schemas"]["TenantPause"] | null;
+            /**
+             * Format: date-time
+             * @description present while VOD is throttling the tenant
+             */
+            throttled_until?: string;
+            /** @description when everything pending now for the tenant should have gone out and got VOD's verdict; null when nothing is pending or while sending is paused */
+            estimated_completion_at: string | null;
+            /** @description budget days the pending backlog needs, counting today as 1; null when nothing is pending */
+            budget_days_needed: number | null;
+        };
+        TenantPause: {
+            /** @enum {string} */
+            reason: "credentials" | "account" | "quota";
+            /** @description VOD's error code that paused the tenant */
+            code: string;
+            message: string;
+            /** Format: date-time */
+            since: string;
+            /**
+             * Format: date-time
+             * @description when one call will test whether VOD accepts the tenant again
+             */
+            probe_at: string;
+        };
+        Liveness: {
+            /** @constant */
+            status: "ok";
+        };
+        Readiness: {
+            /** @constant */
+            status: "ok";
+            details?: {
+                paused_tenants: {
+                    tenant: string;
+                    reason: string;
+                    /** Format: date-time */
+                    since: string;
+                }[];
+            };
+        };
+        CancelResult: {
+            request_id: string;
+            tenant: string;
+            /** @description pending items canceled by this call: never sent, no budget spent */
+            canceled: number;
+            /** @description pending items another request still wants: they stay pending and are sent once for it, and they still count as pending for this request too, which completes when they end */
+            kept_shared: number;
+            /** @description lines of a request still being coalesced that never will be (duplicates included) */
+            not_ingested: number;
+            status: components["schemas"]["RequestStatus"];
+            /** @description the request's unique items by state, after the action */
+            counts: {
+                pending: number;
+                deferred: number;
+                in_flight: number;
+                submitted: number;
+                completed: number;
+                failed: number;
+                unknown: number;
+                /** @description pending items an admin canceled: never sent, final */
+                canceled: number;
+            };
+        };
+        RequeueResult: {
+            request_id: string;
+            tenant: string;
+            /** @description failed items made pending again by this call, as new attempts */
+            requeued: number;
+            status: components["schemas"]["RequestStatus"];
+            /** @description the request's unique items by state, after the action */
+            counts: {
+                pending: number;
+                deferred: number;
+                in_flight: number;
+                submitted: number;
+                completed: number;
+                failed: number;
+                unknown: number;
+                /** @description pending items an admin canceled: never sent, final */
+                canceled: number;
+            };
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    submitRefreshRequest: {
+        parameters: {
+            query?: {
+                /** @description text/plain uploads only */
+                priority?: components["schemas"]["Priority"];
+                /** @description text/plain uploads only: as callback_url in the JSON body */
+                callback_url?: string;
+            };
+            header?: {
+                /** @description a retry with the same key and body answers with the first request */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description tenant id from the service configuration */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RefreshRequestBody"];
+                "text/plain": string;
+            };
+        };
+        responses: {
+            /** @description queued */
+            202: {
+                headers: {
+                    /** @description the status URL */
+                    location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefreshAccepted"];
+                };
+            };
+            /** @description the request is not valid; nothing was queued */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the caller may not use this tenant */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unknown tenant or request */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description conflict (an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unsupported media type or encoding */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description a limit was hit: the caller's request rate, or (submissions) the tenant's backlog cap; details.limit says which; retry after Retry-After */
+            429: {
+                headers: {
+                    /** @description whole seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description storage is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getRefreshRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description request id, `<tenant>.<16 hex>` */
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the request */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestView"];
+                };
+            };
+            /** @description missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unknown tenant or request */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description a limit was hit: the caller's request rate, or (submissions) the tenant's backlog cap; details.limit says which; retry after Retry-After */
+            429: {
+                headers: {
+                    /** @description whole seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description storage is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listRefreshRequestItems: {
+        parameters: {
+            query?: {
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+                /** @description items per page, 1..1000 */
+                limit?: string;
+            };
+            header?: never;
+            path: {
+                /** @description request id, `<tenant>.<16 hex>` */
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a page of items */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemsPage"];
+                };
+            };
+            /** @description the request is not valid; nothing was queued */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unknown tenant or request */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description a limit was hit: the caller's request rate, or (submissions) the tenant's backlog cap; details.limit says which; retry after Retry-After */
+            429: {
+                headers: {
+                    /** @description whole seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description storage is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    dropInShowRefreshResult: {
+        parameters: {
+            query: {
+                /** @description the task_id the POST answered */
+                task_id: string;
+                /** @description our extension: next_cursor of the previous page */
+                cursor?: string;
+                /** @description our extension: items per page, 1..10000, default 1000 */
+                limit?: string;
+            };
+            header?: never;
+            path: {
+                /** @description VOD's project id; the tenant is the caller's tenant configured with this `projectId` */
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the task's items and their status */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DropInResults"];
+                };
+            };
+            /** @description the request is not valid; nothing was queued */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unknown tenant or request */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description a limit was hit: the caller's request rate, or (submissions) the tenant's backlog cap; details.limit says which; retry after Retry-After */
+            429: {
+                headers: {
+                    /** @description whole seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description storage is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    dropInRefreshAsset: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description a retry with the same key and body answers with the first task_id */
+                "idempotency-key"?: string;
+                /** @description the tenant to use when several of the caller's tenants share the project */
+                "x-refresh-tenant"?: string;
+            };
+            path: {
+                /** @description VOD's project id; the tenant is the caller's tenant configured with this `projectId` */
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["DropInRefreshBody"];
+            };
+        };
+        responses: {
+            /** @description queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DropInAccepted"];
+                };
+            };
+            /** @description the request is not valid; nothing was queued */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the caller may not use this tenant */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unknown tenant or request */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description conflict (an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unsupported media type or encoding */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description a limit was hit: the caller's request rate, or (submissions) the tenant's backlog cap; details.limit says which; retry after Retry-After */
+            429: {
+                headers: {
+                    /** @description whole seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description storage is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getBudget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description tenant id from the service configuration */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the budget */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetView"];
+                };
+            };
+            /** @description missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the caller may not use this tenant */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unknown tenant or request */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description a limit was hit: the caller's request rate, or (submissions) the tenant's backlog cap; details.limit says which; retry after Retry-After */
+            429: {
+                headers: {
+                    /** @description whole seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description storage is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    liveness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description alive */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Liveness"];
+                };
+            };
+        };
+    };
+    readiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description ready */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            /** @description storage is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    metrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text exposition format */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+    openApiDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        openapi: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    apiDocsPage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    cancelRefreshRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description request id, `<tenant>.<16 hex>` */
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description what the cancel did */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelResult"];
+                };
+            };
+            /** @description missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unknown tenant or request */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description storage is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    requeueFailedItems: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description request id, `<tenant>.<16 hex>` */
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description what the requeue did */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequeueResult"];
+                };
+            };
+            /** @description missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unknown tenant or request */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description conflict (an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description storage is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+}

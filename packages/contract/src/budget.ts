@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import type { ZodOpenApiPathsObject } from 'zod-openapi';
+import { bearerSecurity, errorResponses, isoTime, tenantParam } from './common';
+import { completionEstimate } from './refresh-requests';
+
+export const pauseView = z
+  .object({
+    reason: z.enum(['credentials', 'account', 'quota']),
+    code: z.string().meta({ description: "VOD's error code that paused the tenant" }),
+    message: z.string(),
+    since: isoTime,
+    probe_at: isoTime.meta({ description: 'when one call will test whether VOD accepts the tenant again' }),
+  })
+  .meta({ id: 'TenantPause' });
+
+export const budgetView = z
+  .object({
+    daily_limit: z.number().int(),
+    used: z.number().int().meta({ description: 'items reserved on the current budget day' }),
+    remaining: z.number().int(),
+    resets_at: isoTime.meta({ description: "next local midnight in the tenant's time zone" }),
+    pending: z.number().int().meta({ description: 'items pending for the tenant, all requests together' }),
+    paused: pauseView.nullable().meta({ description: 'null, or why sending is paused' }),
+    throttled_until: isoTime.optional().meta({ description: 'present while VOD is throttling the tenant' }),
+    estimated_completion_at: completionEstimate.estimated_completion_at.meta({
+      description: "when everything pending now for the tenant should have gone out and got VOD's verdict; null when nothing is pending or while sending is paused",
+    }),
+    budget_days_needed: completionEstimate.budget_days_needed.meta({
+      description: 'budget days the pending backlog needs, counting today as 1; null when nothing is pending',
+    }),
+  })
+  .meta({ id: 'BudgetView' });
+export type BudgetView = z.infer<typeof budgetView>;
+
+export const budgetPaths: ZodOpenApiPathsObject = {
+  '/v1/tenants/{tenant}/budget': {
+    get: {
+      operationId: 'getBudget',
+      summary: "The tenant's budget today and whether sending is paused or throttled",
+      security: bearerSecurity,
+      requestParams: { path: z.object({ tenant: tenantParam }) },
+      responses: {
+        '200': { description: 'the budget', content: { 'application/json': { schema: budgetView } } },
+        ...errorResponses(401, 403, 404, 429, 503),
+      },
+    },
+  },
+};

@@ -1,0 +1,84 @@
+--[[
+cancel-items: cancels one page of a request's items that are still pending (admin action).
+
+The first call marks the request canceled (`cx`, epoch ms): from then on coalesce-items.lua adds
+none of its remaining lines, so the items LIST is frozen and later pages see all of it.
+
+A pending instance is canceled only when no request still wants it: its first request and
+every linked request are this one or already canceled. Then it leaves the pending index (a new
+request for the item makes a new instance), gets `s` = K, and every request linked to it moves
+one count from `pending` to `canceled`. The instance id stays in its queue: removing it from the
+middle of a long LIST costs O(n); claim-batch.lua skips canceled ids as it pops them and never
+reserves budget for them. An instance another request still wants stays pending and counts as
+kept (it stays pending for this request too). In flight, submitted and final items are left
+alone. Checking and canceling happen in one script, so a request linking to an instance
+concurrently either comes first (the instance is kept) or finds it gone from the index (it makes
+its own). Idempotent: an instance canceled already is no longer pending.
+
+KEYS[1] tenant pending index   HASH item key -> pending instance id
+KEYS[2] request                HASH
+KEYS[3] request items          LIST of instance ids
+ARGV[1] request id        ARGV[2] first index of the page   ARGV[3] page size
+ARGV[4] now (ms)          ARGV[5] retention TTL (s)
+ARGV[6] instance key prefix (tenant-tagged, ends with "i:")   ARGV[7] request key prefix
+Returns {canceled, kept, next index or -1 after the last page, lines never coalesced,
+         ids of requests this call completed...}, or {-1} when the request is gone.
+]]
+if redis.call('EXISTS', KEYS[2]) == 0 then return {-1} end
+local reqId, from, size, now, ttl = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
+local ip, rp = ARGV[6], ARGV[7]
+redis.call('HSETNX', KEYS[2], 'cx', now)
+
+-- requests not canceled (nor gone) still want their pending items
+local wants = {}
+local function wanted(r)
+  if wants[r] == nil then
+    local h = redis.call('HMGET', rp .. r, 'created_at', 'cx')
+    wants[r] = h[1] ~= false and h[2] == false
+  end
+  return wants[r]
+end
+
+local ids = redis.call('LRANGE', KEYS[3], from, from + size - 1)
+local canceled, kept, deltas = 0, 0, {}
+for _, id in ipairs(ids) do
+  local ik = ip .. id
+  local h = redis.call('HMGET', ik, 'v', 's', 'r')
+  if h[1] and not h[2] then
+    local reqs = redis.call('SMEMBERS', ik .. ':l')
+    reqs[#reqs + 1] = h[3]
+    local keep = false
+    for _, r in ipairs(reqs) do
+      if r ~= reqId and wanted(r) then keep = true end
+    end
+    if keep then
+      kept = kept + 1
+    else
+      redis.call('HSET', ik, 's', 'K', 'f', now)
+      if redis.call('HGET', KEYS[1], h[1]) == id then redis.call('HDEL', KEYS[1], h[1]) end
+      canceled = canceled + 1
+      for _, r in ipairs(reqs) do deltas[r] = (deltas[r] or 0) + 1 end
+    end
+  end
+end
+
+local completed = {}
+for r, d in pairs(deltas) do
+  local rk = rp .. r
+  if redis.call('EXISTS', rk) == 1 then
+    redis.call('HINCRBY', rk, 'pending', -d)
+    redis.call('HINCRBY', rk, 'canceled', d)
+    -- completion as in finish-batch.lua: reported by the call that ends the last open item
+    local c = redis.call('HMGET', rk, 'done', 'pending', 'in_flight', 'submitted')
+    if c[1] == '1' and tonumber(c[2] or '0') == 0 and tonumber(c[3] or '0') == 0 and tonumber(c[4] or '0') == 0 then
+      for _, k in ipairs({rk, rk .. ':items', rk .. ':tasks'}) do redis.call('EXPIRE', k, ttl) end
+      completed[#completed + 1] = r
+    end
+  end
+end
+
+-- lines the canceled ingest never reached (0 when it had finished)
+local c = redis.call('HMGET', KEYS[2], 'received', 'ingested')
+local notIngested = math.max(0, tonumber(c[1] or '0') - tonumber(c[2] or '0'))
+local nextIndex = #ids == size and from + size or -1
+return {canceled, kept, nextIndex, notIngested, unpack(completed)}

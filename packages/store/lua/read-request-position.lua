@@ -1,0 +1,68 @@
+--[[
+read-request-position: how many of its tenant's pending items go out before the last of one
+request's, its own included: what the request's completion estimate counts. Reads only.
+
+Claims take a tenant's queues by priority, then by age across both kinds (claim-batch.lua).
+Instance ids come from one counter per tenant and are only ever appended to the queues, so
+every queue is sorted by id and "queued before instance X" is "id <= X" in both kinds. The
+position of X is found by binary search (log2 n LINDEX calls), so a read costs the same for a
+request at the head of a million-item backlog as at its tail.
+
+X is the newer of the request's last created asset and url instances (`la`, `lu`, written by
+coalesce-items.lua). A queue is FIFO, so when the last created instance of a kind has been
+claimed, none of the request's created instances of that kind are pending.
+
+KEYS[1]    request                HASH (priority, received, ingested, done, pending, la, lu)
+KEYS[2..7] queues: asset h,n,l then url h,n,l    LISTs of instance ids
+KEYS[8]    today's budget         STRING items reserved today
+ARGV[1]    instance key prefix (tenant-tagged, ends with "i:")
+Returns {items_ahead, exact, used}
+  items_ahead  pending items at a higher priority + those at the request's priority up to and
+               including its last pending one, + lines of the request not yet coalesced
+  exact        1 when the request's last pending instance was found; 0 when the count is the
+               safe over-estimate "everything at its priority and above" (still coalescing, a
+               request recorded before `la`/`lu` existed, or only items shared with an earlier
+               request left pending)
+  used         items reserved today, read in the same step: a claim takes items from the queues
+               and budget together, so both figures describe the same moment
+]]
+local used = tonumber(redis.call('GET', KEYS[8]) or '0')
+local h = redis.call('HMGET', KEYS[1], 'priority', 'received', 'ingested', 'done', 'pending', 'la', 'lu')
+local rank = ({high = 1, normal = 2, low = 3})[h[1] or 'normal'] or 2
+local higher = 0
+for p = 1, rank - 1 do
+  higher = higher + redis.call('LLEN', KEYS[1 + p]) + redis.call('LLEN', KEYS[4 + p])
+end
+local sameA, sameU = KEYS[1 + rank], KEYS[4 + rank]
+
+-- number of ids <= x in a list sorted by id
+local function countUpTo(list, x)
+  local lo, hi = 0, redis.call('LLEN', list)
+  while lo < hi do
+    local mid = math.floor((lo + hi) / 2)
+    if tonumber(redis.call('LINDEX', list, mid)) <= x then lo = mid + 1 else hi = mid end
+  end
+  return lo
+end
+
+local function isPending(id)
+  local f = redis.call('HMGET', ARGV[1] .. id, 'v', 's')
+  return f[1] and not f[2]
+end
+
+if h[4] ~= '1' then
+  -- still coalescing: the rest of the upload lands at the tail of its priority's queues
+  local rest = math.max(0, tonumber(h[2] or '0') - tonumber(h[3] or '0'))
+  return {higher + redis.call('LLEN', sameA) + redis.call('LLEN', sameU) + rest, 0, used}
+end
+if tonumber(h[5] or '0') <= 0 then return {0, 1, used} end
+
+local last = nil
+for _, id in ipairs({h[6], h[7]}) do
+  local n = tonumber(id)
+  if n and isPending(id) and (last == nil or n > last) then last = n end
+end
+if last == nil then
+  return {higher + redis.call('LLEN', sameA) + redis.call('LLEN', sameU), 0, used}
+end
+return {higher + countUpTo(sameA, last) + countUpTo(sameU, last), 1, used}

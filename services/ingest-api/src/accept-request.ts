@@ -1,0 +1,126 @@
+import type { TenantConfig } from '@refresh/config';
+import type { Priority } from '@refresh/core';
+import { INGEST_JOB_OPTIONS, ingestJob, newRequestId, type RequestCallback } from '@refresh/store';
+import type { Logger } from 'pino';
+import { admit, checkBacklog } from './admission';
+import type { ApiContext } from './context';
+import { asUnavailable, badRequest, conflict, dependency } from './errors';
+import { IDEMPOTENCY_TTL_SECONDS } from './idempotency';
+import { createStaging, type Staging } from './staging';
+
+/** Seconds an upload's staging list lives without a new chunk; a crashed upload cleans itself. */
+const STAGING_IDLE_TTL_SECONDS = 3600;
+
+/**
+ * Feeds a request's items to `staging` (each endpoint reads its own body format) and returns
+ * the request's priority and the fingerprint of its body, to which an Idempotency-Key is bound.
+ */
+export type ItemSource = (staging: Staging) => Promise<Upload>;
+
+export interface Upload {
+  priority: Priority;
+  /** hash of the body as sent (and of what the query adds to it), to which an Idempotency-Key is bound */
+  fingerprint: string;
+  /** where to POST the completion summary, already checked against the caller's allowlist */
+  callback?: RequestCallback | undefined;
+}
+
+export interface AcceptInput {
+  tenant: TenantConfig;
+  /** hash of the Idempotency-Key header, null without one */
+  idempotencyKeyHash: string | null;
+  readItems: ItemSource;
+  log: Logger;
+}
+
+export interface AcceptedRequest {
+  requestId: string;
+  /** items received, duplicates included */
+  received: number;
+  /** true when an Idempotency-Key named an earlier request with the same body */
+  replayed: boolean;
+}
+
+/**
+ * The one accept path of every ingest endpoint: validates every item while staging it,
+ * records the request and enqueues its ingest job. It returns only once the job is in the
+ * queue, so a caller's 202 means the request is durable. A request with any bad item (or none)
+ * is refused whole and leaves nothing behind: no staging, no record, no job, no key.
+ *
+ * The steps, in order, so checks can be placed where they belong:
+ * 1. admission (back-pressure: rate limits, 429) — before a byte of the body is read;
+ * 2. read and stage the items; 3. the Idempotency-Key; 4. record and enqueue.
+ */
+export function createAcceptRequest(ctx: ApiContext) {
+  const retentionSeconds = Math.ceil(ctx.config.statusTtlDays * 86400);
+
+  return async function acceptRequest({ tenant, idempotencyKeyHash: keyHash, readItems, log }: AcceptInput): Promise<AcceptedRequest> {
+    // 1. admission: a tenant whose backlog is full is refused before its body is read (the
+    // caller's rate was taken by authenticate; the exact backlog check is admit's, in step 4)
+    await checkBacklog(ctx, tenant);
+
+    // 2. read and stage
+    const requestId = newRequestId(tenant.id);
+    const staging = createStaging(ctx.store, tenant.id, requestId, {
+      chunkItems: ctx.config.ingest.chunkItems,
+      ttlSeconds: STAGING_IDLE_TTL_SECONDS,
+    });
+    let upload: Upload;
+    try {
+      upload = await readItems(staging);
+      if (staging.bad > 0) {
+        throw badRequest(`${staging.bad} of ${staging.received} items are not valid`, staging.problems);
+      }
+      if (staging.received === 0) throw badRequest('the request has no items');
+      await staging.finish();
+    } catch (err) {
+      await staging.discard();
+      throw err;
+    }
+
+    // 3. idempotency
+    if (keyHash !== null) {
+      let prior: Awaited<ReturnType<typeof ctx.store.rememberIdempotencyKey>>;
+      try {
+        prior = await dependency(
+          ctx.store.rememberIdempotencyKey(tenant.id, keyHash, upload.fingerprint, requestId, IDEMPOTENCY_TTL_SECONDS),
+        );
+      } catch (err) {
+        await staging.discard();
+        throw err;
+      }
+      if (prior.status === 'same' && !(await dependency(ctx.store.get(prior.requestId)))) {
+        // the key names a request that was never recorded (its API died before queueing it):
+        // this request takes the key over instead of answering for one that does not exist
+        await dependency(ctx.store.replaceIdempotencyKey(tenant.id, keyHash, upload.fingerprint, requestId, IDEMPOTENCY_TTL_SECONDS));
+        prior = { status: 'new' };
+      }
+      if (prior.status !== 'new') {
+        // a retry of an earlier request: its own staging and job exist, this copy is not needed
+        await staging.discard();
+        if (prior.status === 'conflict') throw conflict('Idempotency-Key was used before with a different body');
+        return { requestId: prior.requestId, received: staging.received, replayed: true };
+      }
+    }
+
+    // 4. record and enqueue
+    try {
+      // records the request only if the tenant's backlog has room for it (429 otherwise)
+      await admit(ctx, tenant,
+        { tenant: tenant.id, requestId, priority: upload.priority, received: staging.received, createdAt: ctx.now(), callback: upload.callback },
+        retentionSeconds,
+      );
+      const job = ingestJob.parse({ tenant: tenant.id, requestId, priority: upload.priority });
+      await ctx.queues.ingest.add('ingest', job, { ...INGEST_JOB_OPTIONS, jobId: requestId });
+    } catch (err) {
+      await staging.discard();
+      if (keyHash !== null) await ctx.store.forgetIdempotencyKey(tenant.id, keyHash).catch(() => undefined);
+      throw asUnavailable(err);
+    }
+
+    ctx.metrics.countItems(tenant.id, staging.byKind);
+    log.info({ tenant: tenant.id, requestId, received: staging.received, priority: upload.priority }, 'refresh request accepted');
+    return { requestId, received: staging.received, replayed: false };
+  };
+}
+export type AcceptRequest = ReturnType<typeof createAcceptRequest>;

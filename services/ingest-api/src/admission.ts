@@ -1,0 +1,116 @@
+import type { TenantConfig } from '@refresh/config';
+import { AppError, ERROR_CODES, budgetDay } from '@refresh/core';
+import type { Admission, CallerRate } from '@refresh/store';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { callerOf } from './auth';
+import type { ApiContext } from './context';
+import { dependency, tooManyRequests } from './errors';
+
+/**
+ * Back-pressure: each caller's request rate and each tenant's backlog cap, both from the
+ * config and both kept in Redis, so they hold across API replicas. Beyond either the answer is
+ * 429 with Retry-After and a message naming the limit.
+ */
+
+/** Retry-After of a full backlog whose tenant can still send today: coalescing and sending free room. */
+export const BACKLOG_RETRY_SECONDS = 60;
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+/**
+ * `authenticate`, then one slot of the caller's rate (maxRequestsPerSecond, burst), so every
+ * authenticated route is limited without each route having to ask. Status polls count too:
+ * they load the same Redis as submissions, and one budget per caller is one thing to tune.
+ */
+export function withCallerRate(
+  ctx: Pick<ApiContext, 'config' | 'metrics' | 'now'>,
+  rate: CallerRate,
+  authenticate: RequestHandler,
+): RequestHandler {
+  const limits = new Map(ctx.config.callers.map((c) => [c.id, { perSecond: c.maxRequestsPerSecond, burst: c.burst }]));
+
+  async function limit(res: Response): Promise<void> {
+    const caller = callerOf(res);
+    const l = limits.get(caller.id);
+    if (!l) throw new TypeError(`caller ${caller.id} has no rate in the config`);
+    const slot = await dependency(rate.take(caller.id, ctx.now(), l.perSecond, l.burst));
+    if (slot.ok) return;
+    ctx.metrics.countRejection('caller_rate');
+    throw tooManyRequests(`caller ${caller.id} exceeded ${fmt(l.perSecond)} requests/s (burst ${fmt(l.burst)})`, slot.retryInMs / 1000, {
+      limit: 'caller_rate',
+      caller: caller.id,
+      max_requests_per_second: l.perSecond,
+      burst: l.burst,
+    });
+  }
+
+  return (req: Request, res: Response, next: NextFunction) => {
+    authenticate(req, res, (err?: unknown) => {
+      if (err) {
+        next(err);
+        return;
+      }
+      limit(res).then(() => next(), next);
+    });
+  };
+}
+
+/**
+ * Refuses early when the tenant's backlog (pending items plus lines not yet coalesced) leaves
+ * no room for `incomingItems` (at least one): before a body is read, a full tenant costs the
+ * caller one round trip, not an upload. The exact check is `admit`'s, at recording time.
+ */
+export async function checkBacklog(ctx: ApiContext, tenant: TenantConfig, incomingItems = 0): Promise<void> {
+  const backlog = await dependency(ctx.store.backlog(tenant.id));
+  if (backlog + Math.max(1, incomingItems) > tenant.maxBacklogItems) {
+    throw await backlogFull(ctx, tenant, backlog, incomingItems);
+  }
+}
+
+/**
+ * Records the request only if the tenant's backlog has room for its items, atomically across
+ * replicas (store.create with the cap). Throws 429 when it has not, or 413 when the request
+ * alone is larger than the cap, which no wait would cure.
+ */
+export async function admit(
+  ctx: ApiContext,
+  tenant: TenantConfig,
+  record: Parameters<ApiContext['store']['create']>[0],
+  retentionSeconds: number,
+): Promise<void> {
+  const res: Admission = await dependency(ctx.store.create(record, retentionSeconds, tenant.maxBacklogItems));
+  if (!res.admitted) throw await backlogFull(ctx, tenant, res.backlog, record.received);
+}
+
+/**
+ * The refusal of a full backlog. Retry-After: while today's budget is spent nothing leaves the
+ * backlog before the reset, so the seconds until then; otherwise coalescing and sending free
+ * room continuously, so a modest BACKLOG_RETRY_SECONDS.
+ */
+async function backlogFull(ctx: ApiContext, tenant: TenantConfig, backlog: number, incoming: number): Promise<AppError> {
+  const cap = tenant.maxBacklogItems;
+  if (incoming > cap) {
+    return new AppError(ERROR_CODES.PAYLOAD_TOO_LARGE,
+      `a request of ${fmt(incoming)} items is larger than tenant ${tenant.id}'s backlog cap of ${fmt(cap)} items; split it`, 413,
+      { limit: 'tenant_backlog', tenant: tenant.id, max_backlog_items: cap, incoming_items: incoming });
+  }
+  ctx.metrics.countRejection('tenant_backlog');
+  const message = backlog >= cap
+    ? `tenant ${tenant.id} backlog of ${fmt(backlog)} items is at its cap of ${fmt(cap)}`
+    : `tenant ${tenant.id} backlog of ${fmt(backlog)} items plus this request's ${fmt(incoming)} would exceed its cap of ${fmt(cap)}`;
+  return tooManyRequests(message, await backlogRetrySeconds(ctx, tenant), {
+    limit: 'tenant_backlog',
+    tenant: tenant.id,
+    backlog_items: backlog,
+    max_backlog_items: cap,
+    ...(incoming > 0 && { incoming_items: incoming }),
+  });
+}
+
+async function backlogRetrySeconds(ctx: ApiContext, tenant: TenantConfig): Promise<number> {
+  const now = ctx.now();
+  const day = budgetDay(now, tenant.timezone);
+  // a hint only: if Redis cannot say, the modest default is still a fair answer
+  const used = await ctx.store.budget(tenant.id, day.dayId).then((b) => b.used, () => 0);
+  return used >= tenant.dailyLimit ? Math.max(1, (day.resetsAt - now) / 1000) : BACKLOG_RETRY_SECONDS;
+}

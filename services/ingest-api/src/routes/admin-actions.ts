@@ -1,0 +1,111 @@
+import type { CancelResultBody, RequeueResultBody } from '@refresh/contract';
+import { createAdminStore, dispatchJobOptions, retireJobEntry, tenantOfRequest } from '@refresh/store';
+import { Router, type Request, type Response } from 'express';
+import { adminAuthenticate } from '../admin';
+import { budgetState } from '../budget-state';
+import type { ApiContext } from '../context';
+import { conflict, dependency, notFound } from '../errors';
+import { routeName } from '../metrics';
+import { logOf } from '../request-log';
+import { estimateRequest } from '../estimate';
+import { describeRequest } from '../request-view';
+
+/**
+ * Operators' actions on one request (POST /v1/admin/refresh-requests/:id/cancel and
+ * /requeue-failed), behind the admin key as Bearer. Without an admin key in the config the routes
+ * are not mounted, so they answer 404 like any unknown path: the same as the queue UI, and it
+ * tells a scanner nothing about a feature that is off.
+ *
+ * Every action taken or refused after authentication writes one audit line (info, `audit: true`)
+ * with the action, request, tenant, outcome and the client's address; the request logger adds
+ * the request id. The key itself never reaches the log (the authorization header is redacted).
+ */
+export function adminActionRoutes(ctx: ApiContext, keySha256: string | undefined): Router | null {
+  if (!keySha256) return null;
+  const auth = adminAuthenticate(keySha256, { basic: false });
+  const admin = createAdminStore(ctx.redis, ctx.config.env.KEY_PREFIX);
+  const retentionSeconds = Math.round(ctx.config.statusTtlDays * 86_400);
+  const router = Router();
+
+  function audit(req: Request, res: Response, action: string, requestId: string, outcome: Record<string, unknown>) {
+    logOf(res, ctx.logger).info(
+      { audit: true, action, requestId, tenant: tenantOfRequest(requestId), outcome, client: req.ip },
+      'admin action',
+    );
+  }
+
+  /** The request's state as callers see it, after the action. */
+  async function view(requestId: string) {
+    const record = await dependency(ctx.store.get(requestId));
+    const tenant = record && ctx.config.tenants.find((t) => t.id === record.tenant);
+    if (!record || !tenant) return null;
+    const now = ctx.now();
+    const [budget, estimate] = await Promise.all([budgetState(ctx.store, tenant, now), estimateRequest(ctx, tenant, requestId, now)]);
+    return describeRequest(record, budget, estimate);
+  }
+
+  /** Ids of tenants missing from the config (removed since) answer 404 before anything changes. */
+  function knownRequest(req: Request, res: Response, action: string): string {
+    const requestId = String(req.params.id);
+    const tenant = tenantOfRequest(requestId);
+    if (!tenant || !ctx.config.tenants.some((t) => t.id === tenant)) {
+      audit(req, res, action, requestId, { result: 'missing' });
+      throw notFound('unknown request');
+    }
+    return requestId;
+  }
+
+  /**
+   * Wakes the tenant's dispatcher, as the ingest does after coalescing: a fresh job id, so a
+   * dispatch job already running (whose last claim may predate this change) cannot absorb it.
+   */
+  async function wakeDispatch(tenant: string) {
+    const dispatch = ctx.queues.dispatch;
+    if (!dispatch) throw new Error('the API was built without the dispatch queue, which admin actions wake');
+    await dependency(dispatch.add('dispatch', { tenant }, dispatchJobOptions(ctx.config.upstream.maxAttempts)));
+  }
+
+  router.post('/v1/admin/refresh-requests/:id/cancel', routeName('admin_cancel'), auth, async (req, res) => {
+    const requestId = knownRequest(req, res, 'cancel');
+    const result = await dependency(admin.cancel(requestId, { now: ctx.now(), ttlSeconds: retentionSeconds }));
+    if (result.status === 'missing') {
+      audit(req, res, 'cancel', requestId, { result: 'missing' });
+      throw notFound('unknown request');
+    }
+    // this call ended their last open items: their completion (retention, notices) starts here,
+    // as it does in the worker when a batch ends a request
+    for (const done of result.completedRequests) {
+      const job = retireJobEntry(result.tenant, done, await dependency(admin.generation(done)));
+      await dependency(ctx.queues.ingest.add(job.name, job.data, job.opts));
+    }
+    // canceled ids stay in their queue until a claim drops them (claim-batch.lua); a claim now
+    // drops those at the heads, even when today's budget is spent, so the queue gauges and the
+    // oldest-pending age stop counting them
+    if (result.canceled > 0) await wakeDispatch(result.tenant);
+    const outcome = { canceled: result.canceled, kept_shared: result.keptShared, not_ingested: result.notIngested };
+    audit(req, res, 'cancel', requestId, { result: 'ok', ...outcome, completed_requests: result.completedRequests.length });
+    const v = await view(requestId);
+    if (!v) throw notFound('unknown request');
+    const body: CancelResultBody = { request_id: requestId, tenant: result.tenant, ...outcome, status: v.status, counts: v.counts };
+    res.json(body);
+  });
+
+  router.post('/v1/admin/refresh-requests/:id/requeue-failed', routeName('admin_requeue'), auth, async (req, res) => {
+    const requestId = knownRequest(req, res, 'requeue_failed');
+    const result = await dependency(admin.requeueFailed(requestId, { now: ctx.now() }));
+    if (result.status !== 'ok') {
+      audit(req, res, 'requeue_failed', requestId, { result: result.status });
+      if (result.status === 'missing') throw notFound('unknown request');
+      if (result.status === 'canceled') throw conflict('the request was canceled; submit a new request for its items');
+      throw conflict('the request has just completed and its completion is still being recorded; retry in a few seconds');
+    }
+    if (result.requeued > 0) await wakeDispatch(result.tenant);
+    audit(req, res, 'requeue_failed', requestId, { result: 'ok', requeued: result.requeued, reopened: result.reopened });
+    const v = await view(requestId);
+    if (!v) throw notFound('unknown request');
+    const body: RequeueResultBody = { request_id: requestId, tenant: result.tenant, requeued: result.requeued, status: v.status, counts: v.counts };
+    res.json(body);
+  });
+
+  return router;
+}

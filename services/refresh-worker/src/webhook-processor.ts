@@ -1,0 +1,101 @@
+import type { Job } from 'bullmq';
+import type { AppConfig } from '@refresh/config';
+import { callbackUrlProblem } from '@refresh/core';
+import { webhookJob, type RequestRecord, type RequestStore, type WebhookJob } from '@refresh/store';
+import type { Logger } from 'pino';
+import type { Clock } from './clock';
+import type { WorkerMetrics } from './metrics';
+import type { WebhookSender } from './webhook-sender';
+
+/** task ids a summary lists at most, as the status endpoint does */
+const MAX_TASK_IDS = 1000;
+
+/** The body of a completion webhook (README: "Completion webhooks"). */
+export interface CompletionSummary {
+  event: 'refresh_request.completed';
+  request_id: string;
+  tenant: string;
+  status: 'completed' | 'in_progress';
+  counts: { pending: number; deferred: number; in_flight: number; submitted: number; completed: number; failed: number; unknown: number };
+  received: number;
+  task_ids: string[];
+  created_at: string;
+  completed_at: string;
+}
+
+/** A failed delivery that BullMQ retries with the webhook backoff; already logged and counted. */
+export class WebhookDeliveryError extends Error {
+  override readonly name = 'WebhookDeliveryError';
+}
+
+export function completionSummary(r: RequestRecord, completedAt: number): CompletionSummary {
+  const { pending, in_flight, submitted, completed, failed, unknown } = r.counts;
+  return {
+    event: 'refresh_request.completed',
+    request_id: r.requestId,
+    tenant: r.tenant,
+    // only completed requests are retired; the status is read, not assumed, all the same
+    status: r.ingestDone && pending + in_flight + submitted === 0 ? 'completed' : 'in_progress',
+    counts: { pending, deferred: 0, in_flight, submitted, completed, failed, unknown },
+    received: r.received,
+    task_ids: r.taskIds,
+    created_at: new Date(r.createdAt).toISOString(),
+    completed_at: new Date(completedAt).toISOString(),
+  };
+}
+
+/**
+ * Delivers one completed request's summary to its callback_url. The request is read again at
+ * each attempt, and the URL is checked against the allowlist in force now, not the one at
+ * submission: a host the operator removed is never called. A 2xx is recorded on the request,
+ * so a duplicate job sends nothing; any other outcome throws, and BullMQ retries with backoff
+ * until `webhooks.maxAttempts`.
+ */
+export function createWebhookProcessor(deps: {
+  config: AppConfig;
+  requests: RequestStore;
+  sender: WebhookSender;
+  clock: Clock;
+  logger: Logger;
+  metrics: WorkerMetrics;
+}) {
+  const { config, requests, sender, clock, metrics } = deps;
+  return async function processWebhook(job: Job<WebhookJob>): Promise<{ outcome: string }> {
+    const { tenant, requestId, completedAt, gen = 0 } = webhookJob.parse(job.data);
+    const log = deps.logger.child({ tenant, requestId });
+    const r = await requests.get(requestId, MAX_TASK_IDS);
+    if (!r?.callback) {
+      // expired after statusTtlDays while the delivery kept failing
+      log.warn('request record gone; completion webhook dropped');
+      metrics.webhook('gave_up');
+      return { outcome: 'gone' };
+    }
+    // each completion is reported once; a requeue reopens the request for the next one
+    if (r.webhookDeliveredGen !== undefined && r.webhookDeliveredGen >= gen) return { outcome: 'already_delivered' };
+
+    const webhook = config.callers.find((c) => c.id === r.callback?.caller)?.webhook;
+    const problem = webhook
+      ? callbackUrlProblem(r.callback.url, webhook.allowedHosts)
+      : `caller ${r.callback.caller} has no webhook configuration now`;
+    if (!webhook || problem) {
+      log.warn({ problem }, 'completion webhook not sent: the callback is no longer allowed');
+      metrics.webhook('refused_host');
+      return { outcome: 'refused_host' };
+    }
+
+    const body = JSON.stringify(completionSummary(r, completedAt));
+    const result = await sender.send(r.callback.url, body, webhook.secret, gen === 0 ? `completed.${requestId}` : `completed.${requestId}.g${gen}`, clock.now());
+    const attempt = job.attemptsMade + 1;
+    if (result.delivered) {
+      await requests.markWebhookDelivered(requestId, clock.now(), gen);
+      metrics.webhook('delivered');
+      log.info({ attempt, status: result.status }, 'completion webhook delivered');
+      return { outcome: 'delivered' };
+    }
+    const last = attempt >= (job.opts.attempts ?? 1);
+    metrics.webhook(last ? 'gave_up' : 'retried');
+    if (last) log.warn({ attempt, reason: result.reason }, 'completion webhook given up');
+    else log.info({ attempt, reason: result.reason }, 'completion webhook not delivered; will retry');
+    throw new WebhookDeliveryError(result.reason);
+  };
+}

@@ -229,9 +229,10 @@ export function createDispatchProcessor(deps: {
     switch (verdict.class) {
       case 'accepted': {
         await finish(tenantId, batchId, { type: 'submitted', taskId: verdict.taskId });
-        await scheduler.poll(tenantId, batchId, verdict.taskId, clock.now());
+        // counted as soon as Redis says submitted, so a scrape never shows the items sent but uncounted
         metrics.itemsSent(tenantId, batch.kind, batch.ids.length);
         metrics.itemsSubmitted(tenantId, batch.enqueuedAt, clock.now());
+        await scheduler.poll(tenantId, batchId, verdict.taskId, clock.now());
         if (probing && (await gate.resume(tenantId))) {
           log.info('VOD accepted the probe: tenant resumed');
           await wakeIfPending(tenantId);

@@ -38,7 +38,11 @@ describe('worker metrics', () => {
     const w = await world.worker(testConfig(world.prefix, [{ id: 'news', endpoint: simUrl }]));
     const id = await world.submit('news', [...urls(25), ...assets(3)]);
     await eventually(finished(id), 'request finished');
-    const text = await w.metrics.registry.metrics();
+    // the counters move in the worker's own process, just after Redis does: wait for them, not race them
+    const text = await eventually(async () => {
+      const t = await w.metrics.registry.metrics();
+      return value(t, 'refresh_worker_submission_delay_seconds_count', { tenant: 'news' }) === 28 ? t : undefined;
+    }, 'every submission counted');
 
     expect(value(text, 'refresh_worker_items_coalesced_total', { tenant: 'news', result: 'created' })).toBe(28);
     expect(value(text, 'refresh_worker_items_sent_total', { tenant: 'news', kind: 'url' })).toBe(25);

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { AppConfig } from '@refresh/config';
@@ -53,6 +54,9 @@ export interface Api {
 export function createApi(deps: ApiDeps): Api {
   const { config } = deps;
   const graceOver = new AbortController();
+  // every body being read listens here until it is whole (and takes its listener off again), so
+  // 11 concurrent uploads are normal, not the leak Node's default limit of 10 warns about
+  setMaxListeners(0, graceOver.signal);
   const ctx: ApiContext = {
     config,
     redis: deps.redis,

@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { parseFileConfig, type AppConfig } from '@refresh/config';
 import {
   INGEST_JOB_OPTIONS, QUEUE_NAMES, createRedis, createRequestStore, deleteKeysUnder, newRequestId, queuePrefix, tenantKeys,
-  type RequestCallback,
+  type RequestCallback, type TenantGate,
 } from '@refresh/store';
 import { createApi } from '@refresh/ingest-api';
 import { createSimulator } from '@refresh/vod-simulator';
@@ -74,6 +74,7 @@ export function testWorld(name: string) {
     redis,
     requests,
     keys: (tenant: string) => tenantKeys(prefix, tenant),
+    ingestQueue,
     dispatchQueue,
     /** What the API does for an accepted request: stage, record, enqueue. */
     async submit(
@@ -138,3 +139,31 @@ export async function eventually<T>(check: () => Promise<T | undefined | false>,
 
 export const urls = (n: number, base = 'http://cdn.example.com/v') => Array.from({ length: n }, (_, i) => `u:${base}/${i}.m3u8`);
 export const assets = (n: number, base = 'asset') => Array.from({ length: n }, (_, i) => `a:${base}${i}`);
+
+/**
+ * The instants (the worker's clock, as the pacing script was given them) at which a worker's calls
+ * to VOD were granted a slot of their tenant's shared call rate. It observes the worker's real gate
+ * and changes nothing. Pacing is a promise about when calls leave: their arrival times at the
+ * simulator add the event loop's lag of the test process, which nothing here can pace.
+ */
+export function recordCallSlots(w: { gate: TenantGate }): number[] {
+  const granted: number[] = [];
+  const acquire = w.gate.acquireCallSlot.bind(w.gate);
+  w.gate.acquireCallSlot = async (tenant, now, maxPerSecond) => {
+    const slot = await acquire(tenant, now, maxPerSecond);
+    if (slot.ok) granted.push(now);
+    return slot;
+  };
+  return granted;
+}
+
+/** The most instants in any one-second window [t, t + 1000). */
+export function busiestSecond(instants: readonly number[]): number {
+  const times = [...instants].sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0, j = 0; i < times.length; i++) {
+    while (j < times.length && times[j]! < times[i]! + 1000) j++;
+    most = Math.max(most, j - i);
+  }
+  return most;
+}

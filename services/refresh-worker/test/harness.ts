@@ -7,6 +7,7 @@ import {
 } from '@refresh/store';
 import { createApi } from '@refresh/ingest-api';
 import { createSimulator } from '@refresh/vod-simulator';
+import { budgetDay } from '@refresh/core';
 import pino from 'pino';
 import { createRefreshWorker, type Clock } from '../src';
 
@@ -87,6 +88,8 @@ export function testWorld(name: string) {
       return requestId;
     },
     async worker(config: AppConfig, clock?: Clock) {
+      // a test on the wall clock reads "today's" budget: keep its day from changing under it
+      if (!clock) await clearOfMidnight(config);
       const w = createRefreshWorker({ config, logger: silent, clock });
       await w.start();
       closers.push(() => w.stop());
@@ -124,6 +127,22 @@ export function testWorld(name: string) {
       await redis.quit();
     },
   };
+}
+
+/** How long before a tenant's midnight a worker on the wall clock is not started (see clearOfMidnight). */
+const MIDNIGHT_CLEARANCE_MS = 20_000;
+
+/**
+ * Waits out the last seconds before any of the config's tenants' local midnight. Tests on the
+ * wall clock read today's budget key and count on today's limit, and the worker itself holds
+ * calls in the seconds before midnight: a test that started there would see its budget day
+ * change under it. Tests that move across days inject a clock instead. Returns at once at any
+ * other time of day.
+ */
+async function clearOfMidnight(config: AppConfig): Promise<void> {
+  const now = Date.now();
+  const left = Math.min(...config.tenants.map((t) => budgetDay(now, t.timezone).resetsAt - now));
+  if (left < MIDNIGHT_CLEARANCE_MS) await new Promise((r) => setTimeout(r, left + 100));
 }
 
 /** Polls until `check` returns a value (not a timing assertion: it only bounds a hang). */

@@ -3,10 +3,11 @@ import { Queue } from 'bullmq';
 import { parseFileConfig, type AppConfig } from '@refresh/config';
 import {
   INGEST_JOB_OPTIONS, QUEUE_NAMES, createRedis, createRequestStore, deleteKeysUnder, newRequestId, queuePrefix, tenantKeys,
-  type RequestCallback,
+  type RequestCallback, type TenantGate,
 } from '@refresh/store';
 import { createApi } from '@refresh/ingest-api';
 import { createSimulator } from '@refresh/vod-simulator';
+import { budgetDay } from '@refresh/core';
 import pino from 'pino';
 import { createRefreshWorker, type Clock } from '../src';
 
@@ -74,6 +75,7 @@ export function testWorld(name: string) {
     redis,
     requests,
     keys: (tenant: string) => tenantKeys(prefix, tenant),
+    ingestQueue,
     dispatchQueue,
     /** What the API does for an accepted request: stage, record, enqueue. */
     async submit(
@@ -86,6 +88,8 @@ export function testWorld(name: string) {
       return requestId;
     },
     async worker(config: AppConfig, clock?: Clock) {
+      // a test on the wall clock reads "today's" budget: keep its day from changing under it
+      if (!clock) await clearOfMidnight(config);
       const w = createRefreshWorker({ config, logger: silent, clock });
       await w.start();
       closers.push(() => w.stop());
@@ -125,6 +129,22 @@ export function testWorld(name: string) {
   };
 }
 
+/** How long before a tenant's midnight a worker on the wall clock is not started (see clearOfMidnight). */
+const MIDNIGHT_CLEARANCE_MS = 20_000;
+
+/**
+ * Waits out the last seconds before any of the config's tenants' local midnight. Tests on the
+ * wall clock read today's budget key and count on today's limit, and the worker itself holds
+ * calls in the seconds before midnight: a test that started there would see its budget day
+ * change under it. Tests that move across days inject a clock instead. Returns at once at any
+ * other time of day.
+ */
+async function clearOfMidnight(config: AppConfig): Promise<void> {
+  const now = Date.now();
+  const left = Math.min(...config.tenants.map((t) => budgetDay(now, t.timezone).resetsAt - now));
+  if (left < MIDNIGHT_CLEARANCE_MS) await new Promise((r) => setTimeout(r, left + 100));
+}
+
 /** Polls until `check` returns a value (not a timing assertion: it only bounds a hang). */
 export async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -138,3 +158,31 @@ export async function eventually<T>(check: () => Promise<T | undefined | false>,
 
 export const urls = (n: number, base = 'http://cdn.example.com/v') => Array.from({ length: n }, (_, i) => `u:${base}/${i}.m3u8`);
 export const assets = (n: number, base = 'asset') => Array.from({ length: n }, (_, i) => `a:${base}${i}`);
+
+/**
+ * The instants (the worker's clock, as the pacing script was given them) at which a worker's calls
+ * to VOD were granted a slot of their tenant's shared call rate. It observes the worker's real gate
+ * and changes nothing. Pacing is a promise about when calls leave: their arrival times at the
+ * simulator add the event loop's lag of the test process, which nothing here can pace.
+ */
+export function recordCallSlots(w: { gate: TenantGate }): number[] {
+  const granted: number[] = [];
+  const acquire = w.gate.acquireCallSlot.bind(w.gate);
+  w.gate.acquireCallSlot = async (tenant, now, maxPerSecond) => {
+    const slot = await acquire(tenant, now, maxPerSecond);
+    if (slot.ok) granted.push(now);
+    return slot;
+  };
+  return granted;
+}
+
+/** The most instants in any one-second window [t, t + 1000). */
+export function busiestSecond(instants: readonly number[]): number {
+  const times = [...instants].sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0, j = 0; i < times.length; i++) {
+    while (j < times.length && times[j]! < times[i]! + 1000) j++;
+    most = Math.max(most, j - i);
+  }
+  return most;
+}

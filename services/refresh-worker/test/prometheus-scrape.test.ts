@@ -101,21 +101,29 @@ describe('Prometheus scraping the API and the worker', () => {
         `  - { job_name: refresh-worker, static_configs: [{ targets: ["127.0.0.1:${workerPort}"] }] }`,
       ].join('\n'),
     );
-    const promPort = await freePort();
-    promUrl = `http://127.0.0.1:${promPort}`;
-    prometheus = spawn(
-      PROMETHEUS,
-      [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`, '--log.level=warn'],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    prometheus.stderr!.on('data', (b: Buffer) => (promLog = (promLog + b.toString()).slice(-4000)));
-    await eventually(
-      async () => {
-        if (prometheus!.exitCode !== null) throw new Error(`prometheus exited with ${prometheus!.exitCode}:\n${promLog}`);
-        return (await fetch(`${promUrl}/-/ready`).then((r) => r.ok, () => false)) || undefined;
-      },
-      'prometheus ready',
-    );
+    // the port is free when picked, not reserved: if another process binds it first, Prometheus
+    // exits ("address already in use") and is started again on another port
+    for (let attempt = 1; ; attempt++) {
+      const promPort = await freePort();
+      promUrl = `http://127.0.0.1:${promPort}`;
+      promLog = '';
+      const p = spawn(
+        PROMETHEUS,
+        [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`, '--log.level=warn'],
+        { stdio: ['ignore', 'ignore', 'pipe'] },
+      );
+      prometheus = p;
+      p.stderr!.on('data', (b: Buffer) => (promLog = (promLog + b.toString()).slice(-4000)));
+      const ready = await eventually(
+        async () => {
+          if (p.exitCode !== null) return 'exited';
+          return (await fetch(`${promUrl}/-/ready`).then((r) => r.ok, () => false)) ? 'ready' : undefined;
+        },
+        'prometheus ready',
+      );
+      if (ready === 'ready') break;
+      if (attempt === 5 || !/address already in use/.test(promLog)) throw new Error(`prometheus exited with ${p.exitCode}:\n${promLog}`);
+    }
   });
 
   afterAll(async () => {

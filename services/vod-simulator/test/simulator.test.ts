@@ -205,7 +205,8 @@ describe('vod simulator over HTTP', () => {
   it('when an accepted call loses its answer, then the call is recorded as accepted but undelivered, and polls are counted', async () => {
     await start({ faults: { lostAnswerRate: 1 } });
     const lost = refresh({ urls: urls(3) });
-    for (let i = 0; i < 100 && sim.calls().length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    // waits for the call to be recorded (its answer never comes); the deadline only bounds a hang
+    for (const deadline = Date.now() + 20_000; sim.calls().length === 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
     expect(sim.calls()).toEqual([expect.objectContaining({ items: urls(3), answerDelivered: false, polls: 0 })]);
     expect(sim.usage()[PROJECT]).toBeDefined();
 

@@ -153,9 +153,9 @@ function smallRequests() {
  *
  * Latency is each answer's raw time (write of the request to its answer). autocannon's own
  * histogram is not used: with a rate it "corrects" for coordinated omission with an expected
- * interval of ceil(1 / rate) ms, 1 ms at 4 req/s a connection, so it records a 40-ms answer
- * 40 times. With 50 staggered connections a stall is still seen by every connection whose turn
- * falls in it.
+ * interval of ceil(1 / rate) ms, 1 ms at 4 req/s a connection, so it adds a made-up sample for
+ * every millisecond of every answer (the interval should be 250 ms). With 50 staggered
+ * connections a stall is still seen by every connection whose turn falls in it.
  */
 async function steadyLoad(apiBase, seconds, duringLoad) {
   const samples = [];

@@ -4,7 +4,7 @@ import { spawnWorker, stopWorker, writeConfigFile, type WorkerProcess } from './
 
 /**
  * Four worker processes race over 3,000 pending items of one tenant whose daily limit is 1,000.
- * Every process runs on a clock shifted to 23:59:5x in Asia/Shanghai, so the budget day
+ * Every process runs on a clock shifted to 23:59:35 in Asia/Shanghai, so the budget day
  * changes a few real seconds into the test; the simulator shares that clock and counts what it
  * accepted per local day.
  */
@@ -21,7 +21,9 @@ describe('daily budget under racing replicas', () => {
 
   it('when 4 workers race over 3,000 items, then exactly 1,000 go out on the first day and the next 1,000 after midnight', async () => {
     const zone = 'Asia/Shanghai';
-    const nearMidnight = DateTime.now().setZone(zone).endOf('day').minus({ seconds: 15 }).plus({ days: 1 });
+    // 25 s before midnight: the four workers must start and send the first day's 1,000 before it,
+    // and on a busy 2-core machine starting four node processes alone takes seconds
+    const nearMidnight = DateTime.now().setZone(zone).endOf('day').minus({ seconds: 25 }).plus({ days: 1 });
     const offsetMs = nearMidnight.toMillis() - Date.now();
     const firstDay = nearMidnight.toISODate()!;
     const secondDay = nearMidnight.plus({ days: 1 }).toISODate()!;

@@ -3,10 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { STACK_KEY, startServiceStack, type ServiceStack } from './service-stack';
 
-const CLI = join(dirname(require.resolve('@refresh/cli/package.json')), 'dist', 'main.js');
+// the command `npx refresh` runs: the bin npm linked at install (a bin npm failed to link, as a
+// bin pointing into dist/ did in a fresh clone, fails every test here)
+const CLI = join(__dirname, '..', '..', '..', 'node_modules', '.bin', 'refresh');
 
 interface Run {
   code: number | null;
@@ -14,12 +16,12 @@ interface Run {
   stderr: string;
 }
 
-/** Runs the built `refresh` as a script would: a child process, its exit code and its two streams. */
+/** Runs the installed `refresh` as a script would: a child process, its exit code and its two streams. */
 function refresh(args: string[], opts: { url: string; key?: string; stdin?: string }): Promise<Run> {
   return new Promise((resolve, reject) => {
     const env: NodeJS.ProcessEnv = { ...process.env, REFRESH_URL: opts.url, REFRESH_API_KEY: opts.key ?? STACK_KEY };
     if (opts.key === '') delete env.REFRESH_API_KEY;
-    const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(CLI, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

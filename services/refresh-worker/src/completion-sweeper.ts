@@ -29,18 +29,24 @@ export function createCompletionSweeper(deps: {
   let running: Promise<number> | null = null;
   let stopped = false;
 
-  /** One pass over every tenant; returns how many retire jobs it asked for. */
+  /** One pass over every tenant; returns how many completions still due it found. */
   async function sweepOnce(): Promise<number> {
     const before = clock.now() - intervalMs;
     let found = 0;
     for (const tenant of tenants) {
       for await (const page of store.completionsBefore(tenant, before)) {
-        await scheduler.retireCompletions(tenant, page);
-        found += page.length;
+        const states = await Promise.all(page.map((c) => store.completionState(tenant, c.requestId, c.gen)));
+        // not due: retired by a worker of an earlier version (whose mark-retired left the
+        // entry), or the request is gone; only the entry is left to clear
+        for (const [i, c] of page.entries()) if (states[i] !== 'due') await store.markRetired(tenant, c.requestId, c.gen);
+        const due = page.filter((_, i) => states[i] === 'due');
+        if (due.length === 0) continue;
+        await scheduler.retireCompletions(tenant, due);
+        found += due.length;
         // usually a worker died between the two steps; also when retire jobs wait behind a
         // busy ingest queue (their jobs exist, nothing is added then)
         logger.warn(
-          { tenant, count: page.length, oldestCompletedAt: page[0]?.completedAt, requestIds: page.slice(0, 10).map((c) => c.requestId) },
+          { tenant, count: due.length, oldestCompletedAt: due[0]?.completedAt, requestIds: due.slice(0, 10).map((c) => c.requestId) },
           'completions not retired after the grace: their retire jobs added unless queued already',
         );
       }

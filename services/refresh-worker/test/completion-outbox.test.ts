@@ -204,6 +204,20 @@ describe('completion outbox', () => {
     expect(deliveredIds(hook).sort()).toEqual(ids.map((id) => `completed.${id}`).sort());
   });
 
+  it('when a worker of an earlier version retired a completion but left its outbox entry, then the sweep clears the entry and adds no job', async () => {
+    const config = configFor('hooks.example.com');
+    const id = await world.submit('news', ['a:old-1']);
+    const { store } = await claimedByADeadWorker(config, id, 'old-1');
+    await store.finishBatch('news', 'old-1', { type: 'failed', code: 'VOD.10062', message: 'refused' }, Date.now() - 60_000, 600);
+    // what mark-retired.lua did before the outbox: the mark, and nothing else
+    await world.redis.hset(world.keys('news').request(id), 'retired', 0);
+    expect(await outboxSize()).toBe(1);
+
+    await world.worker(config);
+    expect(await outboxSize()).toBe(0);
+    expect(await ingest.getJob(retireJobId(id, 0))).toBeUndefined();
+  });
+
   it('when a retire job of an earlier completion runs again after the request was reopened, then it leaves the open request\'s records alone', async () => {
     sim.rejectItems(PROJECT.projectId, ['refused-1'], { status: 400, code: 'VOD.10062', message: 'The media asset does not exist.' });
     const config = configFor('hooks.example.com');

@@ -156,6 +156,14 @@ export const fileSchema = z
         stalledIntervalMs: z.number().int().positive().default(30_000),
         /** ms a job's lock lives without renewal (renewed every half); a dead worker's job moves on after it */
         lockDurationMs: z.number().int().min(1000).default(30_000),
+        /**
+         * ms between completion sweeps, and the age at which a completion counts as left behind.
+         * A worker that dies right after completing a request never adds its retire job (which
+         * queues the webhook); every worker sweeps at start and then this often, and adds the
+         * job of every completion older than this still waiting for one. A completion is thus
+         * reported at most about twice this after such a crash.
+         */
+        completionSweepMs: z.number().int().min(100).default(30_000),
       })
       .prefault({}),
     /** Delivery of completion webhooks (the `webhooks` queue). */

@@ -18,11 +18,13 @@ its own). Idempotent: an instance canceled already is no longer pending.
 KEYS[1] tenant pending index   HASH item key -> pending instance id
 KEYS[2] request                HASH
 KEYS[3] request items          LIST of instance ids
+KEYS[4] tenant completion outbox   ZSET `<request id>:<gen>` -> epoch ms it completed
 ARGV[1] request id        ARGV[2] first index of the page   ARGV[3] page size
 ARGV[4] now (ms)          ARGV[5] retention TTL (s)
 ARGV[6] instance key prefix (tenant-tagged, ends with "i:")   ARGV[7] request key prefix
 Returns {canceled, kept, next index or -1 after the last page, lines never coalesced,
          ids of requests this call completed...}, or {-1} when the request is gone.
+Requests it completes enter the completion outbox in the same step (keys.ts `completions`).
 ]]
 if redis.call('EXISTS', KEYS[2]) == 0 then return {-1} end
 local reqId, from, size, now, ttl = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
@@ -69,9 +71,10 @@ for r, d in pairs(deltas) do
     redis.call('HINCRBY', rk, 'pending', -d)
     redis.call('HINCRBY', rk, 'canceled', d)
     -- completion as in finish-batch.lua: reported by the call that ends the last open item
-    local c = redis.call('HMGET', rk, 'done', 'pending', 'in_flight', 'submitted')
+    local c = redis.call('HMGET', rk, 'done', 'pending', 'in_flight', 'submitted', 'gen')
     if c[1] == '1' and tonumber(c[2] or '0') == 0 and tonumber(c[3] or '0') == 0 and tonumber(c[4] or '0') == 0 then
       for _, k in ipairs({rk, rk .. ':items', rk .. ':tasks'}) do redis.call('EXPIRE', k, ttl) end
+      redis.call('ZADD', KEYS[4], 'NX', now, r .. ':' .. (c[5] or '0'))
       completed[#completed + 1] = r
     end
   end

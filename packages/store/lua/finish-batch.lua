@@ -3,11 +3,14 @@ finish-batch: records a batch's outcome on every item and on every request linke
 Idempotent: a batch already finished is left as it is.
 
 KEYS[1] the batch    HASH
+KEYS[2] the tenant's completion outbox   ZSET `<request id>:<gen>` -> epoch ms it completed
 ARGV[1] outcome: S (submitted, with a task id) | X (failed, with code and message)
 ARGV[2] task id or ''     ARGV[3] error code or ''    ARGV[4] error message or ''
 ARGV[5] now (ms)          ARGV[6] retention TTL (s)
 ARGV[7] instance key prefix     ARGV[8] request key prefix
 Returns {items recorded, ids of requests this batch completed...} ({0} when already finished).
+Each request it completes enters the outbox in the same step, so its completion is never lost
+between this script and the retire job the caller adds (keys.ts `completions`).
 Item records get no TTL here: a request may still be open (a backlog can last weeks), so they
 expire when their request completes (the worker's retire job), never before.
 ]]
@@ -39,9 +42,10 @@ for r, d in pairs(deltas) do
   if task ~= '' then redis.call('SADD', rk .. ':tasks', task) end
   -- a request whose every item is final starts its retention period; submitted is not final
   -- (VOD's verdict comes later, see record-results.lua), so a submitted batch never completes one
-  local h = redis.call('HMGET', rk, 'done', 'pending', 'in_flight', 'submitted')
+  local h = redis.call('HMGET', rk, 'done', 'pending', 'in_flight', 'submitted', 'gen')
   if h[1] == '1' and tonumber(h[2]) == 0 and tonumber(h[3]) == 0 and tonumber(h[4] or '0') == 0 then
     for _, k in ipairs({rk, rk .. ':items', rk .. ':tasks'}) do redis.call('EXPIRE', k, ttl) end
+    redis.call('ZADD', KEYS[2], 'NX', now, r .. ':' .. (h[5] or '0'))
     completed[#completed + 1] = r
   end
 end

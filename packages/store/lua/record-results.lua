@@ -7,9 +7,11 @@ verdict for an item that is already final, changes nothing. Items of the batch w
 in ARGV stay submitted. Each request linked to a changed item moves one count from `submitted` to
 `completed`, `failed` or `unknown`. A request whose ingest is done and which has nothing pending,
 in flight or submitted is complete: its retention starts here (as in finish-batch.lua). A request
-whose hash is gone is not written to, so no key is ever re-created without a TTL.
+whose hash is gone is not written to, so no key is ever re-created without a TTL. Each request
+completed here enters the tenant's completion outbox in the same step (keys.ts `completions`).
 
 KEYS[1] the batch    HASH (its `ids` name the items)
+KEYS[2] the tenant's completion outbox   ZSET `<request id>:<gen>` -> epoch ms it completed
 ARGV[1] now (ms)     ARGV[2] retention TTL (s)
 ARGV[3] instance key prefix     ARGV[4] request key prefix
 ARGV[5] error code and ARGV[6] error message of items VOD reported FAILED
@@ -59,9 +61,10 @@ for r, d in pairs(deltas) do
       if n > 0 then redis.call('HINCRBY', rk, counter[v], n) end
     end
     -- a request whose every item is final starts its retention period
-    local h = redis.call('HMGET', rk, 'done', 'pending', 'in_flight', 'submitted')
+    local h = redis.call('HMGET', rk, 'done', 'pending', 'in_flight', 'submitted', 'gen')
     if h[1] == '1' and tonumber(h[2] or '0') == 0 and tonumber(h[3] or '0') == 0 and tonumber(h[4] or '0') == 0 then
       for _, k in ipairs({rk, rk .. ':items', rk .. ':tasks'}) do redis.call('EXPIRE', k, ttl) end
+      redis.call('ZADD', KEYS[2], 'NX', now, r .. ':' .. (h[5] or '0'))
       completed[#completed + 1] = r
     end
   end

@@ -51,7 +51,7 @@ export function createAdminStore(redisClient: RedisClient, prefix: string) {
       const out = { status: 'ok' as const, tenant, canceled: 0, keptShared: 0, notIngested: 0, completedRequests: [] as string[] };
       for (let from = 0; from >= 0; ) {
         const res = (await redis.cancelItems(
-          k.pending, k.request(requestId), k.requestItems(requestId),
+          k.pending, k.request(requestId), k.requestItems(requestId), k.completions,
           requestId, from, size, opts.now, opts.ttlSeconds, k.instancePrefix, k.requestPrefix,
         )) as Array<number | string>;
         if (Number(res[0]) === -1) return from === 0 ? { status: 'missing' } : out;

@@ -41,6 +41,15 @@ export interface RecordedResults {
   completedRequests: string[];
 }
 
+/** A request's completion in the outbox (keys.ts `completions`): its retire job may be missing. */
+export interface PendingCompletion {
+  requestId: string;
+  /** which completion of the request (requeue-failed.lua reopens requests) */
+  gen: number;
+  /** epoch ms the request completed */
+  completedAt: number;
+}
+
 export interface BudgetContext {
   dayId: string;
   dailyLimit: number;
@@ -89,12 +98,16 @@ export function createDispatchStore(redisClient: RedisClient, prefix: string) {
       return { created: res[0] ?? 0, linked: res[1] ?? 0, duplicates: res[2] ?? 0 };
     },
 
-    /** Marks the request coalesced; true when it completed right there (all items final). */
-    async finishIngest(tenant: string, requestId: string, ttlSeconds: number): Promise<boolean> {
+    /**
+     * Marks the request coalesced; true when it completed right there (all items final), which
+     * also puts it in the completion outbox as of `now` (epoch ms, the wall clock if not given).
+     */
+    async finishIngest(tenant: string, requestId: string, ttlSeconds: number, now = Date.now()): Promise<boolean> {
       const k = keys(tenant);
       return 1 === Number(await redis.finishIngest(
         k.request(requestId), k.requestItems(requestId), k.requestTasks(requestId),
-        k.requestSeen(requestId), k.requestStage(requestId), k.staged, ttlSeconds,
+        k.requestSeen(requestId), k.requestStage(requestId), k.staged, k.completions,
+        ttlSeconds, now, requestId,
       ));
     },
 
@@ -124,9 +137,48 @@ export function createDispatchStore(redisClient: RedisClient, prefix: string) {
       return Number((await redis.hget(keys(tenant).request(requestId), 'gen')) ?? 0);
     },
 
-    /** The retire job of completion `gen` has run: an admin requeue may reopen the request now. */
+    /**
+     * Whether the retire job of completion `gen` still has work to do: 'due' until it is marked
+     * retired; 'retired' after; 'superseded' once an admin requeue reopened the request (which
+     * requeue-failed.lua allows only after this completion was retired); 'gone' when the
+     * request's record has expired. A job run a second time (the sweep re-added it) finds it
+     * no longer due.
+     */
+    async completionState(tenant: string, requestId: string, gen: number): Promise<'due' | 'retired' | 'superseded' | 'gone'> {
+      const [created, current, retired] = await redis.hmget(keys(tenant).request(requestId), 'created_at', 'gen', 'retired');
+      if (created === null) return 'gone';
+      if (Number(current ?? 0) !== gen) return 'superseded';
+      return retired !== null && Number(retired) === gen ? 'retired' : 'due';
+    },
+
+    /**
+     * The retire job of completion `gen` has run: an admin requeue may reopen the request now,
+     * and the completion leaves the outbox.
+     */
     async markRetired(tenant: string, requestId: string, gen: number): Promise<void> {
-      await redis.markRetired(keys(tenant).request(requestId), gen);
+      const k = keys(tenant);
+      await redis.markRetired(k.request(requestId), k.completions, gen, requestId);
+    },
+
+    /**
+     * Completions still in the tenant's outbox that happened before `before` (epoch ms), oldest
+     * first, a page at a time: their retire jobs were probably never added (the worker died
+     * between the completing script and adding the job). Entries retired while the pages are
+     * read shift the later ones, so a few may be missed; the next sweep sees them.
+     */
+    async *completionsBefore(tenant: string, before: number, pageSize = 500): AsyncGenerator<PendingCompletion[]> {
+      const k = keys(tenant);
+      for (let offset = 0; ; offset += pageSize) {
+        const flat = await redis.zrangebyscore(k.completions, '-inf', `(${before}`, 'WITHSCORES', 'LIMIT', offset, pageSize);
+        const page: PendingCompletion[] = [];
+        for (let i = 0; i < flat.length; i += 2) {
+          const member = flat[i]!;
+          const at = member.lastIndexOf(':');
+          page.push({ requestId: member.slice(0, at), gen: Number(member.slice(at + 1)), completedAt: Number(flat[i + 1]) });
+        }
+        if (page.length > 0) yield page;
+        if (page.length < pageSize) return;
+      }
     },
 
     async claim(
@@ -203,7 +255,7 @@ export function createDispatchStore(redisClient: RedisClient, prefix: string) {
         outcome.type === 'submitted'
           ? ['S', outcome.taskId, '', '']
           : ['X', '', outcome.code, outcome.message.slice(0, 1000)];
-      const res = (await redis.finishBatch(k.batch(batchId), ...args, now, ttlSeconds, k.instancePrefix, k.requestPrefix)) as Array<string | number>;
+      const res = (await redis.finishBatch(k.batch(batchId), k.completions, ...args, now, ttlSeconds, k.instancePrefix, k.requestPrefix)) as Array<string | number>;
       return { items: Number(res[0] ?? 0), completedRequests: res.slice(1).map(String) };
     },
 
@@ -221,7 +273,7 @@ export function createDispatchStore(redisClient: RedisClient, prefix: string) {
       const k = keys(tenant);
       const pairs = verdicts.flatMap(({ id, verdict }) => [id, VERDICT_CODE[verdict]]);
       const res = (await redis.recordResults(
-        k.batch(batchId), opts.now, opts.ttlSeconds, k.instancePrefix, k.requestPrefix,
+        k.batch(batchId), k.completions, opts.now, opts.ttlSeconds, k.instancePrefix, k.requestPrefix,
         opts.failure.code, opts.failure.message.slice(0, 1000), ...pairs,
       )) as Array<string | number>;
       return {

@@ -57,6 +57,14 @@ export function tenantKeys(prefix: string, tenant: string) {
      * pending index it is the backlog the tenant's cap (maxBacklogItems) applies to.
      */
     staged: `${t}staged`,
+    /**
+     * ZSET the completion outbox: `<request id>:<generation>` for each completion of a request
+     * whose retire job has not run yet, scored by the instant it completed (epoch ms). The script
+     * that completes a request adds it in the same step; mark-retired.lua removes it. A worker
+     * that dies between a completing script and adding the retire job leaves an entry behind,
+     * and the workers' completion sweep adds the job for it.
+     */
+    completions: `${t}completions`,
   };
 }
 export type TenantKeys = ReturnType<typeof tenantKeys>;

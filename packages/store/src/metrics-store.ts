@@ -20,6 +20,10 @@ export interface TenantStateReading {
   oldestPendingAt: number | null;
   /** why sending is paused, null while the tenant is sending */
   paused: TenantPause | null;
+  /** completed requests whose retire job has not run yet (the completion outbox) */
+  unretired: number;
+  /** epoch ms the oldest of them completed; null when there are none */
+  oldestUnretiredAt: number | null;
 }
 
 export interface StateReading {
@@ -58,12 +62,16 @@ export function createMetricsStore(redisClient: RedisClient, prefix: string, onE
         (pipe as unknown as Record<ScriptName, (...args: Array<string | number>) => unknown>)
           .readTenantState(k.budget(t.dayId), ...k.allQueues(), k.instancePrefix);
         pipe.hgetall(k.pause);
+        pipe.zcard(k.completions);
+        pipe.zrange(k.completions, '0', '0', 'WITHSCORES');
         const rows = (await pipe.exec()) ?? [];
-        // two replies: its state script, then its pause HASH
-        const [err, row] = rows[0] ?? [new Error('no reply')];
-        const [pauseErr, pause] = rows[1] ?? [new Error('no reply')];
-        if (err) throw err;
-        if (pauseErr) throw pauseErr;
+        const reply = (i: number): unknown => {
+          const [err, value] = rows[i] ?? [new Error('no reply'), null];
+          if (err) throw err;
+          return value;
+        };
+        // four replies: its state script, its pause HASH, then its outbox's size and oldest entry
+        const [row, pause, unretired, oldestEntry] = [reply(0), reply(1), reply(2), reply(3) as string[]];
         // {used, a:h n l, u:h n l, oldest}: allQueues() order
         const r = (row as number[]).map(Number);
         const pending = {} as Record<Priority, number>;
@@ -72,6 +80,8 @@ export function createMetricsStore(redisClient: RedisClient, prefix: string, onE
         return {
           used: r[0] ?? 0, pending, oldestPendingAt: oldest >= 0 ? oldest : null,
           paused: parsePause(pause as Record<string, string>),
+          unretired: Number(unretired),
+          oldestUnretiredAt: oldestEntry[1] === undefined ? null : Number(oldestEntry[1]),
         };
       };
       const [rows, ingest, dispatch, results, webhooks] = await Promise.all([

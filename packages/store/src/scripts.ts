@@ -8,10 +8,10 @@ const SCRIPTS = {
   claimBatch: { file: 'claim-batch.lua', keys: 9 },
   beginAttempt: { file: 'begin-attempt.lua', keys: 2 },
   holdBudget: { file: 'hold-budget.lua', keys: 2 },
-  finishBatch: { file: 'finish-batch.lua', keys: 1 },
-  recordResults: { file: 'record-results.lua', keys: 1 },
+  finishBatch: { file: 'finish-batch.lua', keys: 2 },
+  recordResults: { file: 'record-results.lua', keys: 2 },
   splitBatch: { file: 'split-batch.lua', keys: 1 },
-  finishIngest: { file: 'finish-ingest.lua', keys: 6 },
+  finishIngest: { file: 'finish-ingest.lua', keys: 7 },
   admitRequest: { file: 'admit-request.lua', keys: 4 },
   discardRequest: { file: 'discard-request.lua', keys: 3 },
   readTenantState: { file: 'read-tenant-state.lua', keys: 7 },
@@ -23,9 +23,9 @@ const SCRIPTS = {
   acquireCallSlot: { file: 'acquire-call-slot.lua', keys: 1 },
   markQuotaSpent: { file: 'mark-quota-spent.lua', keys: 1 },
   markWebhookDelivered: { file: 'mark-webhook-delivered.lua', keys: 1 },
-  cancelItems: { file: 'cancel-items.lua', keys: 3 },
+  cancelItems: { file: 'cancel-items.lua', keys: 4 },
   requeueFailed: { file: 'requeue-failed.lua', keys: 7 },
-  markRetired: { file: 'mark-retired.lua', keys: 1 },
+  markRetired: { file: 'mark-retired.lua', keys: 2 },
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;

@@ -26,7 +26,7 @@ afterAll(async () => {
 describe('metrics store', () => {
   it('when nothing was ever queued, then zeros, no oldest item and zero jobs in every state', async () => {
     const r = await metrics.read([{ id: 'empty', dayId }]);
-    expect(r.tenants.get('empty')).toEqual({ used: 0, pending: { high: 0, normal: 0, low: 0 }, oldestPendingAt: null, paused: null });
+    expect(r.tenants.get('empty')).toEqual({ used: 0, pending: { high: 0, normal: 0, low: 0 }, oldestPendingAt: null, paused: null, unretired: 0, oldestUnretiredAt: null });
     expect(Object.values(r.jobs.ingest).every((n) => n === 0)).toBe(true);
     expect(Object.keys(r.jobs.dispatch).sort()).toEqual(['active', 'completed', 'delayed', 'failed', 'prioritized', 'waiting', 'waiting-children']);
   });
@@ -37,7 +37,7 @@ describe('metrics store', () => {
     await submit('t1', ['a:a3'], 'low', 3000);
     await redis.set(tenantKeys(prefix, 't1').budget(dayId), 42);
     const r = await metrics.read([{ id: 't1', dayId }, { id: 'empty', dayId }]);
-    expect(r.tenants.get('t1')).toEqual({ used: 42, pending: { high: 3, normal: 2, low: 1 }, oldestPendingAt: 3000, paused: null });
+    expect(r.tenants.get('t1')).toEqual({ used: 42, pending: { high: 3, normal: 2, low: 1 }, oldestPendingAt: 3000, paused: null, unretired: 0, oldestUnretiredAt: null });
     expect(r.tenants.get('empty')?.used).toBe(0);
   });
 
@@ -47,6 +47,20 @@ describe('metrics store', () => {
     const r = await metrics.read([{ id: 't3', dayId }, { id: 'empty', dayId }]);
     expect(r.tenants.get('t3')?.paused).toEqual(pause);
     expect(r.tenants.get('empty')?.paused).toBeNull();
+  });
+
+  it('when completed requests wait for their retire jobs, then the reading counts them and gives the oldest completion', async () => {
+    for (const [at, items] of [[4000, ['a:o1']], [2000, ['a:o2']], [8000, ['a:o3']]] as const) {
+      await submit('t4', [...items], 'normal', 1000);
+      const requestId = `t4.req${String(seq).padStart(8, '0')}`;
+      await store.finishIngest('t4', requestId, 600);
+      await store.claim('t4', `b${at}`, { now: at, lingerMs: 0, maxItems: 10, dayId, dailyLimit: 100, ttlSeconds: 600 });
+      await store.finishBatch('t4', `b${at}`, { type: 'failed', code: 'VOD.10052', message: 'refused' }, at, 600);
+    }
+    const before = await metrics.read([{ id: 't4', dayId }]);
+    expect(before.tenants.get('t4')).toMatchObject({ unretired: 3, oldestUnretiredAt: 2000 });
+    await store.markRetired('t4', `t4.req${String(seq - 1).padStart(8, '0')}`, 0);
+    expect((await metrics.read([{ id: 't4', dayId }])).tenants.get('t4')).toMatchObject({ unretired: 2, oldestUnretiredAt: 4000 });
   });
 
   it('when a batch is read back, then each item carries the time it was queued', async () => {

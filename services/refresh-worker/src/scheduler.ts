@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import {
   POLL_JOB_OPTIONS, dispatchJobOptions, retireJobEntry, webhookJobId, webhookJobOptions,
-  type DispatchJob, type PollJob, type RetireJob, type WebhookJob,
+  type DispatchJob, type PendingCompletion, type PollJob, type RetireJob, type WebhookJob,
 } from '@refresh/store';
 import type { Clock } from './clock';
 
@@ -44,6 +44,15 @@ export function createScheduler(
     async retire(tenant: string, requestId: string): Promise<void> {
       const job = retireJobEntry(tenant, requestId, await generationOf(tenant, requestId), clock.now());
       await ingestQueue.add(job.name, job.data, job.opts);
+    },
+    /**
+     * Retire jobs for completions found in the outbox (completion-sweeper.ts), each with the
+     * generation and instant the completing script recorded. The ids are those `retire` uses,
+     * so a job that exists already is not added again.
+     */
+    async retireCompletions(tenant: string, completions: readonly PendingCompletion[]): Promise<void> {
+      if (completions.length === 0) return;
+      await ingestQueue.addBulk(completions.map((c) => retireJobEntry(tenant, c.requestId, c.gen, c.completedAt)));
     },
     /** The completion webhook of a request with a callback_url: one job per completion, whoever adds it. */
     async webhook(tenant: string, requestId: string, completedAt: number, gen = 0): Promise<void> {

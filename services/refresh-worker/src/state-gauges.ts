@@ -24,8 +24,9 @@ function within<T>(p: Promise<T>, ms: number): Promise<T> {
 }
 
 /**
- * Gauges of the shared state (budget, backlog, deferrals, pauses, queue jobs), read from Redis when
- * Prometheus scrapes, so every replica reports the same values and none keeps a stale copy.
+ * Gauges of the shared state (budget, backlog, deferrals, pauses, completion outbox, queue jobs),
+ * read from Redis when Prometheus scrapes, so every replica reports the same values and none keeps
+ * a stale copy.
  * All gauges of one scrape share one read, one round trip, bounded by `timeoutMs`: a slow
  * Redis leaves them out of the scrape instead of hanging /metrics.
  */
@@ -103,6 +104,18 @@ export function registerStateGauges(
         const reason: PauseReason = r.paused?.reason ?? 'none';
         g.set({ tenant: t.id, reason }, r.paused ? 1 : 0);
       }),
+  );
+  gauge(
+    'refresh_completion_outbox_requests',
+    "Completed requests of the tenant whose retire job (retention, completion webhook) has not run yet: the completion outbox",
+    ['tenant'],
+    (g, s) => eachTenant(s, (t, r) => g.set({ tenant: t.id }, r.unretired)),
+  );
+  gauge(
+    'refresh_completion_outbox_oldest_age_seconds',
+    "Seconds since the oldest request in the tenant's completion outbox completed; 0 when none waits",
+    ['tenant'],
+    (g, s) => eachTenant(s, (t, r) => g.set({ tenant: t.id }, r.oldestUnretiredAt === null ? 0 : Math.max(0, s.now - r.oldestUnretiredAt) / 1000)),
   );
   gauge('refresh_queue_jobs', 'BullMQ jobs by queue (ingest, dispatch, results, webhooks) and state', ['queue', 'state'], (g, s) => {
     if (!s.reading) return;

@@ -8,6 +8,7 @@ import {
 import type { RedisClient } from '@refresh/store';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from './clock';
+import { createCompletionSweeper } from './completion-sweeper';
 import { resumeTenantsWithNewCredentials } from './credentials';
 import { RetryableCallError, createDispatchProcessor } from './dispatch-processor';
 import type { Readiness } from './health-server';
@@ -71,6 +72,9 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
     { queue: webhooksQueue, maxAttempts: config.webhooks.maxAttempts },
     (tenant, requestId) => store.requestGeneration(tenant, requestId),
   );
+  const sweeper = createCompletionSweeper({
+    store, scheduler, clock, logger, tenants: config.tenants.map((t) => t.id), intervalMs: config.worker.completionSweepMs,
+  });
   const caller = vodCaller(config, clock, { redis: connect('tokens'), logger });
   const retentionSeconds = Math.round(config.statusTtlDays * 86_400);
 
@@ -171,8 +175,18 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
         await promoteTenantJobs(resultsQueue, tenant);
         await scheduler.now(tenant);
       }
+      // completions a worker that died left without their retire job
+      await sweeper.start();
       started = true;
       logger.info({ tenants: config.tenants.map((t) => t.id) }, 'refresh worker started');
+    },
+    /**
+     * Adds the retire jobs of completions left in the outbox longer than
+     * worker.completionSweepMs, as the worker does at start and then that often. Returns how
+     * many completions it found.
+     */
+    sweepCompletions(): Promise<number> {
+      return sweeper.sweep();
     },
     /**
      * Ready: started and not stopping (which implies its config loaded and validated, as the
@@ -198,7 +212,7 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
      */
     stop({ graceMs = config.env.SHUTDOWN_GRACE_MS }: { graceMs?: number } = {}): Promise<void> {
       stopped ??= (async () => {
-        const closing = Promise.all(workers.map(([, w]) => w.close()));
+        const closing = Promise.all([sweeper.stop(), ...workers.map(([, w]) => w.close())]);
         let timer: NodeJS.Timeout | undefined;
         const graceOver = new Promise<'over'>((resolve) => {
           timer = setTimeout(() => resolve('over'), graceMs);

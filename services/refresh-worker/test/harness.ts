@@ -88,13 +88,13 @@ export function testWorld(name: string) {
       return requestId;
     },
     /**
-     * A check for eventually(): the request once it is coalesced and nothing of it is pending or
-     * in flight any more (every item submitted or final), else undefined.
+     * A check for eventually(): the request once it is coalesced and nothing of it is pending,
+     * deferred in a batch or in flight any more (every item submitted or final), else undefined.
      */
     settled(requestId: string) {
       return async () => {
         const r = await requests.get(requestId);
-        return r && r.ingestDone && r.counts.pending === 0 && r.counts.in_flight === 0 ? r : undefined;
+        return r && r.ingestDone && r.counts.pending + r.counts.deferred + r.counts.in_flight === 0 ? r : undefined;
       };
     },
     async worker(config: AppConfig, clock?: Clock) {

@@ -26,7 +26,7 @@ describe('refresh worker pipeline', () => {
     const id = await world.submit('news', items);
     const r = await eventually(world.settled(id), 'request finished');
     // VOD's verdicts come later (pollInitialDelayMs after acceptance): see result-polling.test.ts
-    expect(r.counts).toEqual({ pending: 0, in_flight: 0, submitted: 25, completed: 0, failed: 0, unknown: 0, canceled: 0 });
+    expect(r.counts).toEqual({ pending: 0, deferred: 0, in_flight: 0, submitted: 25, completed: 0, failed: 0, unknown: 0, canceled: 0 });
     expect(sim.calls().map((c) => c.items.length).sort((a, b) => b - a)).toEqual([10, 10, 5]);
     expect(sim.calls().every((c) => c.kind === 'url')).toBe(true);
     expect(new Set(sim.calls().flatMap((c) => c.items)).size).toBe(25);

@@ -118,7 +118,7 @@ describe('handling every kind of VOD answer', () => {
     await new Promise((r) => setTimeout(r, 500));
     const r = await world.requests.get(id);
     expect(r!.counts.submitted).toBe(0);
-    expect(r!.counts.pending + r!.counts.in_flight).toBe(30);
+    expect(r!.counts.pending + r!.counts.deferred + r!.counts.in_flight).toBe(30);
     expect(sim.calls()).toHaveLength(0);
     void w;
   });

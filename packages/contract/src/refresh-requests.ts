@@ -56,8 +56,10 @@ export const itemState = z
 
 export const requestCounts = z.object({
   pending: z.number().int(),
-  deferred: z.number().int(),
-  in_flight: z.number().int(),
+  deferred: z.number().int().meta({
+    description: "waiting for the budget reset (next_attempt_at): pending while the tenant's budget for today is spent, or claimed into a batch that must wait for the next budget day",
+  }),
+  in_flight: z.number().int().meta({ description: 'claimed into a batch that is being sent or retried' }),
   submitted: z.number().int(),
   completed: z.number().int(),
   failed: z.number().int(),

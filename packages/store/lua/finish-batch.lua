@@ -13,6 +13,9 @@ Each request it completes enters the outbox in the same step, so its completion 
 between this script and the retire job the caller adds (keys.ts `completions`).
 Item records get no TTL here: a request may still be open (a backlog can last weeks), so they
 expire when their request completes (the worker's retire job), never before.
+An item still marked deferred (`s` = D, defer-batch.lua) leaves its requests' `deferred` count
+too. The worker ends a batch's wait before its call, so this happens only when something else
+finished it (a worker of an older version, during a rollout): the counts stay true regardless.
 ]]
 if redis.call('HGET', KEYS[1], 'st') == 'done' then return {0} end
 local ids = redis.call('HGET', KEYS[1], 'ids')
@@ -20,24 +23,27 @@ if not ids then return {0} end
 local outcome, task, now, ttl = ARGV[1], ARGV[2], ARGV[5], tonumber(ARGV[6])
 local ip, rp = ARGV[7], ARGV[8]
 local counter = outcome == 'S' and 'submitted' or 'failed'
-local deltas, n, completed = {}, 0, {}
+local deltas, deferred, n, completed = {}, {}, 0, {}
 for id in string.gmatch(ids, '[^,]+') do
   local ik = ip .. id
+  local wasDeferred = redis.call('HGET', ik, 's') == 'D'
   if outcome == 'S' then
     redis.call('HSET', ik, 's', 'S', 'k', task, 'a', now)
   else
     redis.call('HSET', ik, 's', 'X', 'e', ARGV[3], 'm', ARGV[4], 'a', now)
   end
-  local first = redis.call('HGET', ik, 'r')
-  deltas[first] = (deltas[first] or 0) + 1
-  for _, r in ipairs(redis.call('SMEMBERS', ik .. ':l')) do
+  local reqs = redis.call('SMEMBERS', ik .. ':l')
+  reqs[#reqs + 1] = redis.call('HGET', ik, 'r')
+  for _, r in ipairs(reqs) do
     deltas[r] = (deltas[r] or 0) + 1
+    if wasDeferred then deferred[r] = (deferred[r] or 0) + 1 end
   end
   n = n + 1
 end
 for r, d in pairs(deltas) do
   local rk = rp .. r
   redis.call('HINCRBY', rk, 'in_flight', -d)
+  if deferred[r] then redis.call('HINCRBY', rk, 'deferred', -deferred[r]) end
   redis.call('HINCRBY', rk, counter, d)
   if task ~= '' then redis.call('SADD', rk .. ':tasks', task) end
   -- a request whose every item is final starts its retention period; submitted is not final

@@ -12,13 +12,18 @@ X is the newer of the request's last created asset and url instances (`la`, `lu`
 coalesce-items.lua). A queue is FIFO, so when the last created instance of a kind has been
 claimed, none of the request's created instances of that kind are pending.
 
-KEYS[1]    request                HASH (priority, received, ingested, done, pending, la, lu)
+Items of the request in a batch that waits for the next budget day (`deferred`, defer-batch.lua)
+still need their call and its budget, so they count too; those of other requests do not (at most
+a few batches, which go at the reset).
+
+KEYS[1]    request                HASH (priority, received, ingested, done, pending, la, lu, deferred)
 KEYS[2..7] queues: asset h,n,l then url h,n,l    LISTs of instance ids
 KEYS[8]    today's budget         STRING items reserved today
 ARGV[1]    instance key prefix (tenant-tagged, ends with "i:")
 Returns {items_ahead, exact, used}
   items_ahead  pending items at a higher priority + those at the request's priority up to and
-               including its last pending one, + lines of the request not yet coalesced
+               including its last pending one, + lines of the request not yet coalesced, + its
+               items whose batch waits for the next budget day
   exact        1 when the request's last pending instance was found; 0 when the count is the
                safe over-estimate "everything at its priority and above" (still coalescing, a
                request recorded before `la`/`lu` existed, or only items shared with an earlier
@@ -27,7 +32,8 @@ Returns {items_ahead, exact, used}
                and budget together, so both figures describe the same moment
 ]]
 local used = tonumber(redis.call('GET', KEYS[8]) or '0')
-local h = redis.call('HMGET', KEYS[1], 'priority', 'received', 'ingested', 'done', 'pending', 'la', 'lu')
+local h = redis.call('HMGET', KEYS[1], 'priority', 'received', 'ingested', 'done', 'pending', 'la', 'lu', 'deferred')
+local own = math.max(0, tonumber(h[8] or '0'))
 local rank = ({high = 1, normal = 2, low = 3})[h[1] or 'normal'] or 2
 local higher = 0
 for p = 1, rank - 1 do
@@ -53,9 +59,9 @@ end
 if h[4] ~= '1' then
   -- still coalescing: the rest of the upload lands at the tail of its priority's queues
   local rest = math.max(0, tonumber(h[2] or '0') - tonumber(h[3] or '0'))
-  return {higher + redis.call('LLEN', sameA) + redis.call('LLEN', sameU) + rest, 0, used}
+  return {higher + redis.call('LLEN', sameA) + redis.call('LLEN', sameU) + rest + own, 0, used}
 end
-if tonumber(h[5] or '0') <= 0 then return {0, 1, used} end
+if tonumber(h[5] or '0') <= 0 then return {own, 1, used} end
 
 local last = nil
 for _, id in ipairs({h[6], h[7]}) do
@@ -63,6 +69,6 @@ for _, id in ipairs({h[6], h[7]}) do
   if n and isPending(id) and (last == nil or n > last) then last = n end
 end
 if last == nil then
-  return {higher + redis.call('LLEN', sameA) + redis.call('LLEN', sameU), 0, used}
+  return {higher + redis.call('LLEN', sameA) + redis.call('LLEN', sameU) + own, 0, used}
 end
-return {higher + countUpTo(sameA, last) + countUpTo(sameU, last), 1, used}
+return {higher + countUpTo(sameA, last) + countUpTo(sameU, last) + own, 1, used}

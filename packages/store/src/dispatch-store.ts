@@ -20,6 +20,8 @@ export interface BatchRecord {
   /** epoch ms each item entered its tenant's pending queue (instance `t`); NaN if it expired */
   enqueuedAt: number[];
   state: 'claimed' | 'sending' | 'done';
+  /** epoch ms of the budget reset it waits for (defer-batch.lua); absent while it is not waiting */
+  waitingUntil?: number;
   day: string;
   attempts: number;
   /** once done: VOD's task id when it was accepted, with the time that was recorded */
@@ -224,6 +226,7 @@ export function createDispatchStore(redisClient: RedisClient, prefix: string) {
         values: rows.map(([v]) => String(v ?? '').slice(2)),
         enqueuedAt: rows.map(([, t]) => (t ? Number(t) : Number.NaN)),
         state: (h.st ?? 'claimed') as BatchRecord['state'],
+        ...(h.wait ? { waitingUntil: Number(h.wait) } : {}),
         day: h.day ?? '',
         attempts: Number(h.attempts ?? 0),
         ...(h.outcome === 'S' && h.task ? { taskId: h.task, doneAt: Number(h.done_at ?? 0) } : {}),
@@ -241,6 +244,21 @@ export function createDispatchStore(redisClient: RedisClient, prefix: string) {
     async holdBudget(tenant: string, batchId: string, batchDay: string, release: boolean): Promise<number> {
       const k = keys(tenant);
       return Number(await redis.holdBudget(k.batch(batchId), k.budget(batchDay), release ? 1 : 0));
+    },
+
+    /**
+     * The batch waits for the budget reset `until`: its items show as deferred, not in flight,
+     * until endDeferral. Budget is not touched. Nothing happens to a missing or finished batch.
+     */
+    async deferBatch(tenant: string, batchId: string, until: number): Promise<number> {
+      const k = keys(tenant);
+      return Number(await redis.deferBatch(k.batch(batchId), until, k.instancePrefix, k.requestPrefix));
+    },
+
+    /** The batch's wait is over, just before its next call: its items are in flight again. */
+    async endDeferral(tenant: string, batchId: string): Promise<number> {
+      const k = keys(tenant);
+      return Number(await redis.deferBatch(k.batch(batchId), 0, k.instancePrefix, k.requestPrefix));
     },
 
     async finishBatch(

@@ -7,13 +7,14 @@ import { withScripts } from './scripts';
 export type ItemState = 'pending' | 'deferred' | 'in_flight' | 'submitted' | 'completed' | 'failed' | 'unknown' | 'canceled';
 
 /**
- * Instance `s` codes: P pending, F in flight, S submitted, then VOD's verdict (record-results.lua):
+ * Instance `s` codes: P pending, F in flight (D while its batch waits for the next budget day,
+ * defer-batch.lua), S submitted, then VOD's verdict (record-results.lua):
  * C completed, V failed by VOD's verdict, U unknown (none before the polling gave up). X is a
  * batch VOD refused or that ran out of attempts (finish-batch.lua): failed as well. K was canceled
  * by an admin while pending (cancel-items.lua): final, never sent.
  */
 const STATE_OF: Record<string, ItemState> = {
-  P: 'pending', F: 'in_flight', S: 'submitted', C: 'completed', V: 'failed', U: 'unknown', X: 'failed', K: 'canceled',
+  P: 'pending', F: 'in_flight', D: 'deferred', S: 'submitted', C: 'completed', V: 'failed', U: 'unknown', X: 'failed', K: 'canceled',
 };
 /** states an item reaches only after VOD accepted it, so it has a task id and a submission time */
 const AFTER_SUBMISSION = new Set(['S', 'C', 'V', 'U']);
@@ -32,7 +33,12 @@ export interface RequestRecord {
   received: number;
   ingested: number;
   ingestDone: boolean;
-  counts: { pending: number; in_flight: number; submitted: number; completed: number; failed: number; unknown: number; canceled: number };
+  /**
+   * Unique items by state. `deferred` are claimed items whose batch waits for the next budget
+   * day; `in_flight` the other claimed ones. (Pending items deferred by a spent budget are the
+   * API's to tell: they are counted in `pending`.)
+   */
+  counts: { pending: number; deferred: number; in_flight: number; submitted: number; completed: number; failed: number; unknown: number; canceled: number };
   /** epoch ms an admin canceled the request (its pending items), if one did */
   canceledAt?: number;
   taskIds: string[];
@@ -185,8 +191,9 @@ export function createRequestStore(redisClient: RedisClient, prefix: string) {
         received: n('received'),
         ingested: n('ingested'),
         ingestDone: h.done === '1',
+        // the hash's in_flight includes its deferred items (defer-batch.lua): apart here
         counts: {
-          pending: n('pending'), in_flight: n('in_flight'), submitted: n('submitted'),
+          pending: n('pending'), deferred: n('deferred'), in_flight: n('in_flight') - n('deferred'), submitted: n('submitted'),
           completed: n('completed'), failed: n('failed'), unknown: n('unknown'), canceled: n('canceled'),
         },
         ...(h.cx ? { canceledAt: n('cx') } : {}),

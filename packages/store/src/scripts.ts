@@ -8,6 +8,7 @@ const SCRIPTS = {
   claimBatch: { file: 'claim-batch.lua', keys: 9 },
   beginAttempt: { file: 'begin-attempt.lua', keys: 2 },
   holdBudget: { file: 'hold-budget.lua', keys: 2 },
+  deferBatch: { file: 'defer-batch.lua', keys: 1 },
   finishBatch: { file: 'finish-batch.lua', keys: 2 },
   recordResults: { file: 'record-results.lua', keys: 2 },
   splitBatch: { file: 'split-batch.lua', keys: 1 },

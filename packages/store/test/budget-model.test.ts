@@ -4,7 +4,8 @@ import { cleanPrefix, newRedis, testPrefix } from './redis-test-utils';
 
 /**
  * The daily budget against the real Lua scripts, as a model check: fast-check generates
- * sequences of submissions, claims, attempts, refunds, quota refusals and day changes, and after
+ * sequences of submissions, claims, attempts, refunds, quota refusals, batches waiting for the
+ * reset (defer-batch.lua, which must move no budget) and day changes, and after
  * every step each day's counter in Redis must equal what a plain model of the rules says, and
  * lie between 0 and the daily limit. Every claimed batch must hold 1..maxItems (≤ 10) items of
  * one kind.
@@ -31,6 +32,7 @@ type Step =
   | { op: 'claim'; maxItems: number }
   | { op: 'begin'; pick: number }
   | { op: 'hold'; pick: number; release: boolean }
+  | { op: 'defer'; pick: number; wait: boolean }
   | { op: 'finish'; pick: number }
   | { op: 'quota' }
   | { op: 'nextDay' };
@@ -40,6 +42,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ op: fc.constant('claim' as const), maxItems: fc.integer({ min: 1, max: 10 }) }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('begin' as const), pick: fc.nat() }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('hold' as const), pick: fc.nat(), release: fc.boolean() }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('defer' as const), pick: fc.nat(), wait: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('finish' as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.constant({ op: 'quota' as const }) },
   { weight: 1, arbitrary: fc.constant({ op: 'nextDay' as const }) },
@@ -51,7 +54,7 @@ interface ModelBatch { id: string; n: number; res: number; day: string; st: 'cla
 let run = 0;
 
 describe('the daily budget, modelled against the Lua scripts', () => {
-  it('whatever the sequence of claims, attempts, refunds, quota refusals and day changes, each day stays within 0..limit and equals the model', async () => {
+  it('whatever the sequence of claims, attempts, refunds, quota refusals, waits for the reset and day changes, each day stays within 0..limit and equals the model', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(stepArb, { minLength: 1, maxLength: 60 }), async (steps) => {
         const tenant = `t${++run}`;
@@ -124,6 +127,14 @@ describe('the daily budget, modelled against the Lua scripts', () => {
               expect(got).toBe(b.n);
               if (step.release) used.set(b.day, (used.get(b.day) ?? 0) - b.n);
               Object.assign(b, { res: step.release ? 0 : b.n, st: 'claimed' });
+              break;
+            }
+            case 'defer': {
+              // a batch waiting for the reset, or its wait ending: the model does not change
+              const b = pickBatch(step.pick);
+              if (!b) break;
+              if (step.wait) await store.deferBatch(tenant, b.id, 86_400_000);
+              else await store.endDeferral(tenant, b.id);
               break;
             }
             case 'finish': {

@@ -104,9 +104,9 @@ describe('coalescing and claiming', () => {
     expect(await redis.ttl(tenantKeys(prefix, 't6').instance(firstItem))).toBeGreaterThan(0);
     const ra = await requests.get(a.requestId);
     const rb = await requests.get(b.requestId);
-    expect(ra?.counts).toEqual({ pending: 0, in_flight: 0, submitted: 1, completed: 0, failed: 0, unknown: 0, canceled: 0 });
+    expect(ra?.counts).toEqual({ pending: 0, deferred: 0, in_flight: 0, submitted: 1, completed: 0, failed: 0, unknown: 0, canceled: 0 });
     expect(ra?.taskIds).toEqual(['f'.repeat(32)]);
-    expect(rb?.counts).toEqual({ pending: 0, in_flight: 0, submitted: 2, completed: 0, failed: 0, unknown: 0, canceled: 0 });
+    expect(rb?.counts).toEqual({ pending: 0, deferred: 0, in_flight: 0, submitted: 2, completed: 0, failed: 0, unknown: 0, canceled: 0 });
     const page = await requests.items(b.requestId, 0, 10);
     expect(page.items.map((i) => [i.value, i.state, i.task_id])).toEqual([
       ['shared', 'submitted', 'f'.repeat(32)],
@@ -136,5 +136,56 @@ describe('coalescing and claiming', () => {
     expect(await store.beginAttempt('t8', 'b1', day)).toBe('budget'); // 20 + 10 > 25
     expect(await redis.get(budgetKey)).toBe('20');
     expect(await store.beginAttempt('t8', 'b1', { ...day, dayId: '2026-11-24' })).toBe('ok');
+  });
+
+  it('when a claimed batch waits for the next budget day, then every linked request sees its items deferred until the wait ends, and no budget moves', async () => {
+    const a = await submit('t10', ['a:shared']);
+    const b = await submit('t10', ['a:shared', 'a:own', 'a:later']);
+    const k = tenantKeys(prefix, 't10');
+    await store.claim('t10', 'b1', { ...claimOpts(5000), maxItems: 2 });
+    expect(await store.beginAttempt('t10', 'b1', day)).toBe('ok');
+    const budgetBefore = await redis.get(k.budget(day.dayId));
+    const batchBefore = await redis.hmget(k.batch('b1'), 'st', 'res', 'day', 'attempts');
+
+    const resetsAt = 86_400_000;
+    expect(await store.deferBatch('t10', 'b1', resetsAt)).toBe(2);
+    // a second mark (a rerun of the job) only moves the instant
+    expect(await store.deferBatch('t10', 'b1', resetsAt + 1)).toBe(0);
+    expect((await store.batch('t10', 'b1'))?.waitingUntil).toBe(resetsAt + 1);
+    expect((await requests.get(a.requestId))?.counts).toMatchObject({ pending: 0, deferred: 1, in_flight: 0 });
+    expect((await requests.get(b.requestId))?.counts).toMatchObject({ pending: 1, deferred: 2, in_flight: 0 });
+    expect((await requests.items(b.requestId, 0, 10)).items.map((i) => [i.value, i.state])).toEqual([
+      ['shared', 'deferred'], ['own', 'deferred'], ['later', 'pending'],
+    ]);
+    expect(await redis.get(k.budget(day.dayId))).toBe(budgetBefore);
+    expect(await redis.hmget(k.batch('b1'), 'st', 'res', 'day', 'attempts')).toEqual(batchBefore);
+
+    expect(await store.endDeferral('t10', 'b1')).toBe(2);
+    expect(await store.endDeferral('t10', 'b1')).toBe(0);
+    expect((await store.batch('t10', 'b1'))?.waitingUntil).toBeUndefined();
+    expect((await requests.get(b.requestId))?.counts).toMatchObject({ pending: 1, deferred: 0, in_flight: 2 });
+    expect((await requests.items(b.requestId, 0, 10)).items.map((i) => i.state)).toEqual(['in_flight', 'in_flight', 'pending']);
+    expect(await redis.get(k.budget(day.dayId))).toBe(budgetBefore);
+  });
+
+  it('when a batch is finished while still marked waiting (an older worker in a rollout), then its items leave the deferred count too', async () => {
+    const a = await submit('t12', ['a:x', 'a:y']);
+    await store.claim('t12', 'b1', claimOpts(5000));
+    await store.deferBatch('t12', 'b1', 86_400_000);
+    await store.beginAttempt('t12', 'b1', day);
+    await store.finishBatch('t12', 'b1', { type: 'submitted', taskId: 'f'.repeat(32) }, 6000, 600);
+    expect((await requests.get(a.requestId))?.counts).toMatchObject({ deferred: 0, in_flight: 0, submitted: 2 });
+  });
+
+  it('when there is no batch under the id, or it is done, then marking it waiting changes nothing and creates no key', async () => {
+    const { requestId } = await submit('t11', ['a:one']);
+    const k = tenantKeys(prefix, 't11');
+    expect(await store.deferBatch('t11', 'none', 86_400_000)).toBe(0);
+    expect(await redis.exists(k.batch('none'))).toBe(0);
+    await store.claim('t11', 'b1', claimOpts(5000));
+    await store.beginAttempt('t11', 'b1', day);
+    await store.finishBatch('t11', 'b1', { type: 'submitted', taskId: 'f'.repeat(32) }, 6000, 600);
+    expect(await store.deferBatch('t11', 'b1', 86_400_000)).toBe(0);
+    expect((await requests.get(requestId))?.counts).toMatchObject({ deferred: 0, in_flight: 0, submitted: 1 });
   });
 });

@@ -54,8 +54,8 @@ describe('recording VOD verdicts', () => {
     expect(res.open).toBe(0);
     expect(res.completedRequests.sort()).toEqual([a, b].sort());
 
-    expect((await requests.get(a))?.counts).toEqual({ pending: 0, in_flight: 0, submitted: 0, completed: 1, failed: 1, unknown: 0, canceled: 0 });
-    expect((await requests.get(b))?.counts).toEqual({ pending: 0, in_flight: 0, submitted: 0, completed: 0, failed: 1, unknown: 1, canceled: 0 });
+    expect((await requests.get(a))?.counts).toEqual({ pending: 0, deferred: 0, in_flight: 0, submitted: 0, completed: 1, failed: 1, unknown: 0, canceled: 0 });
+    expect((await requests.get(b))?.counts).toEqual({ pending: 0, deferred: 0, in_flight: 0, submitted: 0, completed: 0, failed: 1, unknown: 1, canceled: 0 });
     expect(await states(b)).toEqual([['http://x/2', 'failed', 'VOD.REFRESH_FAILED'], ['http://x/3', 'unknown', null]]);
     const page = await requests.items(a, 0, 10);
     expect(page.items[0]).toMatchObject({ state: 'completed', task_id: TASK, submitted_at: new Date(6000).toISOString() });

@@ -61,6 +61,18 @@ describe("a request's position in its tenant's queues", () => {
     expect(await ahead(b)).toBe(7);
   });
 
+  it('when a batch of the request waits for the next budget day, then its items still count: they need their call and its budget', async () => {
+    const a = await submit('t6', assets(15, 'a'));
+    await store.claim('t6', 'b1', claimOpts(5000));
+    await store.deferBatch('t6', 'b1', 86_400_000);
+    expect(await ahead(a)).toBe(15);
+    await store.claim('t6', 'b2', claimOpts(5000));
+    // nothing of it pending any more: only the waiting batch
+    expect(await requests.position(a, DAY)).toEqual({ itemsAhead: 10, exact: true, used: 15 });
+    await store.endDeferral('t6', 'b1');
+    expect(await ahead(a)).toBe(0);
+  });
+
   it('when a request is still being coalesced, then its lines not yet queued count after everything at its priority', async () => {
     await submit('t4', assets(10, 'before'));
     const staged = await submit('t4', urls(40, 'later'), 'normal', false);

@@ -42,6 +42,8 @@ async function everyScript(t: string): Promise<void> {
   await dispatch.claim(t, 'b1', { now: 5000, lingerMs: 0, maxItems: 10, ...day });
   await dispatch.beginAttempt(t, 'b1', day);
   await dispatch.holdBudget(t, 'b1', day.dayId, false);
+  await dispatch.deferBatch(t, 'b1', 86_400_000);
+  await dispatch.endDeferral(t, 'b1');
   await dispatch.splitBatch(t, 'b1', 5500);
   await dispatch.finishBatch(t, 'b1', { type: 'submitted', taskId: 'task-1' }, 6000, 600);
   await dispatch.recordResults(t, 'b1', [{ id: '1', verdict: 'failed_vod' }], { now: 7000, ttlSeconds: 600, failure: { code: 'X', message: 'm' } });

@@ -10,7 +10,7 @@ const base: RequestRecord = {
   received: 10,
   ingested: 0,
   ingestDone: false,
-  counts: { pending: 0, in_flight: 0, submitted: 0, completed: 0, failed: 0, unknown: 0, canceled: 0 },
+  counts: { pending: 0, deferred: 0, in_flight: 0, submitted: 0, completed: 0, failed: 0, unknown: 0, canceled: 0 },
   taskIds: [],
   taskIdsTotal: 0,
 };
@@ -33,6 +33,15 @@ describe('describeRequest', () => {
     const view = describeRequest(rec({ ingested: 4, counts: { ...base.counts, pending: 4 } }), spent, estimate);
     expect(view.counts).toMatchObject({ pending: 0, deferred: 10 });
     expect(view.next_attempt_at).toBe('2030-01-01T16:00:00.000Z');
+  });
+
+  it('when a claimed batch waits for the next budget day, then its items are deferred, not in flight, with budget left or not', () => {
+    const r = rec({ ingested: 10, ingestDone: true, counts: { ...base.counts, deferred: 10 } });
+    const view = describeRequest(r, open, estimate);
+    expect(view).toMatchObject({ status: 'in_progress', counts: { pending: 0, deferred: 10, in_flight: 0 } });
+    expect(view.next_attempt_at).toBe('2030-01-01T16:00:00.000Z');
+    const both = describeRequest(rec({ ingested: 10, ingestDone: true, counts: { ...base.counts, pending: 4, deferred: 6 } }), spent, estimate);
+    expect(both.counts).toMatchObject({ pending: 0, deferred: 10, in_flight: 0 });
   });
 
   it('when every item has its verdict, then it is completed and a spent budget changes nothing', () => {

@@ -20,8 +20,9 @@ export interface RequestView {
 
 /**
  * What a caller sees of a request. Lines not yet coalesced count as pending (`ingested`
- * counts raw lines, duplicates included, like `received`). While the tenant's budget for
- * today is spent, nothing pending can move before it resets, so pending shows as deferred.
+ * counts raw lines, duplicates included, like `received`). Deferred is everything waiting for
+ * the budget reset: pending items while the tenant's budget for today is spent (nothing pending
+ * can move before it resets), and claimed items whose batch waits for the next budget day.
  * Submitted items still wait for VOD's verdict, so a request is completed only when every item
  * is completed, failed, unknown or canceled. Lines of a canceled request not yet coalesced never
  * will be, so they count nowhere. A completed request has nothing left to estimate.
@@ -29,14 +30,15 @@ export interface RequestView {
 export function describeRequest(r: RequestRecord, budget: { spent: boolean; resetsAt: number }, estimate: EstimateFields): RequestView {
   const uncoalesced = r.ingestDone || r.canceledAt !== undefined ? 0 : Math.max(0, r.received - r.ingested);
   const waiting = r.counts.pending + uncoalesced;
-  const deferred = budget.spent ? waiting : 0;
-  const pending = waiting - deferred;
+  const pending = budget.spent ? 0 : waiting;
+  const deferred = (budget.spent ? waiting : 0) + r.counts.deferred;
   const { in_flight, submitted, completed, failed, unknown, canceled } = r.counts;
+  const claimed = in_flight + r.counts.deferred;
   // a request canceled before its ingest started is no longer waiting to be accepted: it is ending
-  const moved = r.ingested > 0 || r.canceledAt !== undefined || in_flight + submitted + completed + failed + unknown + canceled > 0;
+  const moved = r.ingested > 0 || r.canceledAt !== undefined || claimed + submitted + completed + failed + unknown + canceled > 0;
   let status: RequestStatus;
   if (!r.ingestDone && !moved) status = 'accepted';
-  else if (!r.ingestDone || waiting + in_flight + submitted > 0) status = 'in_progress';
+  else if (!r.ingestDone || waiting + claimed + submitted > 0) status = 'in_progress';
   else status = 'completed';
 
   const view: RequestView = {

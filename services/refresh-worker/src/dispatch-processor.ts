@@ -32,6 +32,8 @@ const MIDNIGHT_MARGIN_MS = 2_000;
  *   the attempt → call VOD → record the outcome.
  * A job that dies anywhere is run again by BullMQ with the same id and resumes its own batch.
  * Retries of the call are the job's attempts, with jittered exponential backoff.
+ * A job holding a batch that must wait for the next budget day (see waitForReset) marks the batch
+ * waiting, so callers see its items as deferred; the wait ends just before the batch's next call.
  */
 export function createDispatchProcessor(deps: {
   config: AppConfig;
@@ -70,11 +72,9 @@ export function createDispatchProcessor(deps: {
     const budget: BudgetContext = { dayId: day.dayId, dailyLimit: tenant.dailyLimit, ttlSeconds: BUDGET_TTL_SECONDS };
 
     // A call that starts just before midnight may land on VOD's next day while we counted it on
-    // this one; then VOD would count more than we do tomorrow. Such calls wait for the reset.
-    if (day.resetsAt - now < midnightGuardMs) {
-      await job.moveToDelayed(Date.now() + (day.resetsAt - now), token);
-      throw new DelayedError();
-    }
+    // this one; then VOD would count more than we do tomorrow. Such calls wait for the reset,
+    // with the batch this job may already hold (a retry or a rerun).
+    if (day.resetsAt - now < midnightGuardMs) return waitForReset(job, token, tenantId, batchId, day.resetsAt, now);
 
     // A paused or throttled tenant's job waits in place (it may already hold a batch), except
     // the one job per cool-down that probes whether VOD accepts the tenant again.
@@ -179,11 +179,12 @@ export function createDispatchProcessor(deps: {
     if (begun === 'budget') {
       // a retry needs fresh budget and today has none left: wait for the reset
       log.info({ resetsAt: new Date(day.resetsAt).toISOString() }, 'retry deferred to the budget reset');
-      await job.moveToDelayed(Date.now() + (day.resetsAt - now), token);
-      throw new DelayedError();
+      return waitForReset(job, token, tenantId, batchId, day.resetsAt, now);
     }
 
     const attempt = job.attemptsMade + 1;
+    // marked by an earlier run of this job; this run marks it only on its way out
+    let waiting = batch.waitingUntil !== undefined;
     /**
      * One call, after pacing. Waiting for a call slot may carry us into the midnight margin: then
      * the call waits for the reset (with its budget held), as calls that start there always do.
@@ -195,8 +196,11 @@ export function createDispatchProcessor(deps: {
         const at = clock.now();
         if (budgetDay(at, tenant.timezone).dayId !== day.dayId || day.resetsAt - at < midnightGuardMs) {
           await store.holdBudget(tenantId, batchId, day.dayId, false);
-          await job.moveToDelayed(Date.now() + (day.resetsAt - at), token);
-          throw new DelayedError();
+          return await waitForReset(job, token, tenantId, batchId, day.resetsAt, at);
+        }
+        if (waiting) {
+          await store.endDeferral(tenantId, batchId);
+          waiting = false;
         }
         return await timedCall(tenant, batch);
       } catch (err) {
@@ -213,8 +217,7 @@ export function createDispatchProcessor(deps: {
       const again = await store.beginAttempt(tenantId, batchId, budget);
       if (again === 'budget') {
         log.info({ resetsAt: new Date(day.resetsAt).toISOString() }, 'token retry deferred to the budget reset');
-        await job.moveToDelayed(Date.now() + (day.resetsAt - clock.now()), token);
-        throw new DelayedError();
+        return waitForReset(job, token, tenantId, batchId, day.resetsAt, clock.now());
       }
       if (again === 'ok') {
         outcome = await guardedCall();
@@ -268,8 +271,7 @@ export function createDispatchProcessor(deps: {
       case 'quota_spent': {
         await gate.markQuotaSpent(tenantId, day.dayId, tenant.dailyLimit, BUDGET_TTL_SECONDS);
         log.warn({ code: verdict.code, resetsAt: new Date(day.resetsAt).toISOString() }, "VOD says today's quota is spent: deferred to the reset");
-        await job.moveToDelayed(Date.now() + (day.resetsAt - clock.now()), token);
-        throw new DelayedError();
+        return waitForReset(job, token, tenantId, batchId, day.resetsAt, clock.now());
       }
       case 'retry_later': {
         if (verdict.unknownCode) {
@@ -290,6 +292,24 @@ export function createDispatchProcessor(deps: {
         throw new RetryableCallError(message, outcome.type === 'retry' ? outcome.retryAfterMs : undefined);
       }
     }
+  }
+
+  /**
+   * This job, and the batch it holds if any, waits for the budget reset `resetsAt` (`at` is now
+   * on the worker's clock). The batch is marked waiting first, so that callers see its items as
+   * deferred, not in flight, for the hours until then; its budget stays as it is.
+   */
+  async function waitForReset(
+    job: Job<DispatchJob>,
+    token: string | undefined,
+    tenantId: string,
+    batchId: string,
+    resetsAt: number,
+    at: number,
+  ): Promise<never> {
+    await store.deferBatch(tenantId, batchId, resetsAt);
+    await job.moveToDelayed(Date.now() + (resetsAt - at), token);
+    throw new DelayedError();
   }
 
   /** Pauses the tenant for every replica; this job (and its batch) waits for the probe. */

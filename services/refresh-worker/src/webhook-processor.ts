@@ -29,14 +29,14 @@ export class WebhookDeliveryError extends Error {
 }
 
 export function completionSummary(r: RequestRecord, completedAt: number): CompletionSummary {
-  const { pending, in_flight, submitted, completed, failed, unknown } = r.counts;
+  const { pending, deferred, in_flight, submitted, completed, failed, unknown } = r.counts;
   return {
     event: 'refresh_request.completed',
     request_id: r.requestId,
     tenant: r.tenant,
     // only completed requests are retired; the status is read, not assumed, all the same
-    status: r.ingestDone && pending + in_flight + submitted === 0 ? 'completed' : 'in_progress',
-    counts: { pending, deferred: 0, in_flight, submitted, completed, failed, unknown },
+    status: r.ingestDone && pending + deferred + in_flight + submitted === 0 ? 'completed' : 'in_progress',
+    counts: { pending, deferred, in_flight, submitted, completed, failed, unknown },
     received: r.received,
     task_ids: r.taskIds,
     created_at: new Date(r.createdAt).toISOString(),

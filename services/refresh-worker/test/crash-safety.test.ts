@@ -120,10 +120,7 @@ describe('crash safety', () => {
       expect(await w.store.splitBatch('news', 'died-2', Date.now())).toEqual(['died-2.1', 'died-2.2']);
       await world4.dispatchQueue.add('dispatch', { tenant: 'news' }, { jobId: 'died-2', attempts: 3 });
       await world4.dispatchQueue.resume();
-      const r = await eventually(async () => {
-        const s = await world4.requests.get(requestId);
-        return s && s.counts.in_flight === 0 && s.counts.pending === 0 ? s : undefined;
-      }, 'both halves sent');
+      const r = await eventually(world4.settled(requestId), 'both halves sent');
       expect(r.counts.submitted + r.counts.completed).toBe(10);
       expect(started.sim.calls().map((c) => c.items.length).sort()).toEqual([5, 5]);
     } finally {

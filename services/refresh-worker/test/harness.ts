@@ -87,6 +87,16 @@ export function testWorld(name: string) {
       await ingestQueue.add('ingest', { tenant, requestId, priority }, { ...INGEST_JOB_OPTIONS, jobId: requestId });
       return requestId;
     },
+    /**
+     * A check for eventually(): the request once it is coalesced and nothing of it is pending,
+     * deferred in a batch or in flight any more (every item submitted or final), else undefined.
+     */
+    settled(requestId: string) {
+      return async () => {
+        const r = await requests.get(requestId);
+        return r && r.ingestDone && r.counts.pending + r.counts.deferred + r.counts.in_flight === 0 ? r : undefined;
+      };
+    },
     async worker(config: AppConfig, clock?: Clock) {
       // a test on the wall clock reads "today's" budget: keep its day from changing under it
       if (!clock) await clearOfMidnight(config);

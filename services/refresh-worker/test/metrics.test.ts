@@ -27,17 +27,13 @@ describe('worker metrics', () => {
     await sim.stop();
   });
 
-  const finished = (requestId: string) => async () => {
-    const r = await world.requests.get(requestId);
-    return r && r.ingestDone && r.counts.pending === 0 && r.counts.in_flight === 0 ? r : undefined;
-  };
   const budgetUsed = async (tenant: string, timezone = 'Asia/Shanghai') =>
     Number((await world.redis.get(world.keys(tenant).budget(budgetDay(Date.now(), timezone).dayId))) ?? 0);
 
   it('when items reach VOD, then items sent, upstream calls, submission delays and the budget used are counted', async () => {
     const w = await world.worker(testConfig(world.prefix, [{ id: 'news', endpoint: simUrl }]));
     const id = await world.submit('news', [...urls(25), ...assets(3)]);
-    await eventually(finished(id), 'request finished');
+    await eventually(world.settled(id), 'request finished');
     // the counters move in the worker's own process, just after Redis does: wait for them, not race them
     const text = await eventually(async () => {
       const t = await w.metrics.registry.metrics();
@@ -119,7 +115,7 @@ describe('worker metrics', () => {
     const w = await world.worker(config);
     const items = [...urls(12, 'http://cdn.example.com/secret-path'), ...assets(4, 'assetvalue')];
     const id = await world.submit('news', items, 'high');
-    await eventually(finished(id), 'request finished');
+    await eventually(world.settled(id), 'request finished');
     const text = await w.metrics.registry.metrics();
 
     for (const leak of ['cdn.example.com', 'secret-path', 'assetvalue', id, ...sim.calls().map((c) => c.taskId)]) {

@@ -20,18 +20,13 @@ describe('refresh worker pipeline', () => {
     await sim.stop();
   });
 
-  const finished = (requestId: string) => async () => {
-    const r = await world.requests.get(requestId);
-    return r && r.ingestDone && r.counts.pending === 0 && r.counts.in_flight === 0 ? r : undefined;
-  };
-
   it('when 25 urls with duplicates arrive, then VOD gets batches of 10, 10 and 5 urls and every item has a task id', async () => {
     await world.worker(testConfig(world.prefix, [{ id: 'news', endpoint: simUrl }]));
     const items = [...urls(25), ...urls(5)]; // five repeats collapse
     const id = await world.submit('news', items);
-    const r = await eventually(finished(id), 'request finished');
+    const r = await eventually(world.settled(id), 'request finished');
     // VOD's verdicts come later (pollInitialDelayMs after acceptance): see result-polling.test.ts
-    expect(r.counts).toEqual({ pending: 0, in_flight: 0, submitted: 25, completed: 0, failed: 0, unknown: 0, canceled: 0 });
+    expect(r.counts).toEqual({ pending: 0, deferred: 0, in_flight: 0, submitted: 25, completed: 0, failed: 0, unknown: 0, canceled: 0 });
     expect(sim.calls().map((c) => c.items.length).sort((a, b) => b - a)).toEqual([10, 10, 5]);
     expect(sim.calls().every((c) => c.kind === 'url')).toBe(true);
     expect(new Set(sim.calls().flatMap((c) => c.items)).size).toBe(25);
@@ -48,7 +43,7 @@ describe('refresh worker pipeline', () => {
       'u:https://cdn.example.com/a/B.mp4?x=1',
       'u:https://cdn.example.com/a/b.mp4?x=1', // path case matters
     ]);
-    await eventually(finished(id), 'request finished');
+    await eventually(world.settled(id), 'request finished');
     expect(sim.calls().flatMap((c) => c.items).sort()).toEqual([
       'https://cdn.example.com/a/B.mp4?x=1',
       'https://cdn.example.com/a/b.mp4?x=1',
@@ -58,7 +53,7 @@ describe('refresh worker pipeline', () => {
   it('when asset ids and urls arrive together, then no call mixes the two kinds', async () => {
     await world.worker(testConfig(world.prefix, [{ id: 'news', endpoint: simUrl }]));
     const id = await world.submit('news', [...urls(7), ...assets(13)]);
-    await eventually(finished(id), 'request finished');
+    await eventually(world.settled(id), 'request finished');
     for (const c of sim.calls()) expect(['url', 'asset_id']).toContain(c.kind);
     expect(sim.calls().filter((c) => c.kind === 'asset_id').map((c) => c.items.length).sort()).toEqual([10, 3]);
     expect(sim.calls().filter((c) => c.kind === 'url').map((c) => c.items.length)).toEqual([7]);
@@ -74,7 +69,7 @@ describe('refresh worker pipeline', () => {
     await world.worker(config);
     await eventually(async () => (await world.requests.get(first))?.ingestDone && (await world.requests.get(second))?.ingestDone, 'both coalesced');
     await world.dispatchQueue.resume();
-    const [a, b] = [await eventually(finished(first), 'first'), await eventually(finished(second), 'second')];
+    const [a, b] = [await eventually(world.settled(first), 'first'), await eventually(world.settled(second), 'second')];
     expect(sim.calls().flatMap((c) => c.items)).toHaveLength(4);
     expect(a.counts.submitted).toBe(3);
     expect(b.counts.submitted).toBe(4);
@@ -85,9 +80,9 @@ describe('refresh worker pipeline', () => {
   it('when an item was already sent, then a newer request for it is sent again', async () => {
     await world.worker(testConfig(world.prefix, [{ id: 'news', endpoint: simUrl }]));
     const first = await world.submit('news', urls(10));
-    await eventually(finished(first), 'first');
+    await eventually(world.settled(first), 'first');
     const second = await world.submit('news', urls(10));
-    await eventually(finished(second), 'second');
+    await eventually(world.settled(second), 'second');
     expect(sim.calls()).toHaveLength(2);
     expect(sim.calls()[1]?.items).toEqual(sim.calls()[0]?.items);
   });
@@ -96,7 +91,7 @@ describe('refresh worker pipeline', () => {
     await world.worker(testConfig(world.prefix, [{ id: 'news', endpoint: simUrl }], { batching: { lingerMs: 700 } }));
     const submittedAt = Date.now();
     const id = await world.submit('news', assets(3));
-    await eventually(finished(id), 'request finished');
+    await eventually(world.settled(id), 'request finished');
     expect(sim.calls()).toHaveLength(1);
     // a lower bound from the system's own rule, not a speed claim
     expect(sim.calls()[0]!.acceptedAt - submittedAt).toBeGreaterThanOrEqual(700);
@@ -111,8 +106,8 @@ describe('refresh worker pipeline', () => {
     await world.worker(config);
     await eventually(async () => (await world.requests.get(high))?.ingestDone, 'both coalesced');
     await world.dispatchQueue.resume();
-    await eventually(finished(low), 'low');
-    await eventually(finished(high), 'high');
+    await eventually(world.settled(low), 'low');
+    await eventually(world.settled(high), 'high');
     const order = sim.calls().map((c) => (c.items[0]!.includes('high') ? 'high' : 'low'));
     expect(order).toEqual(['high', 'high', 'low', 'low']);
   });
@@ -122,7 +117,7 @@ describe('refresh worker pipeline', () => {
     const bad = assets(4, 'gone');
     sim.rejectItems(PROJECT.projectId, bad.map((a) => a.slice(2)), { status: 400, code: 'VOD.10053', message: 'The request parameter is illegal, illegal field: asset_id_list.' });
     const id = await world.submit('news', bad);
-    const r = await eventually(finished(id), 'request finished');
+    const r = await eventually(world.settled(id), 'request finished');
     expect(r.counts).toMatchObject({ failed: 4, submitted: 0 });
     const page = await world.requests.items(id, 0, 10);
     expect(page.items.every((i) => i.error?.code === 'VOD.10053' && /illegal/.test(i.error.message))).toBe(true);
@@ -138,7 +133,7 @@ describe('refresh worker pipeline', () => {
     await eventually(async () => (await world.requests.get(id))?.counts.in_flight === 10, 'claimed');
     await new Promise((r) => setTimeout(r, 150));
     sim.setFaults({ errorRate5xx: 0 });
-    const r = await eventually(finished(id), 'request finished');
+    const r = await eventually(world.settled(id), 'request finished');
     expect(r.counts.submitted).toBe(10);
     expect(sim.calls()).toHaveLength(1);
   });
@@ -147,7 +142,7 @@ describe('refresh worker pipeline', () => {
     await world.worker(testConfig(world.prefix, [{ id: 'news', endpoint: simUrl }]));
     sim.setFaults({ errorRate5xx: 1 });
     const id = await world.submit('news', assets(4));
-    const r = await eventually(finished(id), 'request finished');
+    const r = await eventually(world.settled(id), 'request finished');
     expect(r.counts.failed).toBe(4);
     const page = await world.requests.items(id, 0, 10);
     expect(page.items[0]?.error?.code).toBe('APIGW.0201');
@@ -161,7 +156,7 @@ describe('refresh worker pipeline', () => {
     const config = testConfig(world.prefix, [{ id: 'news', endpoint: deadUrl }]);
     await world.worker(config);
     const id = await world.submit('news', assets(4));
-    const r = await eventually(finished(id), 'request finished');
+    const r = await eventually(world.settled(id), 'request finished');
     expect(r.counts.failed).toBe(4);
     // SCAN of every master: on Redis Cluster a bare KEYS asks one node only
     const used = await scanKeysUnder(world.redis, `${world.prefix}:{news}:budget`);
@@ -179,7 +174,7 @@ describe('refresh worker pipeline', () => {
     const busy = await world.submit('busy', assets(45, 'b'));
     await eventually(async () => (await world.requests.get(busy))?.counts.submitted === 20, '20 sent');
     const quiet = await world.submit('quiet', assets(3, 'q'));
-    await eventually(finished(quiet), 'quiet tenant finished');
+    await eventually(world.settled(quiet), 'quiet tenant finished');
     const r = await world.requests.get(busy);
     expect(r?.counts).toMatchObject({ pending: 25, submitted: 20, in_flight: 0 });
     expect(sim.calls().filter((c) => c.items[0]!.startsWith('b')).flatMap((c) => c.items)).toHaveLength(20);

@@ -40,7 +40,7 @@ describe('following refreshes to their verdict', () => {
     const w = await world.worker(testConfig(world.prefix, [{ id: 'news', endpoint: simUrl }], upstream()));
     const id = await world.submit('news', [...urls(12), ...assets(3)]);
     const r = await eventually(final(id), 'every verdict in');
-    expect(r.counts).toEqual({ pending: 0, in_flight: 0, submitted: 0, completed: 15, failed: 0, unknown: 0, canceled: 0 });
+    expect(r.counts).toEqual({ pending: 0, deferred: 0, in_flight: 0, submitted: 0, completed: 15, failed: 0, unknown: 0, canceled: 0 });
     const page = await world.requests.items(id, 0, 100);
     expect(page.items.every((i) => i.state === 'completed' && /^[0-9a-f]{32}$/.test(i.task_id ?? ''))).toBe(true);
     // completed: its retention period has started

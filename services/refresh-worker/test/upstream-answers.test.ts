@@ -19,16 +19,11 @@ describe('handling every kind of VOD answer', () => {
     await sim.stop();
   });
 
-  const settled = (requestId: string) => async () => {
-    const r = await world.requests.get(requestId);
-    return r && r.ingestDone && r.counts.pending === 0 && r.counts.in_flight === 0 ? r : undefined;
-  };
-
   it('when one asset id in a batch of 10 is refused, then 9 items are submitted and only that one fails with VOD code', async () => {
     await world.worker(testConfig(world.prefix, [{ id: 'news', endpoint: simUrl }]));
     sim.rejectItems(PROJECT.projectId, ['asset7'], { status: 400, code: 'VOD.10062', message: 'The media asset does not exist.' });
     const id = await world.submit('news', assets(10));
-    const r = await eventually(settled(id), 'request settled');
+    const r = await eventually(world.settled(id), 'request settled');
     expect(r.counts).toMatchObject({ submitted: 9, failed: 1 });
     const items = (await world.requests.items(id, 0, 10)).items;
     expect(items.filter((i) => i.state === 'failed')).toEqual([
@@ -52,10 +47,10 @@ describe('handling every kind of VOD answer', () => {
     const pause = await eventually(async () => (await w.gate.getPause('broken')) ?? undefined, 'tenant paused');
     expect(pause).toMatchObject({ reason: 'credentials', code: 'VOD.10054' });
     expect(await w.gate.getPause('healthy')).toBeNull();
-    await eventually(settled(healthy), 'the healthy tenant goes on');
+    await eventually(world.settled(healthy), 'the healthy tenant goes on');
 
     // the cool-down passes; the probe call is accepted, the tenant resumes and everything goes out
-    const r = await eventually(settled(broken), 'broken tenant drained after the probe', 30_000);
+    const r = await eventually(world.settled(broken), 'broken tenant drained after the probe', 30_000);
     expect(r.counts).toMatchObject({ submitted: 25, failed: 0 });
     expect(await w.gate.getPause('broken')).toBeNull();
     const brokenCalls = sim.calls().filter((c) => c.projectId === PROJECT2.projectId);
@@ -75,7 +70,7 @@ describe('handling every kind of VOD answer', () => {
     await first.stop();
     // the operator fixes the secret and rolls the workers: no waiting for the hour-long cool-down
     const fixed = await world.worker(testConfig(world.prefix, [{ id: 'broken', endpoint: simUrl, project: PROJECT2 }], { upstream }));
-    const r = await eventually(settled(id), 'sent with the new credentials');
+    const r = await eventually(world.settled(id), 'sent with the new credentials');
     expect(r.counts.failed).toBe(0);
     expect(await fixed.gate.getPause('broken')).toBeNull();
   });
@@ -85,7 +80,7 @@ describe('handling every kind of VOD answer', () => {
     sim.script(PROJECT.projectId, 1, { status: 502, code: 'APIGW.0201' });
     sim.script(PROJECT.projectId, 1, { status: 429, code: 'APIGW.0308', retryAfterSeconds: 1 });
     const id = await world.submit('news', assets(10, 'gw'));
-    const r = await eventually(settled(id), 'sent after the gateway refusals', 30_000);
+    const r = await eventually(world.settled(id), 'sent after the gateway refusals', 30_000);
     expect(r.counts.submitted).toBe(10);
     expect(sim.arrivals().filter((a) => a.api === 'refresh')).toHaveLength(3);
     const { dayId } = budgetDay(Date.now(), 'Asia/Shanghai');
@@ -101,7 +96,7 @@ describe('handling every kind of VOD answer', () => {
     const slots = [recordCallSlots(await world.worker(config)), recordCallSlots(await world.worker(config))];
     sim.script(PROJECT.projectId, 12, { status: 429, code: 'APIGW.0308', retryAfterSeconds: 1 });
     const id = await world.submit('news', urls(120));
-    const r = await eventually(settled(id), 'all submitted', 60_000);
+    const r = await eventually(world.settled(id), 'all submitted', 60_000);
     expect(r.counts.submitted).toBe(120);
     const arrivals = sim.arrivals();
     expect(arrivals.length).toBeGreaterThanOrEqual(24); // 12 refused + 12 accepted
@@ -123,7 +118,7 @@ describe('handling every kind of VOD answer', () => {
     await new Promise((r) => setTimeout(r, 500));
     const r = await world.requests.get(id);
     expect(r!.counts.submitted).toBe(0);
-    expect(r!.counts.pending + r!.counts.in_flight).toBe(30);
+    expect(r!.counts.pending + r!.counts.deferred + r!.counts.in_flight).toBe(30);
     expect(sim.calls()).toHaveLength(0);
     void w;
   });
@@ -132,7 +127,7 @@ describe('handling every kind of VOD answer', () => {
     const w = await world.worker(testConfig(world.prefix, [{ id: 'news', endpoint: simUrl }]));
     sim.script(PROJECT.projectId, 1, { status: 418, code: 'VOD.77777', message: 'surprise' });
     const id = await world.submit('news', assets(10));
-    const r = await eventually(settled(id), 'request settled');
+    const r = await eventually(world.settled(id), 'request settled');
     expect(r.counts.submitted).toBe(10);
     const text = await w.metrics.registry.getSingleMetricAsString('refresh_worker_upstream_unknown_codes_total');
     expect(text).toMatch(/refresh_worker_upstream_unknown_codes_total\{tenant="news"\} 1/);

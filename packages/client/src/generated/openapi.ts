@@ -278,7 +278,9 @@ export interface components {
             /** @description unique items by state */
             counts: {
                 pending: number;
+                /** @description waiting for the budget reset (next_attempt_at): pending while the tenant's budget for today is spent, or claimed into a batch that must wait for the next budget day */
                 deferred: number;
+                /** @description claimed into a batch that is being sent or retried */
                 in_flight: number;
                 submitted: number;
                 completed: number;
@@ -415,7 +417,9 @@ export interface components {
             /** @description the request's unique items by state, after the action */
             counts: {
                 pending: number;
+                /** @description waiting for the budget reset (next_attempt_at): pending while the tenant's budget for today is spent, or claimed into a batch that must wait for the next budget day */
                 deferred: number;
+                /** @description claimed into a batch that is being sent or retried */
                 in_flight: number;
                 submitted: number;
                 completed: number;
@@ -434,7 +438,9 @@ export interface components {
             /** @description the request's unique items by state, after the action */
             counts: {
                 pending: number;
+                /** @description waiting for the budget reset (next_attempt_at): pending while the tenant's budget for today is spent, or claimed into a batch that must wait for the next budget day */
                 deferred: number;
+                /** @description claimed into a batch that is being sent or retried */
                 in_flight: number;
                 submitted: number;
                 completed: number;

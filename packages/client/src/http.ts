@@ -98,10 +98,11 @@ function header(value: unknown): string | undefined {
 function networkError(err: unknown, upload: boolean): RefreshNetworkError {
   if (axios.isAxiosError(err)) {
     const what = err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT' ? 'timed out' : err.message;
-    // the service stops reading a body over its size cap and closes the connection; its 413
-    // is then usually lost to the reset, so say what most likely happened
+    // The service answers a refusal at once and reads on (discarding) for a while before it
+    // closes, so a refusal reaches this client as a 4xx. A reset mid-upload means it went on
+    // sending past that bound, or something between cut it: a proxy's own size limit, most often.
     const hint = upload && (err.code === 'EPIPE' || err.code === 'ECONNRESET')
-      ? ' (the connection closed while the upload was being sent: the body may be over the service\'s size limit)'
+      ? ' (the connection closed while the upload was being sent: the body may be over a size limit)'
       : '';
     return new RefreshNetworkError(`no answer from the refresh service: ${what}${hint}`, err.code, { cause: err });
   }

@@ -146,6 +146,14 @@ export const fileSchema = z
          * 2,000 by about a third, for about 9% of ingest throughput (README, Benchmark).
          */
         chunkItems: z.number().int().min(1).max(10_000).default(1_000),
+        /**
+         * bytes of a refused request's body (413, 401, 429, …, answered while it was still
+         * arriving) read and thrown away after the answer before the connection is closed, so
+         * that a client still sending reads the answer instead of a reset (see lingering-close.ts)
+         */
+        refusalDrainBytes: z.number().int().min(0).default(64 * 1024 * 1024),
+        /** ms, how long at most that discarding goes on after the answer */
+        refusalDrainMs: z.number().int().min(0).default(10_000),
       })
       .prefault({}),
     worker: z

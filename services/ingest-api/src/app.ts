@@ -106,7 +106,7 @@ export function createApi(deps: ApiDeps): Api {
   const adminActions = adminActionRoutes(ctx, config.admin.apiKeySha256);
   if (adminActions) app.use(adminActions);
   app.use(unknownRoute);
-  app.use(errorHandler(ctx.logger));
+  app.use(errorHandler(ctx.logger, { bytes: config.ingest.refusalDrainBytes, ms: config.ingest.refusalDrainMs }));
 
   return {
     app,

@@ -1,6 +1,7 @@
 import { AppError, ERROR_CODES } from '@refresh/core';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { closeAfterDraining, type DrainBounds } from './lingering-close';
 import { logOf } from './request-log';
 
 /** Every error answer has VOD's shape, so callers parse one format whatever went wrong. */
@@ -16,8 +17,11 @@ export const unauthorized = (message = 'missing or unknown API key') => new AppE
 export const forbidden = (message: string) => new AppError(ERROR_CODES.FORBIDDEN, message, 403);
 export const notFound = (message = 'not found') => new AppError(ERROR_CODES.NOT_FOUND, message, 404);
 export const conflict = (message: string) => new AppError(ERROR_CODES.CONFLICT, message, 409);
+/** 413 for a body over its byte cap; `details` names the cap, as the backlog's 413 names its own. */
 export const tooLarge = (limitBytes: number) =>
-  new AppError(ERROR_CODES.PAYLOAD_TOO_LARGE, `body is larger than ${limitBytes} bytes`, 413);
+  new AppError(ERROR_CODES.PAYLOAD_TOO_LARGE,
+    `body is larger than the cap of ${limitBytes.toLocaleString('en-US')} bytes; split it into smaller requests`, 413,
+    { limit: 'body_bytes', max_body_bytes: limitBytes });
 export const unsupportedMediaType = (message: string) =>
   new AppError(ERROR_CODES.UNSUPPORTED_MEDIA_TYPE, message, 415);
 
@@ -78,7 +82,8 @@ export const unknownRoute: RequestHandler = (req, _res, next) => {
   next(notFound(`no route for ${req.method} ${req.path}`));
 };
 
-export function errorHandler(fallback: Logger): ErrorRequestHandler {
+/** `drain`: how much of a body still arriving is discarded after the refusal (lingering-close.ts). */
+export function errorHandler(fallback: Logger, drain: DrainBounds): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     const logger = logOf(res, fallback);
     if (res.headersSent) {
@@ -105,11 +110,9 @@ export function errorHandler(fallback: Logger): ErrorRequestHandler {
     }
     // a route may have set its own challenge (the admin UI asks for Basic)
     if (appError.httpStatus === 401 && !res.get('WWW-Authenticate')) res.set('WWW-Authenticate', 'Bearer');
-    if (appError instanceof RetryLaterError) {
-      res.set('Retry-After', String(appError.retryAfterSeconds));
-      // refused before the body was read: closing beats draining a large upload nobody wants
-      if (!req.complete) res.set('Connection', 'close');
-    }
+    if (appError instanceof RetryLaterError) res.set('Retry-After', String(appError.retryAfterSeconds));
+    // refused before the body was all read: the rest is discarded, within bounds, before closing
+    if (!req.complete) closeAfterDraining(req, res, drain);
     res.status(appError.httpStatus).json(errorBody(appError));
   };
 }

@@ -11,7 +11,8 @@ const fingerprints = new WeakMap<Request, string>();
  * Reads an application/json body of at most `limitBytes` and validates it with the contract's
  * `schema`, remembering a hash of its raw bytes (an Idempotency-Key is bound to the exact body
  * it came with). Parser errors become our 400/413/415. A body still arriving when `shutdown`
- * aborts is given up with the signal's reason (nothing of a JSON body is staged before it is whole).
+ * aborts is given up with the signal's reason (nothing of a JSON body is staged before it is whole),
+ * and so is one that passes the cap.
  *
  * JSON is UTF-8 (RFC 8259 §8.1), and only UTF-8: the parser alone would also decode other
  * `utf-*` charsets (UTF-7, UTF-16) and replace bytes that are not UTF-8 with U+FFFD, so an
@@ -29,14 +30,27 @@ export function createJsonReader<S extends z.ZodType>(limitBytes: number, schema
     },
   });
   return async (req: Request, res: Response): Promise<{ body: z.output<S>; fingerprint: string }> => {
+    // The parser reports a body over the cap only once it has read all of it, however long that
+    // takes. An uncompressed one is refused as soon as it is known to be over, and the error
+    // answer discards the rest within bounds (lingering-close.ts); the cap of a compressed one
+    // applies to its inflated bytes, which only the parser sees.
+    const identity = (req.get('content-encoding') ?? 'identity').trim().toLowerCase() === 'identity';
+    if (identity && Number(req.get('content-length')) > limitBytes) throw tooLarge(limitBytes);
     await new Promise<void>((resolve, reject) => {
       const stop = () => {
         if (!req.complete) reject(shutdown?.reason);
       };
+      let seen = 0;
+      const count = (chunk: Buffer) => {
+        seen += chunk.length;
+        if (seen > limitBytes) reject(tooLarge(limitBytes));
+      };
       if (shutdown?.aborted) stop();
       shutdown?.addEventListener('abort', stop, { once: true });
+      if (identity) req.on('data', count);
       parser(req, res, (err?: unknown) => {
         shutdown?.removeEventListener('abort', stop);
+        req.off('data', count);
         if (err) reject(translate(err, limitBytes));
         else resolve();
       });

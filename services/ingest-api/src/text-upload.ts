@@ -74,7 +74,8 @@ export async function readTextLines(
   };
 
   // destroyOnReturn: false so that stopping early (413, a bad byte, a shutdown) leaves the
-  // socket open for the error answer; the rest of the body is then discarded by node.
+  // socket open for the error answer; the rest of the body is then discarded, within bounds,
+  // before the connection closes (lingering-close.ts).
   const chunks = body.iterator({ destroyOnReturn: false }) as AsyncIterator<Buffer>;
   const abort = opts.signal ? whenAborted(opts.signal) : undefined;
   const stopped = abort?.promise;

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { STACK_KEY, startServiceStack, type ServiceStack } from './service-stack';
+import { STACK_KEY, STACK_TEXT_CAP, startServiceStack, type ServiceStack } from './service-stack';
 
 // the command `npx refresh` runs: the bin npm linked at install (a bin npm failed to link, as a
 // bin pointing into dist/ did in a fresh clone, fails every test here)
@@ -114,6 +114,22 @@ describe('the refresh command line', () => {
     const run = await refresh(['submit', '--tenant', 'news', path], { url, key: 'not-a-key' });
     expect(run.stderr).toContain('RFS.0004');
     expect(run.code).toBe(3);
+  });
+
+  it('when a file is over the service\'s size cap, then it exits 3 with RFS.0003 and the cap on stderr, and nothing is kept', async () => {
+    const path = join(dir, 'over-cap.txt');
+    const line = 'https://cdn.example.com/cli-over-cap/segment.ts\n';
+    writeFileSync(path, line.repeat(Math.ceil((16 * STACK_TEXT_CAP) / line.length)));
+    const before = await stack.requestIds('news');
+    const run = await refresh(['submit', '--tenant', 'news', path], { url });
+    expect(run.stderr).toContain(`RFS.0003 (HTTP 413): body is larger than the cap of ${STACK_TEXT_CAP.toLocaleString('en-US')} bytes; split it`);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toBe('');
+
+    const json = await refresh(['submit', '--tenant', 'news', path, '--json'], { url });
+    expect(json.code).toBe(3);
+    expect(JSON.parse(json.stdout)).toMatchObject({ error: { status: 413, code: 'RFS.0003', kind: 'validation' } });
+    expect(await stack.requestIds('news')).toEqual(before);
   });
 
   it("when the tenant is not the caller's or the request is unknown, then it exits 3 with the service's code", async () => {

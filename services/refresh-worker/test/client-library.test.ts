@@ -1,10 +1,13 @@
+import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import {
   ERROR_CODES, RefreshApiError, RefreshAuthError, RefreshClient, RefreshNetworkError, RefreshNotFoundError,
   RefreshUnavailableError, RefreshValidationError, RefreshWaitTimeoutError, type RequestView,
 } from '@refresh/client';
 import { startFlakyProxy } from './flaky-proxy';
-import { OTHER_KEY, STACK_KEY, startServiceStack, type ServiceStack } from './service-stack';
+import { OTHER_KEY, STACK_KEY, STACK_TEXT_CAP, startServiceStack, type ServiceStack } from './service-stack';
 
 /** The typed client against the real API, worker and simulator, over real HTTP. */
 describe('the refresh client library', () => {
@@ -56,6 +59,27 @@ describe('the refresh client library', () => {
     expect(err).toBeInstanceOf(RefreshValidationError);
     expect(err).toMatchObject({ status: 400, code: ERROR_CODES.INVALID_REQUEST, kind: 'validation' });
     expect((err as RefreshApiError).details).toEqual([expect.objectContaining({ line: 2 })]);
+  });
+
+  it('when a file streamed from disk is over the size cap, then each upload gets the 413 as a validation error naming the cap, never a network error, and nothing is kept', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'refresh-client-'));
+    try {
+      const path = join(dir, 'over-cap.txt');
+      const line = 'https://cdn.example.com/lib-over-cap/segment.ts\n';
+      writeFileSync(path, line.repeat(Math.ceil((16 * STACK_TEXT_CAP) / line.length)));
+      const before = await stack.requestIds('news');
+      // the API answers while the file is still being sent; that answer used to race a reset of
+      // the connection and often lose (EPIPE), so one lucky upload would prove little
+      for (let i = 0; i < 3; i++) {
+        const err = await client.submit('news', createReadStream(path)).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(RefreshValidationError);
+        expect(err).toMatchObject({ status: 413, code: ERROR_CODES.PAYLOAD_TOO_LARGE, kind: 'validation' });
+        expect((err as Error).message).toContain(`${STACK_TEXT_CAP.toLocaleString('en-US')} bytes; split it`);
+      }
+      expect(await stack.requestIds('news')).toEqual(before);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('when the key is unknown, the tenant is not the caller\'s, or the request is unknown, then the typed error has the service\'s code', async () => {

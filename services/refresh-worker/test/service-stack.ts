@@ -1,13 +1,18 @@
 import { createHash } from 'node:crypto';
+import { scanKeysUnder } from '@refresh/store';
 import { startSimulator, testConfig, testWorld, type Simulator } from './harness';
 
 export const STACK_KEY = 'client-test-key';
 export const OTHER_KEY = 'client-test-other-key';
+/** bytes, the stack's cap of a text/plain upload: small, so a test goes over it with a few MB */
+export const STACK_TEXT_CAP = 1024 * 1024;
 
 export interface ServiceStack {
   /** the API's base URL */
   url: string;
   sim: Simulator;
+  /** ids of the tenant's requests that have any key in Redis (a record, staged items, …) */
+  requestIds(tenant: string): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -15,7 +20,8 @@ export interface ServiceStack {
  * The whole service as a caller meets it, for the client and CLI tests: the API on a port of its
  * own, one worker, and the simulator, with fast result polling so requests reach VOD's verdict
  * within a test. The key STACK_KEY may use `news` (5,000 items a day, 200 calls a second) and `scarce` (1 a day,
- * so its requests stay deferred); OTHER_KEY may only use `other`.
+ * so its requests stay deferred); OTHER_KEY may only use `other`. Text uploads are capped at
+ * STACK_TEXT_CAP.
  */
 export async function startServiceStack(): Promise<ServiceStack> {
   const { sim, url: simUrl } = await startSimulator({
@@ -42,6 +48,7 @@ export async function startServiceStack(): Promise<ServiceStack> {
         pollInitialDelayMs: 100, pollMaxDelayMs: 400,
       },
       batching: { lingerMs: 50 },
+      ingest: { textBodyBytes: STACK_TEXT_CAP },
     },
   );
   const url = await world.api(config);
@@ -49,6 +56,11 @@ export async function startServiceStack(): Promise<ServiceStack> {
   return {
     url,
     sim,
+    async requestIds(tenant) {
+      const under = world.keys(tenant).requestPrefix;
+      const keys = await scanKeysUnder(world.redis, under.slice(0, -1));
+      return [...new Set(keys.map((k) => k.slice(under.length).split(':')[0] ?? ''))].sort();
+    },
     async close() {
       await world.close();
       await sim.stop();

@@ -64,25 +64,16 @@ export function ingestRoutes(ctx: ApiContext): Router {
       const callbackUrl = textUploadQuery.shape.callback_url.safeParse(req.query.callback_url);
       if (!callbackUrl.success) throw badRequest('callback_url must be given once, as a string');
       const callback = callbackFor(ctx.config, caller, callbackUrl.data);
-      if (Number(req.get('content-length')) > ctx.config.ingest.textBodyBytes) {
-        // refused before a byte is read; the connection cannot carry another request
-        res.set('Connection', 'close');
-        throw tooLarge(ctx.config.ingest.textBodyBytes);
-      }
+      // refused before a byte is read (the error handler discards the rest, within bounds)
+      if (Number(req.get('content-length')) > ctx.config.ingest.textBodyBytes) throw tooLarge(ctx.config.ingest.textBodyBytes);
       let index = 0;
-      try {
-        const { fingerprint } = await readTextLines(
-          req,
-          // the callback is part of what was asked; without one the salt stays what it always was
-          { maxBytes: ctx.config.ingest.textBodyBytes, salt: callback ? `${p.data} ${callback.url}` : p.data, signal: ctx.shutdown },
-          (line, lineNumber) => staging.add(classifyLine(line), line, { index: index++, line: lineNumber }),
-        );
-        return { priority: p.data, fingerprint, callback };
-      } catch (err) {
-        // the body was not read to its end: do not keep the connection for another request
-        if (!req.complete) res.set('Connection', 'close');
-        throw err;
-      }
+      const { fingerprint } = await readTextLines(
+        req,
+        // the callback is part of what was asked; without one the salt stays what it always was
+        { maxBytes: ctx.config.ingest.textBodyBytes, salt: callback ? `${p.data} ${callback.url}` : p.data, signal: ctx.shutdown },
+        (line, lineNumber) => staging.add(classifyLine(line), line, { index: index++, line: lineNumber }),
+      );
+      return { priority: p.data, fingerprint, callback };
     }
     throw unsupportedMediaType('send application/json or text/plain');
   }

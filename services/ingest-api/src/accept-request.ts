@@ -3,6 +3,7 @@ import type { Priority } from '@refresh/core';
 import { INGEST_JOB_OPTIONS, ingestJob, newRequestId, type RequestCallback } from '@refresh/store';
 import type { Logger } from 'pino';
 import { admit, checkBacklog } from './admission';
+import type { Caller } from './auth';
 import type { ApiContext } from './context';
 import { asUnavailable, badRequest, conflict, dependency } from './errors';
 import { IDEMPOTENCY_TTL_SECONDS } from './idempotency';
@@ -26,6 +27,8 @@ export interface Upload {
 }
 
 export interface AcceptInput {
+  /** the authenticated caller, already authorised for `tenant` */
+  caller: Caller;
   tenant: TenantConfig;
   /** hash of the Idempotency-Key header, null without one */
   idempotencyKeyHash: string | null;
@@ -54,10 +57,10 @@ export interface AcceptedRequest {
 export function createAcceptRequest(ctx: ApiContext) {
   const retentionSeconds = Math.ceil(ctx.config.statusTtlDays * 86400);
 
-  return async function acceptRequest({ tenant, idempotencyKeyHash: keyHash, readItems, log }: AcceptInput): Promise<AcceptedRequest> {
+  return async function acceptRequest({ caller, tenant, idempotencyKeyHash: keyHash, readItems, log }: AcceptInput): Promise<AcceptedRequest> {
     // 1. admission: a tenant whose backlog is full is refused before its body is read (the
     // caller's rate was taken by authenticate; the exact backlog check is admit's, in step 4)
-    await checkBacklog(ctx, tenant);
+    await checkBacklog(ctx, caller, tenant);
 
     // 2. read and stage
     const requestId = newRequestId(tenant.id);
@@ -106,7 +109,7 @@ export function createAcceptRequest(ctx: ApiContext) {
     // 4. record and enqueue
     try {
       // records the request only if the tenant's backlog has room for it (429 otherwise)
-      await admit(ctx, tenant,
+      await admit(ctx, caller, tenant,
         { tenant: tenant.id, requestId, priority: upload.priority, received: staging.received, createdAt: ctx.now(), callback: upload.callback },
         retentionSeconds,
       );

@@ -2,7 +2,7 @@ import type { TenantConfig } from '@refresh/config';
 import { AppError, ERROR_CODES, budgetDay } from '@refresh/core';
 import type { Admission, CallerRate } from '@refresh/store';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { callerOf } from './auth';
+import { callerOf, type Caller } from './auth';
 import type { ApiContext } from './context';
 import { dependency, tooManyRequests } from './errors';
 
@@ -35,7 +35,7 @@ export function withCallerRate(
     if (!l) throw new TypeError(`caller ${caller.id} has no rate in the config`);
     const slot = await dependency(rate.take(caller.id, ctx.now(), l.perSecond, l.burst));
     if (slot.ok) return;
-    ctx.metrics.countRejection('caller_rate');
+    ctx.metrics.countRejection({ limit: 'caller_rate', caller: caller.id });
     throw tooManyRequests(`caller ${caller.id} exceeded ${fmt(l.perSecond)} requests/s (burst ${fmt(l.burst)})`, slot.retryInMs / 1000, {
       limit: 'caller_rate',
       caller: caller.id,
@@ -60,10 +60,10 @@ export function withCallerRate(
  * no room for `incomingItems` (at least one): before a body is read, a full tenant costs the
  * caller one round trip, not an upload. The exact check is `admit`'s, at recording time.
  */
-export async function checkBacklog(ctx: ApiContext, tenant: TenantConfig, incomingItems = 0): Promise<void> {
+export async function checkBacklog(ctx: ApiContext, caller: Caller, tenant: TenantConfig, incomingItems = 0): Promise<void> {
   const backlog = await dependency(ctx.store.backlog(tenant.id));
   if (backlog + Math.max(1, incomingItems) > tenant.maxBacklogItems) {
-    throw await backlogFull(ctx, tenant, backlog, incomingItems);
+    throw await backlogFull(ctx, caller, tenant, backlog, incomingItems);
   }
 }
 
@@ -74,12 +74,13 @@ export async function checkBacklog(ctx: ApiContext, tenant: TenantConfig, incomi
  */
 export async function admit(
   ctx: ApiContext,
+  caller: Caller,
   tenant: TenantConfig,
   record: Parameters<ApiContext['store']['create']>[0],
   retentionSeconds: number,
 ): Promise<void> {
   const res: Admission = await dependency(ctx.store.create(record, retentionSeconds, tenant.maxBacklogItems));
-  if (!res.admitted) throw await backlogFull(ctx, tenant, res.backlog, record.received);
+  if (!res.admitted) throw await backlogFull(ctx, caller, tenant, res.backlog, record.received);
 }
 
 /**
@@ -87,14 +88,14 @@ export async function admit(
  * backlog before the reset, so the seconds until then; otherwise coalescing and sending free
  * room continuously, so a modest BACKLOG_RETRY_SECONDS.
  */
-async function backlogFull(ctx: ApiContext, tenant: TenantConfig, backlog: number, incoming: number): Promise<AppError> {
+async function backlogFull(ctx: ApiContext, caller: Caller, tenant: TenantConfig, backlog: number, incoming: number): Promise<AppError> {
   const cap = tenant.maxBacklogItems;
   if (incoming > cap) {
     return new AppError(ERROR_CODES.PAYLOAD_TOO_LARGE,
       `a request of ${fmt(incoming)} items is larger than tenant ${tenant.id}'s backlog cap of ${fmt(cap)} items; split it`, 413,
       { limit: 'tenant_backlog', tenant: tenant.id, max_backlog_items: cap, incoming_items: incoming });
   }
-  ctx.metrics.countRejection('tenant_backlog');
+  ctx.metrics.countRejection({ limit: 'tenant_backlog', caller: caller.id, tenant: tenant.id });
   const message = backlog >= cap
     ? `tenant ${tenant.id} backlog of ${fmt(backlog)} items is at its cap of ${fmt(cap)}`
     : `tenant ${tenant.id} backlog of ${fmt(backlog)} items plus this request's ${fmt(incoming)} would exceed its cap of ${fmt(cap)}`;

@@ -3,24 +3,33 @@ import type { RequestHandler } from 'express';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Route labels: a fixed set, named by the routes themselves, never taken from the URL. */
-export type RouteName =
-  | 'ingest'
-  | 'dropin_refresh'
-  | 'dropin_results'
-  | 'request_status'
-  | 'request_items'
-  | 'budget'
-  | 'healthz'
-  | 'readyz'
-  | 'metrics'
-  | 'docs'
-  | 'admin'
-  | 'admin_cancel'
-  | 'admin_requeue'
-  | 'unmatched';
+export const ROUTE_NAMES = [
+  'ingest',
+  'dropin_refresh',
+  'dropin_results',
+  'request_status',
+  'request_items',
+  'budget',
+  'healthz',
+  'readyz',
+  'metrics',
+  'docs',
+  'admin',
+  'admin_cancel',
+  'admin_requeue',
+  'unmatched',
+] as const;
+export type RouteName = (typeof ROUTE_NAMES)[number];
 
-/** The limits that answer 429 (admission.ts); the `limit` label of refresh_api_rejections_total. */
-export type LimitName = 'caller_rate' | 'tenant_backlog';
+/**
+ * A 429 of a limit (admission.ts), as refresh_api_rejections_total counts it. Both ids are the
+ * config's (the authenticated caller, the tenant it was authorised for), never a value taken
+ * from the request. caller_rate has no tenant: the rate is the caller's over all its tenants,
+ * taken at authentication, before any tenant named in the path has been checked.
+ */
+export type Rejection =
+  | { limit: 'caller_rate'; caller: string }
+  | { limit: 'tenant_backlog'; caller: string; tenant: string };
 
 export function createMetrics() {
   const registry = new Registry();
@@ -39,8 +48,8 @@ export function createMetrics() {
   });
   const rejections = new Counter({
     name: 'refresh_api_rejections_total',
-    help: 'Requests refused with 429, by the limit that was hit (caller_rate or tenant_backlog)',
-    labelNames: ['limit'] as const,
+    help: 'Requests refused with 429, by the limit that was hit (caller_rate or tenant_backlog), the caller refused and, for tenant_backlog, the tenant',
+    labelNames: ['limit', 'caller', 'tenant'] as const,
     registers: [registry],
   });
   const duration = new Histogram({
@@ -65,8 +74,8 @@ export function createMetrics() {
   return {
     registry,
     middleware,
-    countRejection(limit: LimitName): void {
-      rejections.inc({ limit });
+    countRejection(rejection: Rejection): void {
+      rejections.inc(rejection);
     },
     countItems(tenant: string, byKind: Record<ItemKind, number>): void {
       for (const kind of Object.keys(byKind) as ItemKind[]) {

@@ -75,7 +75,8 @@ describe("a caller's request rate", () => {
 
     clock += 1000;
     expect((await postJson(t, 'news', { asset_ids: ['a2'] })).status).toBe(202);
-    expect(await metricsText(t)).toMatch(/^refresh_api_rejections_total\{limit="caller_rate"\} 2$/m);
+    // counted under the caller, with no tenant: the rate is the caller's whatever tenant it asks about
+    expect(await metricsText(t)).toMatch(/^refresh_api_rejections_total\{limit="caller_rate",caller="cms"\} 2$/m);
   });
 
   it('when a request has no valid key, then it is refused as 401 and takes nothing from any rate', async () => {
@@ -171,7 +172,7 @@ describe("a tenant's backlog cap", () => {
     const fits = await postJson(t, 'news', { asset_ids: ['b1', 'b2', 'b3', 'b4'] }, { 'idempotency-key': 'k-over-cap' });
     expect(fits.status).toBe(202);
     expect(await t.jobCount()).toBe(2);
-    expect(await metricsText(t)).toMatch(/^refresh_api_rejections_total\{limit="tenant_backlog"\} 2$/m);
+    expect(await metricsText(t)).toMatch(/^refresh_api_rejections_total\{limit="tenant_backlog",caller="cms",tenant="news"\} 2$/m);
   });
 
   it('when the backlog is at its cap, then a streamed upload is refused before its body ends', async () => {

@@ -29,8 +29,10 @@ export function dropInRoutes(ctx: ApiContext): Router {
 
   router.post(PATH, routeName('dropin_refresh'), ctx.authenticate, async (req, res) => {
     const projectId = String(req.params.project_id);
-    const tenant = tenantForProject(ctx.config, callerOf(res), projectId, req.get(TENANT_HEADER));
+    const caller = callerOf(res);
+    const tenant = tenantForProject(ctx.config, caller, projectId, req.get(TENANT_HEADER));
     const accepted = await acceptRequest({
+      caller,
       tenant,
       idempotencyKeyHash: idempotencyKeyHash(req),
       readItems: async (staging) => {

@@ -28,6 +28,7 @@ export function ingestRoutes(ctx: ApiContext): Router {
     const caller = callerOf(res);
     const tenant = tenantFor(ctx.config, caller, String(req.params.tenant));
     const accepted = await acceptRequest({
+      caller,
       tenant,
       idempotencyKeyHash: idempotencyKeyHash(req),
       readItems: (staging) => readItems(req, res, staging, caller),

@@ -97,6 +97,13 @@ export function testWorld(name: string) {
         return r && r.ingestDone && r.counts.pending + r.counts.deferred + r.counts.in_flight === 0 ? r : undefined;
       };
     },
+    /** A check for eventually(): the request once every item has VOD's verdict (none pending, in flight or submitted). */
+    final(requestId: string) {
+      return async () => {
+        const r = await requests.get(requestId);
+        return r && r.ingestDone && r.counts.pending + r.counts.in_flight + r.counts.submitted === 0 ? r : undefined;
+      };
+    },
     async worker(config: AppConfig, clock?: Clock) {
       // a test on the wall clock reads "today's" budget: keep its day from changing under it
       if (!clock) await clearOfMidnight(config);

@@ -25,11 +25,6 @@ describe('result polling behind the tenant gate', () => {
     await sim.stop();
   });
 
-  /** the request once every item has its verdict */
-  const final = (requestId: string) => async () => {
-    const r = await world.requests.get(requestId);
-    return r && r.ingestDone && r.counts.pending + r.counts.in_flight + r.counts.submitted === 0 ? r : undefined;
-  };
   const refusedLogins = () => sim.iamLogins().filter((l) => !l.accepted).length;
 
   it('when the IAM password goes wrong while tasks are polled, then IAM sees no login while the tenant is paused, and the polls reach a verdict once it resumes', async () => {
@@ -81,7 +76,7 @@ describe('result polling behind the tenant gate', () => {
     // IAM takes our password again: the next dispatch probe logs in, VOD accepts, the pause lifts
     sim.setIamPassword(USER.domain, USER.user, USER.password);
     await world.dispatchQueue.resume();
-    const [a, b] = [await eventually(final(first), 'first request final'), await eventually(final(second), 'second request final')];
+    const [a, b] = [await eventually(world.final(first), 'first request final'), await eventually(world.final(second), 'second request final')];
     expect(a.counts).toMatchObject({ completed: 3, failed: 0, unknown: 0 });
     expect(b.counts).toMatchObject({ completed: 2, failed: 0, unknown: 0 });
     expect(await w.gate.getPause('tv')).toBeNull();
@@ -100,7 +95,7 @@ describe('result polling behind the tenant gate', () => {
     const slots = [recordCallSlots(await world.worker(config)), recordCallSlots(await world.worker(config))];
 
     const id = await world.submit('news', urls(60));
-    const r = await eventually(final(id), 'every verdict in', 60_000);
+    const r = await eventually(world.final(id), 'every verdict in', 60_000);
     expect(r.counts).toMatchObject({ completed: 60, failed: 0, unknown: 0 });
 
     const arrivals = sim.arrivals();

@@ -27,11 +27,6 @@ describe('following refreshes to their verdict', () => {
     await sim.stop();
   });
 
-  /** the request once nothing of it waits any more: every item has its verdict */
-  const final = (requestId: string) => async () => {
-    const r = await world.requests.get(requestId);
-    return r && r.ingestDone && r.counts.pending + r.counts.in_flight + r.counts.submitted === 0 ? r : undefined;
-  };
   const itemStates = async (requestId: string) =>
     (await world.requests.items(requestId, 0, 100)).items.map((i) => [i.value, i.state, i.error?.code ?? null]);
   const retained = async (requestId: string) => (await world.redis.ttl(world.keys('news').request(requestId))) > 0;
@@ -39,7 +34,7 @@ describe('following refreshes to their verdict', () => {
   it('when VOD finishes a refresh, then its items and its request are followed to completed', async () => {
     const w = await world.worker(testConfig(world.prefix, [{ id: 'news', endpoint: simUrl }], upstream()));
     const id = await world.submit('news', [...urls(12), ...assets(3)]);
-    const r = await eventually(final(id), 'every verdict in');
+    const r = await eventually(world.final(id), 'every verdict in');
     expect(r.counts).toEqual({ pending: 0, deferred: 0, in_flight: 0, submitted: 0, completed: 15, failed: 0, unknown: 0, canceled: 0 });
     const page = await world.requests.items(id, 0, 100);
     expect(page.items.every((i) => i.state === 'completed' && /^[0-9a-f]{32}$/.test(i.task_id ?? ''))).toBe(true);
@@ -54,7 +49,7 @@ describe('following refreshes to their verdict', () => {
     sim.failItems([bad]);
     const w = await world.worker(testConfig(world.prefix, [{ id: 'news', endpoint: simUrl }], upstream()));
     const id = await world.submit('news', urls(6));
-    const r = await eventually(final(id), 'every verdict in');
+    const r = await eventually(world.final(id), 'every verdict in');
     expect(sim.calls()).toHaveLength(1); // one batch: the failed URL and its mates share a task
     expect(r.counts).toMatchObject({ completed: 5, failed: 1, unknown: 0 });
     const items = await world.requests.items(id, 0, 100);
@@ -71,7 +66,7 @@ describe('following refreshes to their verdict', () => {
     sim.failItems(['asset1']);
     await world.worker(testConfig(world.prefix, [{ id: 'news', endpoint: simUrl }], upstream()));
     const id = await world.submit('news', assets(3));
-    const r = await eventually(final(id), 'every verdict in');
+    const r = await eventually(world.final(id), 'every verdict in');
     expect(r.counts).toMatchObject({ completed: 0, failed: 3 });
   });
 
@@ -81,7 +76,7 @@ describe('following refreshes to their verdict', () => {
     const w = await world.worker(testConfig(world.prefix, [{ id: 'news', endpoint: slow.url }], upstream({ pollMaxAgeMs: 1500 })));
     const id = await world.submit('news', urls(4));
     await eventually(async () => ((await world.requests.get(id))?.counts.submitted === 4 ? true : undefined), 'submitted');
-    const r = await eventually(final(id), 'given up');
+    const r = await eventually(world.final(id), 'given up');
     // not before the deadline: pollMaxAgeMs counts from the worker's acceptance, which follows
     // VOD's (a lower bound from the rule and the order of events, not a speed claim)
     expect(Date.now() - slow.sim.calls()[0]!.acceptedAt).toBeGreaterThanOrEqual(1500);
@@ -103,7 +98,7 @@ describe('following refreshes to their verdict', () => {
     await world.worker(config);
     await eventually(async () => (await world.requests.get(first))?.ingestDone && (await world.requests.get(second))?.ingestDone, 'both coalesced');
     await world.dispatchQueue.resume();
-    const [a, b] = [await eventually(final(first), 'first'), await eventually(final(second), 'second')];
+    const [a, b] = [await eventually(world.final(first), 'first'), await eventually(world.final(second), 'second')];
     expect(sim.calls().flatMap((c) => c.items)).toHaveLength(3); // the shared item went out once
     expect(a.counts).toMatchObject({ completed: 1, failed: 1 });
     expect(b.counts).toMatchObject({ completed: 1, failed: 1 });
@@ -128,7 +123,7 @@ describe('following refreshes to their verdict', () => {
     await eventually(async () => held.sim.arrivals().filter((a) => a.api === 'show_result').length >= before + 3, 'polls answered 502');
     expect((await world.requests.get(id))?.counts.submitted).toBe(3);
     held.sim.setFaults({ errorRate5xx: 0 });
-    const r = await eventually(final(id), 'every verdict in');
+    const r = await eventually(world.final(id), 'every verdict in');
     expect(r.counts).toMatchObject({ completed: 3, unknown: 0 });
   });
 });

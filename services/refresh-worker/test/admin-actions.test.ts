@@ -32,7 +32,6 @@ describe('admin actions end to end', () => {
       admin: { apiKeySha256: sha(ADMIN_KEY) },
       batching: { lingerMs: 100 },
       upstream: {
-        timeoutMs: 2000, connectTimeoutMs: 500, maxAttempts: 3, backoffBaseMs: 50, backoffMaxMs: 200,
         pollInitialDelayMs: 100, pollMaxDelayMs: 400,
       },
     });

@@ -46,7 +46,7 @@ describe('API shutdown under load', () => {
       callers: [{ id: 'cms', apiKeySha256: createHash('sha256').update(KEY).digest('hex'), tenants: ['news'], maxRequestsPerSecond: 1000 }],
       ingest: { chunkItems: 500 },
       batching: { lingerMs: 20 },
-      upstream: { timeoutMs: 2000, connectTimeoutMs: 500, maxAttempts: 3, backoffBaseMs: 50, backoffMaxMs: 200, pollInitialDelayMs: 100, pollMaxDelayMs: 200 },
+      upstream: { pollInitialDelayMs: 100, pollMaxDelayMs: 200 },
     });
     const ingestConnection = createRedis(REDIS_TARGET, 'worker', () => undefined);
     const ingest = new Queue(QUEUE_NAMES.ingest, { connection: ingestConnection, prefix: queuePrefix(world.prefix) });

@@ -37,7 +37,6 @@ describe('completion estimates against what happens', () => {
     const config = testConfig(world.prefix, [{ id: 'news', endpoint: started.url, dailyLimit: 20, timezone: ZONE, maxCallsPerSecond: 50 }], {
       callers: [{ id: 'cms', apiKeySha256: createHash('sha256').update(API_KEY).digest('hex'), tenants: ['news'] }],
       upstream: {
-        timeoutMs: 2000, connectTimeoutMs: 500, maxAttempts: 3, backoffBaseMs: 50, backoffMaxMs: 200,
         pollInitialDelayMs: 100, pollMaxDelayMs: 400,
       },
     });

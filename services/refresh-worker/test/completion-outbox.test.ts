@@ -53,7 +53,6 @@ describe('completion outbox', () => {
       admin: { apiKeySha256: sha(ADMIN_KEY) },
       batching: { lingerMs: 100 },
       upstream: {
-        timeoutMs: 2000, connectTimeoutMs: 500, maxAttempts: 3, backoffBaseMs: 50, backoffMaxMs: 200,
         pollInitialDelayMs: 100, pollMaxDelayMs: 400,
       },
       webhooks: { maxAttempts: 3, backoffBaseMs: 50, backoffMaxMs: 200, timeoutMs: 2000 },

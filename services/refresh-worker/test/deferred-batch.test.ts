@@ -48,7 +48,6 @@ describe('a claimed batch waiting for the next budget day', () => {
       {
         callers: [{ id: 'cms', apiKeySha256: createHash('sha256').update(API_KEY).digest('hex'), tenants: ['news'] }],
         upstream: {
-          timeoutMs: 2000, connectTimeoutMs: 500, maxAttempts: 3, backoffBaseMs: 50, backoffMaxMs: 200,
           pollInitialDelayMs: 100, pollMaxDelayMs: 400, ...upstream,
         },
       },

@@ -57,7 +57,6 @@ describe('switching a publishing system from VOD to the drop-in endpoint', () =>
     const config = testConfig(world.prefix, [{ id: 'news', endpoint: simUrl }], {
       callers: [{ id: 'publisher', apiKeySha256: createHash('sha256').update(API_KEY).digest('hex'), tenants: ['news'] }],
       upstream: {
-        timeoutMs: 2000, connectTimeoutMs: 500, maxAttempts: 3, backoffBaseMs: 50, backoffMaxMs: 200,
         pollInitialDelayMs: 100, pollMaxDelayMs: 400,
       },
     });

@@ -20,7 +20,6 @@ describe('end to end through the API', () => {
     const config = testConfig(world.prefix, [{ id: 'news', endpoint: started.url }], {
       callers: [{ id: 'cms', apiKeySha256: createHash('sha256').update(API_KEY).digest('hex'), tenants: ['news'] }],
       upstream: {
-        timeoutMs: 2000, connectTimeoutMs: 500, maxAttempts: 3, backoffBaseMs: 50, backoffMaxMs: 200,
         pollInitialDelayMs: 100, pollMaxDelayMs: 400,
       },
     });

@@ -42,6 +42,9 @@ export interface TenantSpec {
   auth?: Record<string, unknown>;
 }
 
+/** Upstream timings fast enough for tests; `extra.upstream` of testConfig adds to them. */
+const FAST_UPSTREAM = { timeoutMs: 2000, connectTimeoutMs: 500, maxAttempts: 3, backoffBaseMs: 50, backoffMaxMs: 200 };
+
 /** A config as a test would write the file: tenants on the simulator, fast timings. */
 export function testConfig(prefix: string, tenants: TenantSpec[], extra: Record<string, unknown> = {}): AppConfig {
   return parseFileConfig(
@@ -52,9 +55,9 @@ export function testConfig(prefix: string, tenants: TenantSpec[], extra: Record<
         auth: auth ?? { type: 'aksk', accessKey: project.accessKey, secretKey: project.secretKey },
       })),
       batching: { lingerMs: 200 },
-      upstream: { timeoutMs: 2000, connectTimeoutMs: 500, maxAttempts: 3, backoffBaseMs: 50, backoffMaxMs: 200 },
       worker: { concurrency: 8, stalledIntervalMs: 1000, lockDurationMs: 2000 },
       ...extra,
+      upstream: { ...FAST_UPSTREAM, ...(extra.upstream as Record<string, unknown> | undefined) },
     },
     { ...REDIS_ENV, KEY_PREFIX: prefix },
   );

@@ -16,7 +16,6 @@ describe('result polling behind the tenant gate', () => {
   let world: ReturnType<typeof testWorld>;
 
   const upstream = (extra: Record<string, number> = {}) => ({
-    timeoutMs: 2000, connectTimeoutMs: 500, maxAttempts: 3, backoffBaseMs: 50, backoffMaxMs: 200,
     pollInitialDelayMs: 100, pollMaxDelayMs: 200, pollMaxAgeMs: 60_000, ...extra,
   });
 

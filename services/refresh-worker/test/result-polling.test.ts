@@ -13,7 +13,6 @@ describe('following refreshes to their verdict', () => {
 
   const upstream = (poll: { pollMaxAgeMs?: number } = {}) => ({
     upstream: {
-      timeoutMs: 2000, connectTimeoutMs: 500, maxAttempts: 3, backoffBaseMs: 50, backoffMaxMs: 200,
       pollInitialDelayMs: 100, pollMaxDelayMs: 400, pollMaxAgeMs: 60_000, ...poll,
     },
   });

@@ -44,7 +44,6 @@ export async function startServiceStack(): Promise<ServiceStack> {
         { id: 'other', apiKeySha256: sha(OTHER_KEY), tenants: ['other'] },
       ],
       upstream: {
-        timeoutMs: 2000, connectTimeoutMs: 500, maxAttempts: 3, backoffBaseMs: 50, backoffMaxMs: 200,
         pollInitialDelayMs: 100, pollMaxDelayMs: 400,
       },
       batching: { lingerMs: 50 },

@@ -37,7 +37,7 @@ describe('handling every kind of VOD answer', () => {
     const config = testConfig(world.prefix, [
       { id: 'broken', endpoint: simUrl, project: PROJECT2 },
       { id: 'healthy', endpoint: simUrl },
-    ], { upstream: { timeoutMs: 2000, connectTimeoutMs: 500, maxAttempts: 3, backoffBaseMs: 50, backoffMaxMs: 200, pauseCooldownMs: 1500 } });
+    ], { upstream: { pauseCooldownMs: 1500 } });
     const w = await world.worker(config);
     // its three batches may be on the wire together: each is refused
     sim.script(PROJECT2.projectId, 3, { status: 403, code: 'VOD.10054' });
@@ -61,7 +61,7 @@ describe('handling every kind of VOD answer', () => {
   });
 
   it('when a paused tenant gets new credentials in the config, then a worker started with them resumes it at once', async () => {
-    const upstream = { timeoutMs: 2000, connectTimeoutMs: 500, maxAttempts: 3, backoffBaseMs: 50, backoffMaxMs: 200, pauseCooldownMs: 3_600_000 };
+    const upstream = { pauseCooldownMs: 3_600_000 };
     const wrong = { ...PROJECT2, secretKey: 'an-old-secret' };
     const first = await world.worker(testConfig(world.prefix, [{ id: 'broken', endpoint: simUrl, project: wrong }], { upstream }));
     const id = await world.submit('broken', assets(5, 'c'));

@@ -43,7 +43,6 @@ describe('completion webhooks', () => {
     world.worker(testConfig(world.prefix, [{ id: 'news', endpoint: simUrl }], {
       callers: [{ id: 'cms', apiKeySha256: 'a'.repeat(64), tenants: ['news'], webhook: { secret: SECRET, allowedHosts } }],
       upstream: {
-        timeoutMs: 2000, connectTimeoutMs: 500, maxAttempts: 3, backoffBaseMs: 50, backoffMaxMs: 200,
         pollInitialDelayMs: 100, pollMaxDelayMs: 400,
       },
       webhooks: { maxAttempts, backoffBaseMs: 50, backoffMaxMs: 200, timeoutMs: 2000 },

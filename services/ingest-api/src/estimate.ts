@@ -49,24 +49,29 @@ export function estimateFields(
   };
 }
 
+/** What a request's view needs besides its record, read together (requestOutlook). */
+export interface RequestOutlook {
+  estimate: EstimateFields;
+  /** today's budget as describeRequest uses it: spent (pending items are deferred) and when it resets */
+  budget: Pick<BudgetState, 'spent' | 'resetsAt'>;
+}
+
 /**
- * Reads what one request's estimate needs: its position in the tenant's queues with today's
- * budget (one script, so a claim between two reads cannot make them disagree), and the gate
- * unless the caller has it already.
+ * Reads what one request's view needs: its position in the tenant's queues and today's budget
+ * `used` (one script, so a claim between two reads cannot make them disagree), and the gate. The
+ * estimate and whether the budget is spent both come from that one `used`.
  */
-export async function estimateRequest(
-  ctx: ApiContext,
-  tenant: TenantConfig,
-  requestId: string,
-  now: number,
-  known: { gate?: GateState } = {},
-): Promise<EstimateFields> {
+export async function requestOutlook(ctx: ApiContext, tenant: TenantConfig, requestId: string, now: number): Promise<RequestOutlook> {
   const day = budgetDay(now, tenant.timezone);
   const [position, gate] = await Promise.all([
     dependency(ctx.store.position(requestId, day.dayId)),
-    known.gate ?? gateState(ctx.gate, tenant.id, now),
+    gateState(ctx.gate, tenant.id, now),
   ]);
-  if (position === null) return NO_ESTIMATE;
+  // null only for an id that names no tenant, which no recorded request has
+  if (position === null) return { estimate: NO_ESTIMATE, budget: { spent: false, resetsAt: day.resetsAt } };
   const remaining = Math.max(0, tenant.dailyLimit - position.used);
-  return estimateFields(ctx.config, tenant, position.itemsAhead, { remaining, dailyLimit: tenant.dailyLimit }, gate, now);
+  return {
+    estimate: estimateFields(ctx.config, tenant, position.itemsAhead, { remaining, dailyLimit: tenant.dailyLimit }, gate, now),
+    budget: { spent: remaining === 0, resetsAt: day.resetsAt },
+  };
 }

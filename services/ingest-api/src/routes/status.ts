@@ -5,7 +5,7 @@ import { callerOf, tenantFor } from '../auth';
 import { budgetState } from '../budget-state';
 import type { ApiContext } from '../context';
 import { badRequest, dependency, notFound } from '../errors';
-import { estimateRequest } from '../estimate';
+import { requestOutlook } from '../estimate';
 import { routeName } from '../metrics';
 import { describeRequest } from '../request-view';
 
@@ -27,11 +27,7 @@ export function statusRoutes(ctx: ApiContext): Router {
 
   router.get('/v1/refresh-requests/:id', routeName('request_status'), ctx.authenticate, async (req, res) => {
     const { tenant, record } = await visibleRequest(String(req.params.id), res);
-    const now = ctx.now();
-    const [budget, estimate] = await Promise.all([
-      budgetState(ctx.store, tenant, now),
-      estimateRequest(ctx, tenant, record.requestId, now),
-    ]);
+    const { budget, estimate } = await requestOutlook(ctx, tenant, record.requestId, ctx.now());
     res.json(describeRequest(record, budget, estimate));
   });
 

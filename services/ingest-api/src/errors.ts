@@ -1,15 +1,9 @@
+import type { ErrorBody } from '@refresh/contract';
 import { AppError, ERROR_CODES } from '@refresh/core';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { closeAfterDraining, type DrainBounds } from './lingering-close';
 import { logOf } from './request-log';
-
-/** Every error answer has VOD's shape, so callers parse one format whatever went wrong. */
-export interface ErrorBody {
-  error_code: string;
-  error_msg: string;
-  details?: unknown;
-}
 
 export const badRequest = (message: string, details?: unknown) =>
   new AppError(ERROR_CODES.INVALID_REQUEST, message, 400, details);
@@ -72,6 +66,7 @@ export async function dependency<T>(p: Promise<T>): Promise<T> {
   }
 }
 
+/** Every error answer has VOD's shape (ErrorBody in the contract), so callers parse one format whatever went wrong. */
 export function errorBody(err: AppError): ErrorBody {
   const body: ErrorBody = { error_code: err.code, error_msg: err.message };
   if (err.details !== undefined) body.details = err.details;

@@ -1,3 +1,4 @@
+import type { RequestView } from '@refresh/contract';
 import type { AppConfig, TenantConfig } from '@refresh/config';
 import { budgetDay, estimateCompletion } from '@refresh/core';
 import type { BudgetState } from './budget-state';
@@ -5,13 +6,8 @@ import type { ApiContext } from './context';
 import { dependency } from './errors';
 import { gateState, type GateState } from './gate-state';
 
-/** The completion estimate as requests, POST answers and the budget show it. */
-export interface EstimateFields {
-  /** null: nothing left to wait for, or the tenant is paused (nothing can be promised) */
-  estimated_completion_at: string | null;
-  /** budget days the items ahead need, 1 = today; null when nothing is left to wait for */
-  budget_days_needed: number | null;
-}
+/** The completion estimate as requests, POST answers and the budget show it (completionEstimate in the contract). */
+export type EstimateFields = Pick<RequestView, 'estimated_completion_at' | 'budget_days_needed'>;
 
 export const NO_ESTIMATE: EstimateFields = { estimated_completion_at: null, budget_days_needed: null };
 

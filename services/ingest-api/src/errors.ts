@@ -7,6 +7,9 @@ import { logOf } from './request-log';
 
 export const badRequest = (message: string, details?: unknown) =>
   new AppError(ERROR_CODES.INVALID_REQUEST, message, 400, details);
+/** 400 listing each schema issue as `{ field, reason }`; an issue about the input as a whole names `whole`. */
+export const badFields = (message: string, issues: readonly { path: readonly PropertyKey[]; message: string }[], whole: string) =>
+  badRequest(message, issues.map((i) => ({ field: i.path.join('.') || whole, reason: i.message })));
 export const unauthorized = (message = 'missing or unknown API key') => new AppError(ERROR_CODES.UNAUTHORIZED, message, 401);
 export const forbidden = (message: string) => new AppError(ERROR_CODES.FORBIDDEN, message, 403);
 export const notFound = (message = 'not found') => new AppError(ERROR_CODES.NOT_FOUND, message, 404);

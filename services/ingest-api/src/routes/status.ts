@@ -4,7 +4,7 @@ import { Router, type Response } from 'express';
 import { callerOf, tenantFor } from '../auth';
 import { budgetState } from '../budget-state';
 import type { ApiContext } from '../context';
-import { badRequest, dependency, notFound } from '../errors';
+import { badFields, dependency, notFound } from '../errors';
 import { requestOutlook } from '../estimate';
 import { routeName } from '../metrics';
 import { describeRequest } from '../request-view';
@@ -34,10 +34,7 @@ export function statusRoutes(ctx: ApiContext): Router {
   router.get('/v1/refresh-requests/:id/items', routeName('request_items'), ctx.authenticate, async (req, res) => {
     const q = itemsQuery.safeParse(req.query);
     if (!q.success) {
-      throw badRequest(
-        'bad query',
-        q.error.issues.map((i) => ({ field: i.path.join('.') || '(query)', reason: i.message })),
-      );
+      throw badFields('bad query', q.error.issues, '(query)');
     }
     const { tenant } = await visibleRequest(String(req.params.id), res);
     const [page, budget] = await Promise.all([

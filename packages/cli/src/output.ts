@@ -22,8 +22,6 @@ export function reportError(err: unknown): void {
     note(`refresh: ${err.message}`);
     for (const line of describeDetails(err.details)) note(`  ${line}`);
     if (err.retryAfterSeconds !== undefined) note(`  retry after ${err.retryAfterSeconds} s`);
-  } else if (err instanceof RefreshNetworkError || err instanceof RefreshWaitTimeoutError) {
-    note(`refresh: ${err.message}`);
   } else if (err instanceof Error) {
     note(`refresh: ${err.message}`);
   } else {
@@ -31,7 +29,7 @@ export function reportError(err: unknown): void {
   }
 }
 
-/** The error as JSON for --json callers; `null` for errors that are not worth a document. */
+/** The error as JSON for --json callers. */
 export function errorJson(err: unknown): Record<string, unknown> {
   if (err instanceof RefreshApiError) {
     return { error: { status: err.status, code: err.code, kind: err.kind, message: err.message, details: err.details } };

@@ -57,14 +57,13 @@ export function withCallerRate(
 
 /**
  * Refuses early when the tenant's backlog (pending items plus lines not yet coalesced) leaves
- * no room for `incomingItems` (at least one): before a body is read, a full tenant costs the
- * caller one round trip, not an upload. The exact check is `admit`'s, at recording time.
+ * no room for even one item: before a body is read, a full tenant costs the caller one round
+ * trip, not an upload. The exact check, with the request's item count, is `admit`'s.
  */
-export async function checkBacklog(ctx: ApiContext, caller: Caller, tenant: TenantConfig, incomingItems = 0): Promise<void> {
+export async function checkBacklog(ctx: ApiContext, caller: Caller, tenant: TenantConfig): Promise<void> {
   const backlog = await dependency(ctx.store.backlog(tenant.id));
-  if (backlog + Math.max(1, incomingItems) > tenant.maxBacklogItems) {
-    throw await backlogFull(ctx, caller, tenant, backlog, incomingItems);
-  }
+  // the count of incoming items is not known yet: 0, so the refusal does not name one
+  if (backlog >= tenant.maxBacklogItems) throw await backlogFull(ctx, caller, tenant, backlog, 0);
 }
 
 /**

@@ -1,18 +1,15 @@
+import type { ErrorBody } from '@refresh/contract';
 import { AppError, ERROR_CODES } from '@refresh/core';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { closeAfterDraining, type DrainBounds } from './lingering-close';
 import { logOf } from './request-log';
 
-/** Every error answer has VOD's shape, so callers parse one format whatever went wrong. */
-export interface ErrorBody {
-  error_code: string;
-  error_msg: string;
-  details?: unknown;
-}
-
 export const badRequest = (message: string, details?: unknown) =>
   new AppError(ERROR_CODES.INVALID_REQUEST, message, 400, details);
+/** 400 listing each schema issue as `{ field, reason }`; an issue about the input as a whole names `whole`. */
+export const badFields = (message: string, issues: readonly { path: readonly PropertyKey[]; message: string }[], whole: string) =>
+  badRequest(message, issues.map((i) => ({ field: i.path.join('.') || whole, reason: i.message })));
 export const unauthorized = (message = 'missing or unknown API key') => new AppError(ERROR_CODES.UNAUTHORIZED, message, 401);
 export const forbidden = (message: string) => new AppError(ERROR_CODES.FORBIDDEN, message, 403);
 export const notFound = (message = 'not found') => new AppError(ERROR_CODES.NOT_FOUND, message, 404);
@@ -72,6 +69,7 @@ export async function dependency<T>(p: Promise<T>): Promise<T> {
   }
 }
 
+/** Every error answer has VOD's shape (ErrorBody in the contract), so callers parse one format whatever went wrong. */
 export function errorBody(err: AppError): ErrorBody {
   const body: ErrorBody = { error_code: err.code, error_msg: err.message };
   if (err.details !== undefined) body.details = err.details;

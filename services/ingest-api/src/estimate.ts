@@ -1,3 +1,4 @@
+import type { RequestView } from '@refresh/contract';
 import type { AppConfig, TenantConfig } from '@refresh/config';
 import { budgetDay, estimateCompletion } from '@refresh/core';
 import type { BudgetState } from './budget-state';
@@ -5,13 +6,8 @@ import type { ApiContext } from './context';
 import { dependency } from './errors';
 import { gateState, type GateState } from './gate-state';
 
-/** The completion estimate as requests, POST answers and the budget show it. */
-export interface EstimateFields {
-  /** null: nothing left to wait for, or the tenant is paused (nothing can be promised) */
-  estimated_completion_at: string | null;
-  /** budget days the items ahead need, 1 = today; null when nothing is left to wait for */
-  budget_days_needed: number | null;
-}
+/** The completion estimate as requests, POST answers and the budget show it (completionEstimate in the contract). */
+export type EstimateFields = Pick<RequestView, 'estimated_completion_at' | 'budget_days_needed'>;
 
 export const NO_ESTIMATE: EstimateFields = { estimated_completion_at: null, budget_days_needed: null };
 
@@ -49,24 +45,29 @@ export function estimateFields(
   };
 }
 
+/** What a request's view needs besides its record, read together (requestOutlook). */
+export interface RequestOutlook {
+  estimate: EstimateFields;
+  /** today's budget as describeRequest uses it: spent (pending items are deferred) and when it resets */
+  budget: Pick<BudgetState, 'spent' | 'resetsAt'>;
+}
+
 /**
- * Reads what one request's estimate needs: its position in the tenant's queues with today's
- * budget (one script, so a claim between two reads cannot make them disagree), and the gate
- * unless the caller has it already.
+ * Reads what one request's view needs: its position in the tenant's queues and today's budget
+ * `used` (one script, so a claim between two reads cannot make them disagree), and the gate. The
+ * estimate and whether the budget is spent both come from that one `used`.
  */
-export async function estimateRequest(
-  ctx: ApiContext,
-  tenant: TenantConfig,
-  requestId: string,
-  now: number,
-  known: { gate?: GateState } = {},
-): Promise<EstimateFields> {
+export async function requestOutlook(ctx: ApiContext, tenant: TenantConfig, requestId: string, now: number): Promise<RequestOutlook> {
   const day = budgetDay(now, tenant.timezone);
   const [position, gate] = await Promise.all([
     dependency(ctx.store.position(requestId, day.dayId)),
-    known.gate ?? gateState(ctx.gate, tenant.id, now),
+    gateState(ctx.gate, tenant.id, now),
   ]);
-  if (position === null) return NO_ESTIMATE;
+  // null only for an id that names no tenant, which no recorded request has
+  if (position === null) return { estimate: NO_ESTIMATE, budget: { spent: false, resetsAt: day.resetsAt } };
   const remaining = Math.max(0, tenant.dailyLimit - position.used);
-  return estimateFields(ctx.config, tenant, position.itemsAhead, { remaining, dailyLimit: tenant.dailyLimit }, gate, now);
+  return {
+    estimate: estimateFields(ctx.config, tenant, position.itemsAhead, { remaining, dailyLimit: tenant.dailyLimit }, gate, now),
+    budget: { spent: remaining === 0, resetsAt: day.resetsAt },
+  };
 }

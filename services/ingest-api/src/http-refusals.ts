@@ -1,7 +1,8 @@
 import type { Socket } from 'node:net';
+import type { ErrorBody } from '@refresh/contract';
 import { ERROR_CODES } from '@refresh/core';
 import type { RequestHandler } from 'express';
-import { badRequest, type ErrorBody } from './errors';
+import { badRequest } from './errors';
 
 /**
  * Refusals node's HTTP layer would otherwise answer itself, with a bare status line and no

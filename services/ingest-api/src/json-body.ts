@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { AppError } from '@refresh/core';
 import express, { type Request, type Response } from 'express';
 import type { z } from 'zod';
-import { badRequest, tooLarge, unsupportedMediaType } from './errors';
+import { badFields, badRequest, tooLarge, unsupportedMediaType } from './errors';
 
 const fingerprints = new WeakMap<Request, string>();
 
@@ -57,10 +57,7 @@ export function createJsonReader<S extends z.ZodType>(limitBytes: number, schema
     });
     const parsed = schema.safeParse(req.body);
     if (!parsed.success) {
-      throw badRequest(
-        'body does not match the request schema',
-        parsed.error.issues.map((i) => ({ field: i.path.join('.') || '(root)', reason: i.message })),
-      );
+      throw badFields('body does not match the request schema', parsed.error.issues, '(root)');
     }
     // a JSON body always passes through verify; an empty body never reaches here
     const fingerprint = fingerprints.get(req) ?? '';

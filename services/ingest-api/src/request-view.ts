@@ -1,22 +1,6 @@
+import type { RequestView } from '@refresh/contract';
 import type { RequestRecord } from '@refresh/store';
 import { NO_ESTIMATE, type EstimateFields } from './estimate';
-
-export type RequestStatus = 'accepted' | 'in_progress' | 'completed';
-
-export interface RequestView {
-  request_id: string;
-  tenant: string;
-  priority: string;
-  created_at: string;
-  status: RequestStatus;
-  counts: { pending: number; deferred: number; in_flight: number; submitted: number; completed: number; failed: number; unknown: number; canceled: number };
-  task_ids: string[];
-  received: number;
-  next_attempt_at?: string;
-  estimated_completion_at: string | null;
-  budget_days_needed: number | null;
-  canceled_at?: string;
-}
 
 /**
  * What a caller sees of a request. Lines not yet coalesced count as pending (`ingested`
@@ -36,7 +20,7 @@ export function describeRequest(r: RequestRecord, budget: { spent: boolean; rese
   const claimed = in_flight + r.counts.deferred;
   // a request canceled before its ingest started is no longer waiting to be accepted: it is ending
   const moved = r.ingested > 0 || r.canceledAt !== undefined || claimed + submitted + completed + failed + unknown + canceled > 0;
-  let status: RequestStatus;
+  let status: RequestView['status'];
   if (!r.ingestDone && !moved) status = 'accepted';
   else if (!r.ingestDone || waiting + claimed + submitted > 0) status = 'in_progress';
   else status = 'completed';

@@ -1,11 +1,8 @@
 import { createHash } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { cancelResult, requeueResult } from '@refresh/contract';
-import { LOG_REDACT } from '@refresh/config';
 import { QUEUE_NAMES, queuePrefix } from '@refresh/store';
 import { Queue } from 'bullmq';
-import pino from 'pino';
-import { KEYS, expectError, postJson, startTestApi, type TestApi } from './helpers';
+import { KEYS, capturedLogger, expectError, postJson, startTestApi, type TestApi } from './helpers';
 
 /**
  * The admin actions through HTTP, without a worker: requests posted here are never coalesced, so
@@ -15,24 +12,12 @@ import { KEYS, expectError, postJson, startTestApi, type TestApi } from './helpe
 const ADMIN_KEY = 'admin-key-for-tests';
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
-function capturedLogger() {
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-      done();
-    },
-  });
-  const logger = pino({ level: 'info', redact: LOG_REDACT }, sink);
-  return { logger, text: () => lines.join('\n'), entries: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
-}
-
 describe('admin actions on a request', () => {
   let t: TestApi;
   let log: ReturnType<typeof capturedLogger>;
   let dispatch: Queue;
   beforeAll(async () => {
-    log = capturedLogger();
+    log = capturedLogger('info');
     t = await startTestApi({ admin: { apiKeySha256: sha(ADMIN_KEY) } }, undefined, log.logger);
     dispatch = new Queue(QUEUE_NAMES.dispatch, { connection: t.redis, prefix: queuePrefix(t.prefix) });
   });

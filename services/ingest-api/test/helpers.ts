@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { parseFileConfig, type AppConfig } from '@refresh/config';
+import { Writable } from 'node:stream';
+import { LOG_REDACT, parseFileConfig, type AppConfig } from '@refresh/config';
 import { QUEUE_NAMES, createRedis, queuePrefix, tenantKeys, deleteKeysUnder, scanKeysUnder, type RedisClient } from '@refresh/store';
 import { Queue } from 'bullmq';
 import pino from 'pino';
@@ -163,4 +164,17 @@ export async function eventually(check: () => Promise<void>, timeoutMs = 10_000)
       await new Promise((r) => setTimeout(r, 50));
     }
   }
+}
+
+/** A pino logger configured as the services configure theirs (at `level`), writing JSON lines into memory. */
+export function capturedLogger(level: pino.Level = 'debug') {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const logger = pino({ level, redact: LOG_REDACT }, sink);
+  return { logger, lines, text: () => lines.join('\n'), entries: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
 }

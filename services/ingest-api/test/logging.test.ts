@@ -1,20 +1,5 @@
-import { Writable } from 'node:stream';
-import { LOG_REDACT, LOG_REDACT_CENSOR } from '@refresh/config';
-import pino from 'pino';
-import { KEYS, eventually, postJson, startTestApi, type TestApi } from './helpers';
-
-/** A pino logger configured as the services configure theirs, writing JSON lines into memory. */
-function capturedLogger() {
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-      done();
-    },
-  });
-  const logger = pino({ level: 'debug', redact: LOG_REDACT }, sink);
-  return { logger, lines, text: () => lines.join('\n'), entries: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
-}
+import { LOG_REDACT_CENSOR } from '@refresh/config';
+import { KEYS, capturedLogger, eventually, postJson, startTestApi, type TestApi } from './helpers';
 
 describe('request ids and request logs', () => {
   let t: TestApi;

@@ -1,5 +1,5 @@
 import type { RefreshClient } from '@refresh/client';
-import { printFields } from '../output';
+import { printFields, printJson } from '../output';
 
 /**
  * `refresh status <id>`: the request's view, and with --items every item. With --json the
@@ -8,11 +8,11 @@ import { printFields } from '../output';
  */
 export async function status(client: RefreshClient, requestId: string, flags: { json?: boolean; items?: boolean }): Promise<void> {
   const view = await client.get(requestId);
-  const out = process.stdout;
   if (flags.json && !flags.items) {
-    out.write(`${JSON.stringify(view, null, 2)}\n`);
+    printJson(view);
     return;
   }
+  const out = process.stdout;
   if (flags.json) {
     out.write(`{"request":${JSON.stringify(view)},"items":[`);
     let first = true;

@@ -2,12 +2,11 @@ import type { CancelResultBody, RequeueResultBody } from '@refresh/contract';
 import { createAdminStore, dispatchJobOptions, retireJobEntry, tenantOfRequest } from '@refresh/store';
 import { Router, type Request, type Response } from 'express';
 import { adminAuthenticate } from '../admin';
-import { budgetState } from '../budget-state';
 import type { ApiContext } from '../context';
 import { conflict, dependency, notFound } from '../errors';
 import { routeName } from '../metrics';
 import { logOf } from '../request-log';
-import { estimateRequest } from '../estimate';
+import { requestOutlook } from '../estimate';
 import { describeRequest } from '../request-view';
 
 /**
@@ -39,8 +38,7 @@ export function adminActionRoutes(ctx: ApiContext, keySha256: string | undefined
     const record = await dependency(ctx.store.get(requestId));
     const tenant = record && ctx.config.tenants.find((t) => t.id === record.tenant);
     if (!record || !tenant) return null;
-    const now = ctx.now();
-    const [budget, estimate] = await Promise.all([budgetState(ctx.store, tenant, now), estimateRequest(ctx, tenant, requestId, now)]);
+    const { budget, estimate } = await requestOutlook(ctx, tenant, requestId, ctx.now());
     return describeRequest(record, budget, estimate);
   }
 

@@ -5,7 +5,7 @@ import { createAcceptRequest } from '../accept-request';
 import { callerOf } from '../auth';
 import type { ApiContext } from '../context';
 import { toVodResults } from '../drop-in-results';
-import { badRequest, dependency, notFound, unsupportedMediaType } from '../errors';
+import { badFields, dependency, notFound, unsupportedMediaType } from '../errors';
 import { idempotencyKeyHash } from '../idempotency';
 import { createJsonReader } from '../json-body';
 import { routeName } from '../metrics';
@@ -51,7 +51,7 @@ export function dropInRoutes(ctx: ApiContext): Router {
   router.get(PATH, routeName('dropin_results'), ctx.authenticate, async (req, res) => {
     const q = dropInResultsQuery.safeParse(req.query);
     if (!q.success) {
-      throw badRequest('bad query', q.error.issues.map((i) => ({ field: i.path.join('.') || '(query)', reason: i.message })));
+      throw badFields('bad query', q.error.issues, '(query)');
     }
     const { task_id: taskId, cursor, limit } = q.data;
     const caller = callerOf(res);

@@ -7,7 +7,7 @@ import { callbackFor } from '../callback';
 import type { ApiContext } from '../context';
 import { badRequest, tooLarge, unsupportedMediaType } from '../errors';
 import { idempotencyKeyHash } from '../idempotency';
-import { NO_ESTIMATE, estimateRequest } from '../estimate';
+import { NO_ESTIMATE, requestOutlook } from '../estimate';
 import { createJsonReader } from '../json-body';
 import { routeName } from '../metrics';
 import { logOf } from '../request-log';
@@ -36,7 +36,7 @@ export function ingestRoutes(ctx: ApiContext): Router {
     });
     const statusUrl = `/v1/refresh-requests/${accepted.requestId}`;
     // the request is queued whatever happens now: a failed read answers without an estimate, never with an error
-    const estimate = await estimateRequest(ctx, tenant, accepted.requestId, ctx.now()).catch((err: unknown) => {
+    const estimate = await requestOutlook(ctx, tenant, accepted.requestId, ctx.now()).then((o) => o.estimate).catch((err: unknown) => {
       logOf(res, ctx.logger).warn({ err, requestId: accepted.requestId }, 'no completion estimate for an accepted request');
       return NO_ESTIMATE;
     });

@@ -4,8 +4,8 @@ import { Router, type Response } from 'express';
 import { callerOf, tenantFor } from '../auth';
 import { budgetState } from '../budget-state';
 import type { ApiContext } from '../context';
-import { badRequest, dependency, notFound } from '../errors';
-import { estimateRequest } from '../estimate';
+import { badFields, dependency, notFound } from '../errors';
+import { requestOutlook } from '../estimate';
 import { routeName } from '../metrics';
 import { describeRequest } from '../request-view';
 
@@ -27,21 +27,14 @@ export function statusRoutes(ctx: ApiContext): Router {
 
   router.get('/v1/refresh-requests/:id', routeName('request_status'), ctx.authenticate, async (req, res) => {
     const { tenant, record } = await visibleRequest(String(req.params.id), res);
-    const now = ctx.now();
-    const [budget, estimate] = await Promise.all([
-      budgetState(ctx.store, tenant, now),
-      estimateRequest(ctx, tenant, record.requestId, now),
-    ]);
+    const { budget, estimate } = await requestOutlook(ctx, tenant, record.requestId, ctx.now());
     res.json(describeRequest(record, budget, estimate));
   });
 
   router.get('/v1/refresh-requests/:id/items', routeName('request_items'), ctx.authenticate, async (req, res) => {
     const q = itemsQuery.safeParse(req.query);
     if (!q.success) {
-      throw badRequest(
-        'bad query',
-        q.error.issues.map((i) => ({ field: i.path.join('.') || '(query)', reason: i.message })),
-      );
+      throw badFields('bad query', q.error.issues, '(query)');
     }
     const { tenant } = await visibleRequest(String(req.params.id), res);
     const [page, budget] = await Promise.all([

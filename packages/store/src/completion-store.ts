@@ -10,6 +10,25 @@ export interface PendingCompletion {
   completedAt: number;
 }
 
+export type CompletionState = 'due' | 'retired' | 'superseded' | 'gone';
+
+/** The request fields completionState reads, in the order stateOf takes them. */
+const STATE_FIELDS = ['created_at', 'gen', 'retired'] as const;
+
+function stateOf([created, current, retired]: ReadonlyArray<string | null>, gen: number): CompletionState {
+  if ((created ?? null) === null) return 'gone';
+  if (Number(current ?? 0) !== gen) return 'superseded';
+  return (retired ?? null) !== null && Number(retired) === gen ? 'retired' : 'due';
+}
+
+/** Runs a pipeline; the first failed command fails it all. */
+async function execAll(pipe: { exec(): Promise<Array<[Error | null, unknown]> | null> }): Promise<unknown[]> {
+  return ((await pipe.exec()) ?? []).map(([err, res]) => {
+    if (err) throw err;
+    return res;
+  });
+}
+
 /**
  * Retiring completed requests: every script that completes a request also puts the completion
  * in its tenant's outbox (keys.ts `completions`); the retire job starts the retention of its
@@ -53,11 +72,28 @@ export function createCompletionStore(redis: ScriptedRedis, prefix: string) {
      * request's record has expired. A job run a second time (the sweep re-added it) finds it
      * no longer due.
      */
-    async completionState(tenant: string, requestId: string, gen: number): Promise<'due' | 'retired' | 'superseded' | 'gone'> {
-      const [created, current, retired] = await redis.hmget(keys(tenant).request(requestId), 'created_at', 'gen', 'retired');
-      if (created === null) return 'gone';
-      if (Number(current ?? 0) !== gen) return 'superseded';
-      return retired !== null && Number(retired) === gen ? 'retired' : 'due';
+    async completionState(tenant: string, requestId: string, gen: number): Promise<CompletionState> {
+      return stateOf(await redis.hmget(keys(tenant).request(requestId), ...STATE_FIELDS), gen);
+    },
+
+    /**
+     * Of a page of outbox entries, those whose retire job is still due (completionState), in
+     * their order; the others (retired by a worker of an earlier version, superseded, gone) only
+     * leave the outbox (markRetired). One pipeline reads every state, one clears the others.
+     */
+    async dueCompletions(tenant: string, page: readonly PendingCompletion[]): Promise<PendingCompletion[]> {
+      const k = keys(tenant);
+      const reads = redis.pipeline();
+      for (const c of page) reads.hmget(k.request(c.requestId), ...STATE_FIELDS);
+      const rows = await execAll(reads);
+      const states = page.map((c, i) => stateOf(rows[i] as Array<string | null>, c.gen));
+      const settled = page.filter((_, i) => states[i] !== 'due');
+      if (settled.length > 0) {
+        const clears = redis.pipeline() as ReturnType<ScriptedRedis['pipeline']> & Pick<ScriptedRedis, 'markRetired'>;
+        for (const c of settled) void clears.markRetired(k.request(c.requestId), k.completions, c.gen, c.requestId);
+        await execAll(clears);
+      }
+      return page.filter((_, i) => states[i] === 'due');
     },
 
     /**

@@ -1,5 +1,6 @@
 import { PRIORITIES, type ItemKind, type Priority } from '@refresh/core';
 import type { RedisClient } from './connections';
+import { createCompletionStore } from './completion-store';
 import { tenantKeys } from './keys';
 import { withScripts } from './scripts';
 
@@ -43,15 +44,6 @@ export interface RecordedResults {
   completedRequests: string[];
 }
 
-/** A request's completion in the outbox (keys.ts `completions`): its retire job may be missing. */
-export interface PendingCompletion {
-  requestId: string;
-  /** which completion of the request (requeue-failed.lua reopens requests) */
-  gen: number;
-  /** epoch ms the request completed */
-  completedAt: number;
-}
-
 export interface BudgetContext {
   dayId: string;
   dailyLimit: number;
@@ -59,12 +51,17 @@ export interface BudgetContext {
   ttlSeconds: number;
 }
 
-/** The worker's side of the store: coalescing, claiming, spending budget, recording outcomes. */
+/**
+ * The worker's side of the store: coalescing, claiming, spending budget, recording outcomes, and
+ * retiring completed requests (completion-store.ts).
+ */
 export function createDispatchStore(redisClient: RedisClient, prefix: string) {
   const redis = withScripts(redisClient);
   const keys = (tenant: string) => tenantKeys(prefix, tenant);
 
   return {
+    ...createCompletionStore(redis, prefix),
+
     /** Reads staged lines [from, from+count) of a request. */
     async readStage(tenant: string, requestId: string, from: number, count: number): Promise<string[]> {
       return redis.lrange(keys(tenant).requestStage(requestId), from, from + count - 1);
@@ -111,76 +108,6 @@ export function createDispatchStore(redisClient: RedisClient, prefix: string) {
         k.requestSeen(requestId), k.requestStage(requestId), k.staged, k.completions,
         ttlSeconds, now, requestId,
       ));
-    },
-
-    /** Starts the retention period of a completed request's item records, a page at a time. */
-    async retireRequestItems(tenant: string, requestId: string, ttlSeconds: number, pageSize = 1000): Promise<number> {
-      const k = keys(tenant);
-      let n = 0;
-      for (let from = 0; ; from += pageSize) {
-        const ids = await redis.lrange(k.requestItems(requestId), from, from + pageSize - 1);
-        if (ids.length === 0) break;
-        const pipe = redis.pipeline();
-        for (const id of ids) pipe.expire(k.instance(id), ttlSeconds).expire(`${k.instance(id)}:l`, ttlSeconds);
-        await pipe.exec();
-        n += ids.length;
-        if (ids.length < pageSize) break;
-      }
-      return n;
-    },
-
-    /** Whether the request asked for a completion webhook (callback_url). */
-    async hasCallback(tenant: string, requestId: string): Promise<boolean> {
-      return 1 === (await redis.hexists(keys(tenant).request(requestId), 'callback_url'));
-    },
-
-    /** Which completion of the request comes next (it goes up when an admin requeue reopens it). */
-    async requestGeneration(tenant: string, requestId: string): Promise<number> {
-      return Number((await redis.hget(keys(tenant).request(requestId), 'gen')) ?? 0);
-    },
-
-    /**
-     * Whether the retire job of completion `gen` still has work to do: 'due' until it is marked
-     * retired; 'retired' after; 'superseded' once an admin requeue reopened the request (which
-     * requeue-failed.lua allows only after this completion was retired); 'gone' when the
-     * request's record has expired. A job run a second time (the sweep re-added it) finds it
-     * no longer due.
-     */
-    async completionState(tenant: string, requestId: string, gen: number): Promise<'due' | 'retired' | 'superseded' | 'gone'> {
-      const [created, current, retired] = await redis.hmget(keys(tenant).request(requestId), 'created_at', 'gen', 'retired');
-      if (created === null) return 'gone';
-      if (Number(current ?? 0) !== gen) return 'superseded';
-      return retired !== null && Number(retired) === gen ? 'retired' : 'due';
-    },
-
-    /**
-     * The retire job of completion `gen` has run: an admin requeue may reopen the request now,
-     * and the completion leaves the outbox.
-     */
-    async markRetired(tenant: string, requestId: string, gen: number): Promise<void> {
-      const k = keys(tenant);
-      await redis.markRetired(k.request(requestId), k.completions, gen, requestId);
-    },
-
-    /**
-     * Completions still in the tenant's outbox that happened before `before` (epoch ms), oldest
-     * first, a page at a time: their retire jobs were probably never added (the worker died
-     * between the completing script and adding the job). Entries retired while the pages are
-     * read shift the later ones, so a few may be missed; the next sweep sees them.
-     */
-    async *completionsBefore(tenant: string, before: number, pageSize = 500): AsyncGenerator<PendingCompletion[]> {
-      const k = keys(tenant);
-      for (let offset = 0; ; offset += pageSize) {
-        const flat = await redis.zrangebyscore(k.completions, '-inf', `(${before}`, 'WITHSCORES', 'LIMIT', offset, pageSize);
-        const page: PendingCompletion[] = [];
-        for (let i = 0; i < flat.length; i += 2) {
-          const member = flat[i]!;
-          const at = member.lastIndexOf(':');
-          page.push({ requestId: member.slice(0, at), gen: Number(member.slice(at + 1)), completedAt: Number(flat[i + 1]) });
-        }
-        if (page.length > 0) yield page;
-        if (page.length < pageSize) return;
-      }
     },
 
     async claim(

@@ -144,6 +144,27 @@ describe('the completion outbox', () => {
     expect(await redis.exists(tenantKeys(prefix, 'o6').request(r))).toBe(0);
   });
 
+  it('when a page of entries is sorted for the sweep, then the due ones come back in order and the others only leave the outbox', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      ids.push(await submit('o8', [`a:s${i}`]));
+      await claim('o8', `b${i}`);
+      await failBatch('o8', `b${i}`, 6000 + i);
+    }
+    const [due1, retired, gone, due2] = ids as [string, string, string, string];
+    // retired by a worker of an earlier version, whose mark left the entry
+    await store.markRetired('o8', retired, 0);
+    await redis.zadd(tenantKeys(prefix, 'o8').completions, 6001, `${retired}:0`);
+    await redis.del(tenantKeys(prefix, 'o8').request(gone));
+    const page = await outbox('o8');
+    expect(page.map((c) => c.requestId)).toEqual(ids);
+
+    expect(await store.dueCompletions('o8', page)).toEqual([page[0], page[3]]);
+    expect((await outbox('o8')).map((c) => c.requestId)).toEqual([due1, due2]);
+    expect(await redis.exists(tenantKeys(prefix, 'o8').request(gone))).toBe(0);
+    expect(await store.completionState('o8', due1, 0)).toBe('due');
+  });
+
   it('when entries are read before an instant, then only older ones come, oldest first, a page at a time', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {

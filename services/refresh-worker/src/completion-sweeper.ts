@@ -35,11 +35,9 @@ export function createCompletionSweeper(deps: {
     let found = 0;
     for (const tenant of tenants) {
       for await (const page of store.completionsBefore(tenant, before)) {
-        const states = await Promise.all(page.map((c) => store.completionState(tenant, c.requestId, c.gen)));
-        // not due: retired by a worker of an earlier version (whose mark-retired left the
-        // entry), or the request is gone; only the entry is left to clear
-        for (const [i, c] of page.entries()) if (states[i] !== 'due') await store.markRetired(tenant, c.requestId, c.gen);
-        const due = page.filter((_, i) => states[i] === 'due');
+        // the others were retired by a worker of an earlier version (whose mark-retired left the
+        // entry), or the request is gone: only their entries are cleared
+        const due = await store.dueCompletions(tenant, page);
         if (due.length === 0) continue;
         await scheduler.retireCompletions(tenant, due);
         found += due.length;

@@ -14,8 +14,8 @@ between this script and the retire job the caller adds (keys.ts `completions`).
 Item records get no TTL here: a request may still be open (a backlog can last weeks), so they
 expire when their request completes (the worker's retire job), never before.
 An item still marked deferred (`s` = D, defer-batch.lua) leaves its requests' `deferred` count
-too. The worker ends a batch's wait before its call, so this happens only when something else
-finished it (a worker of an older version, during a rollout): the counts stay true regardless.
+too. The worker ends a batch's wait before its call, so today nothing finishes a waiting batch;
+this keeps the counts true for any caller that does.
 ]]
 if redis.call('HGET', KEYS[1], 'st') == 'done' then return {0} end
 local ids = redis.call('HGET', KEYS[1], 'ids')

@@ -1,5 +1,6 @@
 /** The fault-injection suite alone (`npm run test:faults`): minutes long, so not part of `npm test`. */
 module.exports = {
+  globalSetup: '<rootDir>/scripts/jest-global-setup.cjs',
   testEnvironment: 'node',
   roots: ['<rootDir>/services/refresh-worker/test/faults'],
   testMatch: ['**/*.faults.ts'],

@@ -9,8 +9,10 @@ import { createConnection } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import configPkg from '@refresh/config';
+import nodeVersion from './node-version.cjs';
 
 const { DEMO } = configPkg;
+nodeVersion.assertNodeVersion('npm start');
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const env = { ...process.env };

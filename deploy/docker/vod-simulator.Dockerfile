@@ -2,8 +2,8 @@
 # The VOD simulator's image, for compose runs and drills: Huawei VOD's refresh API on SIM_PORT (9000).
 # Build from the repository root (docker-compose.yml does):
 #   docker build -f deploy/docker/vod-simulator.Dockerfile -t vod-refresh/vod-simulator .
-# Node's current LTS line; override with --build-arg NODE_IMAGE=... to pin a digest.
-ARG NODE_IMAGE=node:26-slim
+# The project's one Node LTS (.nvmrc, package.json engines); override with --build-arg NODE_IMAGE=... to pin a digest.
+ARG NODE_IMAGE=node:26.10.0-slim
 
 # 1. Only the workspaces this service needs: their package.json files and lockfile (out/json)
 #    for a cacheable install, and their sources (out/full, without gitignored files).

@@ -20,6 +20,9 @@ import {
 import { benchEnv, writeBenchConfig } from './bench-services.mjs';
 import { commandStats, deletePrefix, info, redisCpuSeconds, topCommands } from './redis-stats.mjs';
 import { benchUrl, bodyStats, urlBody } from './url-body.mjs';
+import nodeVersion from '../node-version.cjs';
+
+nodeVersion.assertNodeVersion('npm run bench');
 
 const { tenantKeys } = storePkg;
 

@@ -26,6 +26,9 @@ import { eventLoopSampler, percentile, redisPingSampler } from './latency.mjs';
 import { startOwnRedis } from './own-redis.mjs';
 import { benchEnv, writeBenchConfig } from './bench-services.mjs';
 import { commandStats, deletePrefix, info, redisCpuSeconds, scriptNames, slowCommands, topCommands } from './redis-stats.mjs';
+import nodeVersion from '../node-version.cjs';
+
+nodeVersion.assertNodeVersion('npm run bench:load');
 
 const { tenantKeys } = storePkg;
 const here = dirname(fileURLToPath(import.meta.url));

@@ -76,7 +76,12 @@ export const requestView = z
     status: requestStatus,
     counts: requestCounts.meta({ description: 'unique items by state' }),
     task_ids: z.array(z.string()).meta({ description: "VOD's task ids for this request's items (the first 1,000)" }),
-    received: z.number().int(),
+    received: z.number().int().meta({ description: 'lines received, duplicates included' }),
+    ingested: z.number().int().meta({
+      description:
+        'lines coalesced into the queues so far, duplicates included; it reaches `received` once the whole request is read. ' +
+        'Lines not coalesced yet count as pending: received − ingested tells "still being read" from "queued"',
+    }),
     next_attempt_at: isoTime.optional().meta({ description: 'when deferred items can move again (the budget reset)' }),
     ...completionEstimate,
     canceled_at: isoTime.optional().meta({ description: 'when an admin canceled the request' }),

@@ -3,6 +3,12 @@ claim-batch: picks a tenant's next batch, claims its items and reserves their bu
 atomic step, so that any number of worker replicas together never reserve more than the
 daily limit and never claim one pending item twice.
 
+Claimed at send time: the same step takes the call slot of the tenant's pace
+(includes/take-call-slot.lua), so a batch exists only once its call may leave now. Nothing
+claimed waits for a slot: while the pace holds calls back, the items stay pending, where a later
+higher-priority item can overtake them and an admin cancel can reach them, and the answer is
+{'pace', until} with nothing claimed.
+
 Idempotent per batch id: when the batch already exists (the job that claimed it died and is
 being run again), it is returned as it is and nothing new is claimed.
 
@@ -23,18 +29,22 @@ KEYS[1]    tenant pending index   HASH item key -> pending instance id
 KEYS[2]    today's budget         STRING items reserved today
 KEYS[3]    the batch              HASH
 KEYS[4..9] queues: asset h,n,l then url h,n,l    LISTs of instance ids
+KEYS[10]   the tenant's call pace  STRING TAT (epoch µs), shared with result polls
 ARGV[1] now (ms)          ARGV[2] lingerMs       ARGV[3] maxItems (1..10)
 ARGV[4] daily limit       ARGV[5] budget key TTL (s)
 ARGV[6] instance key prefix   ARGV[7] request key prefix
 ARGV[8] batch id          ARGV[9] budget day id
+ARGV[10] calls per second (0: take no slot)   ARGV[11] burst (>= 1)
 Returns one of
   {'existing'}
   {'idle'}                               nothing pending
   {'wait', until_ms}                     pending, nothing ready before until_ms
   {'budget'}                             pending, today's budget spent
+  {'pace', until_ms}                     a batch is ready but the pace holds calls until until_ms
   {'send', kind, more, id1, v1, id2, v2, ...}   claimed; more = items still queued (canceled ids
                                          further back included: it only decides a wake-up)
 ]]
+--- @include "includes/take-call-slot.lua"
 if redis.call('EXISTS', KEYS[3]) == 1 then
   return {'existing'}
 end
@@ -95,6 +105,11 @@ for k = 1, 2 do
   end
 end
 if pick == nil then return {'wait', waitUntil} end
+
+if tonumber(ARGV[10]) > 0 then
+  local slot, slotWait = takeCallSlot(KEYS[10], now, tonumber(ARGV[10]), tonumber(ARGV[11]))
+  if not slot then return {'pace', now + slotWait} end
+end
 
 local size = math.min(maxItems, count[pick], remaining)
 local batchId = ARGV[8]

@@ -11,6 +11,8 @@ export type ClaimResult =
   | { action: 'idle' }
   | { action: 'wait'; until: number }
   | { action: 'budget' }
+  /** a batch is ready, but the tenant's pace lets its call leave only at `until`: nothing claimed */
+  | { action: 'pace'; until: number }
   | { action: 'send'; kind: ItemKind; more: number; ids: string[]; values: string[] };
 
 export interface BatchRecord {
@@ -113,15 +115,26 @@ export function createDispatchStore(redisClient: RedisClient, prefix: string) {
     async claim(
       tenant: string,
       batchId: string,
-      opts: { now: number; lingerMs: number; maxItems: number } & BudgetContext,
+      opts: {
+        now: number;
+        lingerMs: number;
+        maxItems: number;
+        /**
+         * The tenant's pace (maxCallsPerSecond): the claim takes the call slot its batch leaves
+         * in, so a claimed batch never waits for one. Absent: no slot is taken (store tests).
+         */
+        callsPerSecond?: number;
+      } & BudgetContext,
     ): Promise<ClaimResult> {
       const k = keys(tenant);
+      const perSecond = opts.callsPerSecond ?? 0;
       const res = (await redis.claimBatch(
-        k.pending, k.budget(opts.dayId), k.batch(batchId), ...k.allQueues(),
+        k.pending, k.budget(opts.dayId), k.batch(batchId), ...k.allQueues(), k.rate,
         opts.now, opts.lingerMs, opts.maxItems, opts.dailyLimit, opts.ttlSeconds,
-        k.instancePrefix, k.requestPrefix, batchId, opts.dayId,
+        k.instancePrefix, k.requestPrefix, batchId, opts.dayId, perSecond, Math.max(1, Math.ceil(perSecond)),
       )) as Array<string | number>;
       switch (res[0]) {
+        case 'pace': return { action: 'pace', until: Number(res[1]) };
         case 'existing': return { action: 'existing' };
         case 'idle': return { action: 'idle' };
         case 'budget': return { action: 'budget' };

@@ -2,10 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RedisClient } from './connections';
 
-/** Lua scripts live one a file in ../lua; the header of each documents KEYS and ARGV. */
+/**
+ * Lua scripts live one a file in ../lua; the header of each documents KEYS and ARGV. A fragment
+ * shared by several scripts lives in ../lua/includes and is pulled in by a line
+ * `--- @include "includes/<file>.lua"` (bullmq's convention), so there is one copy to change.
+ */
 const SCRIPTS = {
   coalesceItems: { file: 'coalesce-items.lua', keys: 8 },
-  claimBatch: { file: 'claim-batch.lua', keys: 9 },
+  claimBatch: { file: 'claim-batch.lua', keys: 10 },
   beginAttempt: { file: 'begin-attempt.lua', keys: 2 },
   holdBudget: { file: 'hold-budget.lua', keys: 2 },
   deferBatch: { file: 'defer-batch.lua', keys: 1 },
@@ -35,6 +39,12 @@ export type ScriptedRedis = RedisClient & Record<ScriptName, ScriptFn>;
 
 const luaDir = join(__dirname, '..', 'lua');
 const sources = new Map<ScriptName, string>();
+const INCLUDE = /^--- @include "([\w./-]+)"$/gm;
+
+/** A script's source with its includes pasted in (one level: fragments include nothing). */
+export function scriptSource(file: string): string {
+  return readFileSync(join(luaDir, file), 'utf8').replace(INCLUDE, (_, inc: string) => readFileSync(join(luaDir, inc), 'utf8'));
+}
 
 /** Registers every script on the client (EVALSHA with a fallback to EVAL, by ioredis). */
 export function withScripts(redis: RedisClient): ScriptedRedis {
@@ -42,7 +52,7 @@ export function withScripts(redis: RedisClient): ScriptedRedis {
     if (typeof (redis as unknown as Record<string, unknown>)[name] === 'function') continue;
     let lua = sources.get(name);
     if (!lua) {
-      lua = readFileSync(join(luaDir, file), 'utf8');
+      lua = scriptSource(file);
       sources.set(name, lua);
     }
     redis.defineCommand(name, { numberOfKeys: keys, lua });

@@ -1,16 +1,17 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import calculateSlot from 'cluster-key-slot';
 import type { RedisClient } from '../src';
+import { scriptSource } from '../src/scripts';
 
-/** Our Lua scripts by the SHA1 ioredis sends with EVALSHA (and their source, sent by EVAL). */
+/** Our Lua scripts, includes pasted in, by the SHA1 ioredis sends with EVALSHA (and their source, sent by EVAL). */
 const luaDir = join(__dirname, '..', 'lua');
 export const LUA_FILES = readdirSync(luaDir).filter((f) => f.endsWith('.lua'));
 const byDigest = new Map<string, string>();
 const bySource = new Map<string, string>();
 for (const file of LUA_FILES) {
-  const src = readFileSync(join(luaDir, file), 'utf8');
+  const src = scriptSource(file);
   byDigest.set(createHash('sha1').update(src).digest('hex'), file);
   bySource.set(src, file);
 }

@@ -3,8 +3,8 @@ import type { RequestRecord } from '@refresh/store';
 import { NO_ESTIMATE, type EstimateFields } from './estimate';
 
 /**
- * What a caller sees of a request. Lines not yet coalesced count as pending (`ingested`
- * counts raw lines, duplicates included, like `received`). Deferred is everything waiting for
+ * What a caller sees of a request. Lines not yet coalesced count as pending; `ingested` (raw
+ * lines coalesced so far, duplicates included, like `received`) tells them apart. Deferred is everything waiting for
  * the budget reset: pending items while the tenant's budget for today is spent (nothing pending
  * can move before it resets), and claimed items whose batch waits for the next budget day.
  * Submitted items still wait for VOD's verdict, so a request is completed only when every item
@@ -34,6 +34,7 @@ export function describeRequest(r: RequestRecord, budget: { spent: boolean; rese
     counts: { pending, deferred, in_flight, submitted, completed, failed, unknown, canceled },
     task_ids: r.taskIds,
     received: r.received,
+    ingested: r.ingested,
     ...(status === 'completed' ? NO_ESTIMATE : estimate),
   };
   if (deferred > 0) view.next_attempt_at = new Date(budget.resetsAt).toISOString();

@@ -33,6 +33,8 @@ describe('reading requests and budgets', () => {
       counts: { pending: 4, deferred: 0, in_flight: 0, submitted: 0, completed: 0, failed: 0, unknown: 0, canceled: 0 },
       task_ids: [],
       received: 4,
+      // no worker here: nothing is coalesced yet, which `ingested` tells apart from "queued"
+      ingested: 0,
       // 4 items with the whole budget left: one call, the linger (1 s) and the first poll (5 s)
       estimated_completion_at: new Date(NOW + 200 + 6000).toISOString(),
       budget_days_needed: 1,

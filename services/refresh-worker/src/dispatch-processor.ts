@@ -1,7 +1,9 @@
 import { DelayedError, type Job } from 'bullmq';
 import { backoffDelay, budgetDay } from '@refresh/core';
 import type { AppConfig, TenantConfig } from '@refresh/config';
-import { dispatchJob, type BatchRecord, type BudgetContext, type DispatchJob, type DispatchStore, type TenantGate } from '@refresh/store';
+import {
+  dispatchJob, type BatchRecord, type BudgetContext, type ClaimResult, type DispatchJob, type DispatchStore, type TenantGate,
+} from '@refresh/store';
 import { classify, type CallOutcome } from '@refresh/vod-client';
 import type { Logger } from 'pino';
 import type { Clock } from './clock';
@@ -25,11 +27,14 @@ const BUDGET_TTL_SECONDS = 3 * 86_400;
 const UNKNOWN_TENANT_RETRY_MS = 30_000;
 /** Slack for clock skew between us and VOD when keeping calls away from midnight. */
 const MIDNIGHT_MARGIN_MS = 2_000;
+/** Longest sleep before a job the pace held back asks for its slot again. */
+const PACE_POLL_MAX_MS = 1_000;
 
 /**
  * One dispatch job sends at most one batch, whose id is the job's id:
- *   claim (atomic: items + budget) → wake a successor if more is pending → spend budget for
- *   the attempt → call VOD → record the outcome.
+ *   claim (atomic: the call slot + items + budget, only once the pace lets a call leave now) →
+ *   wake a successor if more is pending → spend budget for the attempt → call VOD → record the
+ *   outcome.
  * A job that dies anywhere is run again by BullMQ with the same id and resumes its own batch.
  * Retries of the call are the job's attempts, with jittered exponential backoff.
  * A job holding a batch that must wait for the next budget day (see waitForReset) marks the batch
@@ -67,24 +72,39 @@ export function createDispatchProcessor(deps: {
       throw new DelayedError();
     }
     const batchId = job.id!;
-    const now = clock.now();
-    const day = budgetDay(now, tenant.timezone);
-    const budget: BudgetContext = { dayId: day.dayId, dailyLimit: tenant.dailyLimit, ttlSeconds: BUDGET_TTL_SECONDS };
+    let now = clock.now();
+    let day = budgetDay(now, tenant.timezone);
+    let budget: BudgetContext = { dayId: day.dayId, dailyLimit: tenant.dailyLimit, ttlSeconds: BUDGET_TTL_SECONDS };
+    let gateState: { waitUntil: number | null; probing: boolean } = { waitUntil: null, probing: false };
+    let claim: ClaimResult;
+    // Claimed at send time: the claim takes the call slot its batch leaves in, so while the pace
+    // holds calls back this job holds nothing (the items stay pending, where a higher-priority
+    // item can overtake them and a cancel can reach them) and asks again when the slot is due.
+    for (let round = 0; ; round++) {
+      if (round > 0) {
+        now = clock.now();
+        day = budgetDay(now, tenant.timezone);
+        budget = { ...budget, dayId: day.dayId };
+      }
+      // A call that starts just before midnight may land on VOD's next day while we counted it on
+      // this one; then VOD would count more than we do tomorrow. Such calls wait for the reset,
+      // with the batch this job may already hold (a retry or a rerun).
+      if (day.resetsAt - now < midnightGuardMs) return waitForReset(job, token, tenantId, batchId, day.resetsAt, now);
 
-    // A call that starts just before midnight may land on VOD's next day while we counted it on
-    // this one; then VOD would count more than we do tomorrow. Such calls wait for the reset,
-    // with the batch this job may already hold (a retry or a rerun).
-    if (day.resetsAt - now < midnightGuardMs) return waitForReset(job, token, tenantId, batchId, day.resetsAt, now);
+      // A paused or throttled tenant's job waits in place (it may already hold a batch), except
+      // the one job per cool-down that probes whether VOD accepts the tenant again (a probe
+      // keeps its turn while it waits for the pace).
+      if (!gateState.probing) gateState = await gateWait(tenantId, now);
+      if (gateState.waitUntil !== null) {
+        await job.moveToDelayed(Date.now() + (gateState.waitUntil - now), token);
+        throw new DelayedError();
+      }
 
-    // A paused or throttled tenant's job waits in place (it may already hold a batch), except
-    // the one job per cool-down that probes whether VOD accepts the tenant again.
-    const gateState = await gateWait(tenantId, now);
-    if (gateState.waitUntil !== null) {
-      await job.moveToDelayed(Date.now() + (gateState.waitUntil - now), token);
-      throw new DelayedError();
+      claim = await store.claim(tenantId, batchId, { now, ...config.batching, ...budget, callsPerSecond: tenant.maxCallsPerSecond });
+      if (claim.action !== 'pace') break;
+      const slotIn = Math.min(Math.max(claim.until - now, 1), PACE_POLL_MAX_MS);
+      await new Promise((r) => setTimeout(r, slotIn));
     }
-
-    const claim = await store.claim(tenantId, batchId, { now, ...config.batching, ...budget });
     switch (claim.action) {
       case 'idle':
         return 'idle';
@@ -119,7 +139,7 @@ export function createDispatchProcessor(deps: {
     }
     let result: string;
     try {
-      result = await sendBatch(job, token, tenant, batch, budget, day, now, gateState.probing);
+      result = await sendBatch(job, token, tenant, batch, budget, day, now, gateState.probing, claim.action === 'send');
     } catch (err) {
       // A job holding a batch must never end failed: its items would stay in flight for good.
       // An unexpected error (Redis, IAM) on the last attempt hands the job back for later.
@@ -169,6 +189,8 @@ export function createDispatchProcessor(deps: {
     day: { dayId: string; resetsAt: number },
     now: number,
     probing: boolean,
+    /** the claim took this call's slot; a retry or a rerun takes its own */
+    slotHeld: boolean,
   ): Promise<string> {
     const tenantId = tenant.id;
     const batchId = batch.batchId;
@@ -192,7 +214,8 @@ export function createDispatchProcessor(deps: {
      */
     const guardedCall = async (): Promise<CallOutcome> => {
       try {
-        await takeCallSlot(gate, clock, tenant);
+        if (slotHeld) slotHeld = false;
+        else await takeCallSlot(gate, clock, tenant);
         const at = clock.now();
         if (budgetDay(at, tenant.timezone).dayId !== day.dayId || day.resetsAt - at < midnightGuardMs) {
           await store.holdBudget(tenantId, batchId, day.dayId, false);

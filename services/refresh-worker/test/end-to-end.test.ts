@@ -51,6 +51,8 @@ describe('end to end through the API', () => {
     }, 'completed');
     expect(done.counts).toEqual({ pending: 0, deferred: 0, in_flight: 0, submitted: 0, completed: 2, failed: 0, unknown: 0, canceled: 0 });
     expect(done.priority).toBe('high');
+    // every line was read and coalesced, the duplicate spelling included
+    expect({ received: done.received, ingested: done.ingested }).toEqual({ received: 3, ingested: 3 });
     expect(done.task_ids.sort()).toEqual(sim.calls().map((c) => c.taskId).sort());
     const items = await fetch(`${api}${res.body.status_url}/items`, { headers: auth }).then((r) => r.json() as Promise<{ items: Array<{ kind: string; value: string; state: string; task_id?: string }> }>);
     // asset ids are staged before urls; the two spellings of one url are one item

@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { parseFileConfig, type AppConfig } from '@refresh/config';
 import {
   INGEST_JOB_OPTIONS, QUEUE_NAMES, createRedis, createRequestStore, deleteKeysUnder, newRequestId, queuePrefix, tenantKeys,
-  type RequestCallback, type TenantGate,
+  type RequestCallback, type DispatchStore, type TenantGate,
 } from '@refresh/store';
 import { createApi } from '@refresh/ingest-api';
 import { createSimulator } from '@refresh/vod-simulator';
@@ -181,17 +181,24 @@ export const assets = (n: number, base = 'asset') => Array.from({ length: n }, (
 
 /**
  * The instants (the worker's clock, as the pacing script was given them) at which a worker's calls
- * to VOD were granted a slot of their tenant's shared call rate. It observes the worker's real gate
- * and changes nothing. Pacing is a promise about when calls leave: their arrival times at the
- * simulator add the event loop's lag of the test process, which nothing here can pace.
+ * to VOD were granted a slot of their tenant's shared call rate: result polls and retries ask the
+ * gate for one, a new batch takes its slot inside its claim. It observes the worker's real gate and
+ * store and changes nothing. Pacing is a promise about when calls leave: their arrival times at
+ * the simulator add the event loop's lag of the test process, which nothing here can pace.
  */
-export function recordCallSlots(w: { gate: TenantGate }): number[] {
+export function recordCallSlots(w: { gate: TenantGate; store: DispatchStore }): number[] {
   const granted: number[] = [];
   const acquire = w.gate.acquireCallSlot.bind(w.gate);
   w.gate.acquireCallSlot = async (tenant, now, maxPerSecond) => {
     const slot = await acquire(tenant, now, maxPerSecond);
     if (slot.ok) granted.push(now);
     return slot;
+  };
+  const claim = w.store.claim.bind(w.store);
+  w.store.claim = async (tenant, batchId, opts) => {
+    const result = await claim(tenant, batchId, opts);
+    if (result.action === 'send' && opts.callsPerSecond) granted.push(opts.now);
+    return result;
   };
   return granted;
 }

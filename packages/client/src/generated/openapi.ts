@@ -291,7 +291,10 @@ export interface components {
             };
             /** @description VOD's task ids for this request's items (the first 1,000) */
             task_ids: string[];
+            /** @description lines received, duplicates included */
             received: number;
+            /** @description lines coalesced into the queues so far, duplicates included; it reaches `received` once the whole request is read. Lines not coalesced yet count as pending: received − ingested tells "still being read" from "queued" */
+            ingested: number;
             /**
              * Format: date-time
              * @description when deferred items can move again (the budget reset)

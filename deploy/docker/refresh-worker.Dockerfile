@@ -32,7 +32,7 @@ USER node
 EXPOSE 9464
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.METRICS_PORT||9464)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# The service drains on SIGTERM (see README, "Running the parts alone"); node is PID 1 and
+# The service drains on SIGTERM (see docs/operations.md, "Shutdown"); node is PID 1 and
 # handles it itself.
 STOPSIGNAL SIGTERM
 CMD ["node", "services/refresh-worker/dist/main.js"]

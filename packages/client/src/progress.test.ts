@@ -4,7 +4,7 @@ import type { RequestView } from './types';
 const view = (extra: Record<string, unknown> = {}): RequestView => ({
   request_id: 'news.1', tenant: 'news', priority: 'normal', created_at: '2026-11-23T10:00:00Z', status: 'in_progress',
   counts: { pending: 3, deferred: 1, in_flight: 2, submitted: 4, completed: 5, failed: 1, unknown: 1, canceled: 2 },
-  task_ids: [], received: 20, estimated_completion_at: null, budget_days_needed: null, ...extra,
+  task_ids: [], received: 20, ingested: 20, estimated_completion_at: null, budget_days_needed: null, ...extra,
 });
 
 describe('progress of a request', () => {

@@ -20,7 +20,7 @@ function raw(status: number, code: string): CallOutcome {
 
 const gatewaySpellings = (code: string) => (code.startsWith('APIGW.') ? [code, code.replace('APIGW.', 'APIG.')] : [code]);
 
-/** Every row of the table in issue 3 (and shared/upstream/huawei-vod.md): status, code, class. */
+/** Every row of the table in issue 3 (and docs/upstream-vod.md): status, code, class. */
 const TABLE: Array<[status: number, code: string, expected: (code: string) => Classification]> = [
   [403, 'VOD.10051', (code) => ({ class: 'retry_later', reason: 'internal_error', code, message: MSG })],
   [403, 'VOD.10052', (code) => ({ class: 'retry_later', reason: 'internal_error', code, message: MSG })],

@@ -1,6 +1,6 @@
 /**
  * What the worker should do with a call's outcome: one class per upstream answer, following the
- * error table in shared/upstream/huawei-vod.md. It reads only the outcome's code and HTTP status,
+ * error table in docs/upstream-vod.md. It reads only the outcome's code and HTTP status,
  * so it sits on top of CallOutcome without changing it. Order of the checks:
  *   1. accepted;
  *   2. the tenant's quota codes (Huawei publishes none, so they come from config and win over the table);

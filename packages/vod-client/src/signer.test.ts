@@ -10,7 +10,7 @@ import {
   verifySignature,
 } from './signer';
 
-// Huawei's documentation example (vector 1 in shared/upstream/huawei-vod.md).
+// Huawei's documentation example (vector 1 in docs/upstream-vod.md).
 const doc = {
   url: 'https://service.region.example.com/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs?limit=2&marker=13551d6b-755d-4757-b956-536f674975c0',
   headers: { 'content-type': 'application/json', host: 'service.region.example.com', 'X-Sdk-Date': '20191115T033655Z' },

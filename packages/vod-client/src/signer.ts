@@ -1,6 +1,6 @@
 /**
  * Huawei API Gateway AK/SK signing (SDK-HMAC-SHA256), as specified in
- * shared/upstream/huawei-vod.md and implemented by Huawei's Go SDK (core/auth/signer/signer.go).
+ * docs/upstream-vod.md and implemented by Huawei's Go SDK (core/auth/signer/signer.go).
  * The same canonicalisation serves both sides: the client signs, the simulator verifies,
  * so a disagreement between them cannot hide a bug that the real gateway would catch.
  */

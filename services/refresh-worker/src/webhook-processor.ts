@@ -10,7 +10,7 @@ import type { WebhookSender } from './webhook-sender';
 /** task ids a summary lists at most, as the status endpoint does */
 const MAX_TASK_IDS = 1000;
 
-/** The body of a completion webhook (README: "Completion webhooks"). */
+/** The body of a completion webhook (docs/api.md, "Completion webhooks"). */
 export interface CompletionSummary {
   event: 'refresh_request.completed';
   request_id: string;

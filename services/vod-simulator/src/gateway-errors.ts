@@ -1,6 +1,6 @@
 /**
  * The answers the simulated API gateway and VOD give, with Huawei's codes and wire shape
- * `{error_code, error_msg}`. Status codes follow shared/upstream/huawei-vod.md.
+ * `{error_code, error_msg}`. Status codes follow docs/upstream-vod.md.
  */
 import type { Response } from 'express';
 
@@ -47,7 +47,7 @@ export function illegalField(field: string): ErrorAnswer {
   return { status: 400, code: 'VOD.10053', message: `The request parameter is illegal, illegal field: ${field}.` };
 }
 
-// What Huawei documents each code to mean (shared/upstream/huawei-vod.md), for scripted answers without a message.
+// What Huawei documents each code to mean (docs/upstream-vod.md), for scripted answers without a message.
 const DOCUMENTED_MEANINGS: Readonly<Record<string, string>> = {
   'VOD.10051': 'Internal error',
   'VOD.10052': 'Internal error',

@@ -7,7 +7,7 @@ const KEYS: Credentials = { accessKey: 'SIMTESTACCESSKEY0001', secretKey: 'sim-t
 const OTHER_KEYS: Credentials = { accessKey: 'SIMTESTACCESSKEY0002', secretKey: 'other-secret' };
 const assets = (n: number) => Array.from({ length: n }, (_, i) => i.toString(16).padStart(32, '0'));
 
-/** Every row of the error table in shared/upstream/huawei-vod.md, in both gateway spellings. */
+/** Every row of the error table in docs/upstream-vod.md, in both gateway spellings. */
 const TABLE_ROWS: Array<[status: number, code: string]> = [
   [400, 'VOD.10053'], [400, 'VOD.10081'], [403, 'VOD.10062'], [400, 'VOD.10060'], [403, 'VOD.10061'], [400, 'VOD.10083'],
   [403, 'VOD.10054'], [403, 'VOD.10055'], [403, 'VOD.10056'], [403, 'VOD.10057'], [403, 'VOD.10051'], [403, 'VOD.10052'],

@@ -54,6 +54,28 @@ const tenant = z.strictObject({
    * submission that would go beyond it is refused with 429. Bounds Redis memory per tenant.
    */
   maxBacklogItems: z.number().int().positive().default(5_000_000),
+  /**
+   * The urgent reserve: `high` units of each budget day (default 5% of dailyLimit, rounded
+   * down) that normal and low items may not spend until `releaseMinutesBeforeReset` minutes
+   * before the reset; from then on anyone may, so a day with a backlog still ends fully spent.
+   * 0 turns it off.
+   */
+  reserve: z
+    .strictObject({
+      high: z.number().int().min(0).optional(),
+      releaseMinutesBeforeReset: z.number().int().min(0).max(1440).default(60),
+    })
+    .default({ releaseMinutesBeforeReset: 60 }),
+}).transform((t, ctx) => {
+  const high = t.reserve.high ?? Math.floor(t.dailyLimit * 0.05);
+  if (high > t.dailyLimit) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['reserve', 'high'],
+      message: `reserve.high (${high}) exceeds dailyLimit (${t.dailyLimit}) by ${high - t.dailyLimit}`,
+    });
+  }
+  return { ...t, reserve: { high, releaseMinutesBeforeReset: t.reserve.releaseMinutesBeforeReset } };
 });
 
 /** hex SHA-256 of a key; the key itself never appears in config. */
@@ -143,7 +165,7 @@ export const fileSchema = z
          * items per Redis write while staging and per coalescing step. A coalescing step is one
          * Lua script, and Redis serves nobody else while it runs: the chunk bounds how long a
          * small request can wait behind a large upload. 1,000 cut the longest step measured with
-         * 2,000 by about a third, for about 9% of ingest throughput (README, Benchmark).
+         * 2,000 by about a third, for about 9% of ingest throughput (docs/benchmarks.md, "Chunk size").
          */
         chunkItems: z.number().int().min(1).max(10_000).default(1_000),
         /**

@@ -20,6 +20,13 @@ export const budgetView = z
     remaining: z.number().int(),
     resets_at: isoTime.meta({ description: "next local midnight in the tenant's time zone" }),
     pending: z.number().int().meta({ description: 'items pending for the tenant, all requests together' }),
+    reserve: z
+      .object({
+        high: z.number().int().meta({ description: 'units of each budget day only high-priority items may spend before the release (config reserve.high)' }),
+        releases_at: isoTime.meta({ description: 'when, today, the reserve opens to every priority (reserve.releaseMinutesBeforeReset before resets_at)' }),
+        held_back: z.number().int().meta({ description: 'units of remaining that normal and low items may not spend now; 0 after the release' }),
+      })
+      .meta({ description: 'the urgent reserve' }),
     paused: pauseView.nullable().meta({ description: 'null, or why sending is paused' }),
     throttled_until: isoTime.optional().meta({ description: 'present while VOD is throttling the tenant' }),
     estimated_completion_at: completionEstimate.estimated_completion_at.meta({

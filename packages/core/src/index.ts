@@ -8,3 +8,4 @@ export * from './tenant-pause';
 export * from './callback-url';
 export * from './webhook-signature';
 export * from './eta';
+export * from './reserve';

@@ -12,11 +12,15 @@ higher-priority item can overtake them and an admin cancel can reach them, and t
 Idempotent per batch id: when the batch already exists (the job that claimed it died and is
 being run again), it is returned as it is and nothing new is claimed.
 
-Rules (mirrored by chooseBatch in @refresh/core): a kind is ready when its pending count
-reaches min(maxItems, budget left) or its oldest item has waited lingerMs. Among ready kinds
-the one with the higher waiting priority goes first, then the one whose head at that
-priority is older. Items leave in
+Rules: a kind is ready when the batch it could make now is full (maxItems), or as full as the
+budget allows, or its oldest item has waited lingerMs. Among ready kinds the one with the higher
+waiting priority goes first, then the one whose head at that priority is older. Items leave in
 priority order, FIFO within a priority.
+
+The urgent reserve (ARGV[12]): until its release (ARGV[13]), normal and low items never take the
+day's used count past dailyLimit - reserve; high items may spend up to dailyLimit. So a low
+backlog that arrives early cannot leave a high item of the afternoon waiting for midnight, and
+a day with a backlog still ends fully spent, because the reserve is released before the reset.
 
 Canceled instances (`s` = K, cancel-items.lua) stay in their queue, as do ids whose record
 expired: dropping them from the middle of a long LIST would cost O(n). They are dropped here
@@ -35,11 +39,15 @@ ARGV[4] daily limit       ARGV[5] budget key TTL (s)
 ARGV[6] instance key prefix   ARGV[7] request key prefix
 ARGV[8] batch id          ARGV[9] budget day id
 ARGV[10] calls per second (0: take no slot)   ARGV[11] burst (>= 1)
+ARGV[12] the urgent reserve: units only high items may spend   ARGV[13] its release (epoch ms):
+         from then on (the last minutes before the reset) every priority may spend it
 Returns one of
   {'existing'}
   {'idle'}                               nothing pending
   {'wait', until_ms}                     pending, nothing ready before until_ms
   {'budget'}                             pending, today's budget spent
+  {'budget', until_ms}                   only normal and low items wait and only the reserve is
+                                         left: until its release at until_ms
   {'pace', until_ms}                     a batch is ready but the pace holds calls until until_ms
   {'send', kind, more, id1, v1, id2, v2, ...}   claimed; more = items still queued (canceled ids
                                          further back included: it only decides a wake-up)
@@ -68,32 +76,50 @@ for q = 4, 9 do
   end
 end
 
--- oldest: the kind's oldest item at any priority (for the linger);
--- bestPrio/bestAt: its highest waiting priority and the age of that list's head (for the order)
-local count, oldest, bestPrio, bestAt, total = {}, {}, {}, {}, 0
+local remaining = limit - tonumber(redis.call('GET', KEYS[2]) or '0')
+-- the urgent reserve: until its release, normal and low items may not spend the last `reserve`
+-- units of the day; high ones may spend everything
+local reserve = 0
+if now < tonumber(ARGV[13]) then reserve = tonumber(ARGV[12]) end
+local remainingLow = remaining - reserve
+
+-- Per kind, over the priorities that may spend now (high always, normal and low only while
+-- there is budget outside the reserve): cnt = items waiting, oldest = the oldest of them (for
+-- the linger), bestPrio/bestAt = their highest priority and the age of that list's head (for
+-- the order). total counts every queued id, for the answer 'idle' and the wake-up.
+local cnt, high, oldest, bestPrio, bestAt, total = {}, {}, {}, {}, {}, 0
 for k = 1, 2 do
-  count[k] = 0
+  cnt[k], high[k] = 0, 0
   for p = 1, 3 do
     local q = KEYS[3 + (k - 1) * 3 + p]
     local n = redis.call('LLEN', q)
-    if n > 0 then
-      count[k] = count[k] + n
+    total = total + n
+    if n > 0 and (p == 1 or remainingLow > 0) then
+      cnt[k] = cnt[k] + n
+      if p == 1 then high[k] = n end
       local t = tonumber(redis.call('HGET', ip .. redis.call('LINDEX', q, 0), 't'))
       if oldest[k] == nil or t < oldest[k] then oldest[k] = t end
       if bestPrio[k] == nil then bestPrio[k], bestAt[k] = p, t end
     end
   end
-  total = total + count[k]
 end
 if total == 0 then return {'idle'} end
-
-local remaining = limit - tonumber(redis.call('GET', KEYS[2]) or '0')
 if remaining <= 0 then return {'budget'} end
+
+-- what a batch of kind k could hold now: its high items first (any budget), then the others
+-- (within the budget outside the reserve)
+local function sizes(k)
+  local h = math.min(high[k], maxItems, remaining)
+  local o = math.min(cnt[k] - high[k], maxItems - h, math.max(0, remainingLow - h))
+  return h, o
+end
 
 local pick, waitUntil = nil, nil
 for k = 1, 2 do
-  if count[k] > 0 then
-    local ready = count[k] >= math.min(maxItems, remaining) or now - oldest[k] >= linger
+  if cnt[k] > 0 then
+    local h, o = sizes(k)
+    -- ready: full, or as full as the budget allows, or its oldest item has waited the linger
+    local ready = h + o >= maxItems or h + o < cnt[k] or now - oldest[k] >= linger
     if ready then
       if pick == nil or bestPrio[k] < bestPrio[pick] or (bestPrio[k] == bestPrio[pick] and bestAt[k] < bestAt[pick]) then
         pick = k
@@ -104,23 +130,33 @@ for k = 1, 2 do
     end
   end
 end
-if pick == nil then return {'wait', waitUntil} end
+if pick == nil then
+  if waitUntil == nil then
+    -- only normal and low items wait, and what is left today is the reserve: until its release
+    return {'budget', tonumber(ARGV[13])}
+  end
+  return {'wait', waitUntil}
+end
 
 if tonumber(ARGV[10]) > 0 then
   local slot, slotWait = takeCallSlot(KEYS[10], now, tonumber(ARGV[10]), tonumber(ARGV[11]))
   if not slot then return {'pace', now + slotWait} end
 end
 
-local size = math.min(maxItems, count[pick], remaining)
+local highSize, otherSize = sizes(pick)
+local size = highSize + otherSize
 local batchId = ARGV[8]
 local out = {'send', kinds[pick], total - size}
 local ids = {}
 local deltas = {}
+-- high items up to highSize, then normal and low ones together up to otherSize
+local taken = {0, 0}
 for p = 1, 3 do
-  local need = size - #ids
-  if need <= 0 then break end
+  local group = (p == 1) and 1 or 2
+  local cap = (p == 1) and highSize or otherSize
+  local need = cap - taken[group]
   local q = KEYS[3 + (pick - 1) * 3 + p]
-  -- the first non-empty list's head is live (trimmed above), so the batch is never empty
+  -- the first non-empty eligible list's head is live (trimmed above), so the batch is never empty
   while need > 0 and (#ids == 0 or skipped < SKIP_LIMIT) do
     local popped = redis.call('LPOP', q, need)
     if not popped then break end
@@ -133,6 +169,7 @@ for p = 1, 3 do
         if redis.call('HGET', KEYS[1], v) == id then redis.call('HDEL', KEYS[1], v) end
         redis.call('HSET', ik, 's', 'F', 'b', batchId)
         ids[#ids + 1] = id
+        taken[group] = taken[group] + 1
         out[#out + 1] = id
         out[#out + 1] = v
         local reqs = redis.call('SMEMBERS', ik .. ':l')
@@ -147,7 +184,7 @@ for p = 1, 3 do
         end
       end
     end
-    need = size - #ids
+    need = cap - taken[group]
   end
 end
 -- what is left, canceled ids further back included: only decides whether to wake a successor

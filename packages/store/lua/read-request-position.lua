@@ -20,7 +20,7 @@ KEYS[1]    request                HASH (priority, received, ingested, done, pend
 KEYS[2..7] queues: asset h,n,l then url h,n,l    LISTs of instance ids
 KEYS[8]    today's budget         STRING items reserved today
 ARGV[1]    instance key prefix (tenant-tagged, ends with "i:")
-Returns {items_ahead, exact, used}
+Returns {items_ahead, exact, used, rank}
   items_ahead  pending items at a higher priority + those at the request's priority up to and
                including its last pending one, + lines of the request not yet coalesced, + its
                items whose batch waits for the next budget day
@@ -30,6 +30,8 @@ Returns {items_ahead, exact, used}
                request left pending)
   used         items reserved today, read in the same step: a claim takes items from the queues
                and budget together, so both figures describe the same moment
+  rank         the request's priority: 1 high, 2 normal, 3 low (the urgent reserve holds back
+               budget from 2 and 3)
 ]]
 local used = tonumber(redis.call('GET', KEYS[8]) or '0')
 local h = redis.call('HMGET', KEYS[1], 'priority', 'received', 'ingested', 'done', 'pending', 'la', 'lu', 'deferred')
@@ -59,7 +61,7 @@ end
 if h[4] ~= '1' then
   -- still coalescing: the rest of the upload lands at the tail of its priority's queues
   local rest = math.max(0, tonumber(h[2] or '0') - tonumber(h[3] or '0'))
-  return {higher + redis.call('LLEN', sameA) + redis.call('LLEN', sameU) + rest + own, 0, used}
+  return {higher + redis.call('LLEN', sameA) + redis.call('LLEN', sameU) + rest + own, 0, used, rank}
 end
 if tonumber(h[5] or '0') <= 0 then return {own, 1, used} end
 
@@ -69,6 +71,6 @@ for _, id in ipairs({h[6], h[7]}) do
   if n and isPending(id) and (last == nil or n > last) then last = n end
 end
 if last == nil then
-  return {higher + redis.call('LLEN', sameA) + redis.call('LLEN', sameU) + own, 0, used}
+  return {higher + redis.call('LLEN', sameA) + redis.call('LLEN', sameU) + own, 0, used, rank}
 end
-return {higher + countUpTo(sameA, last) + countUpTo(sameU, last) + own, 1, used}
+return {higher + countUpTo(sameA, last) + countUpTo(sameU, last) + own, 1, used, rank}

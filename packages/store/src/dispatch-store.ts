@@ -10,7 +10,8 @@ export type ClaimResult =
   | { action: 'existing' }
   | { action: 'idle' }
   | { action: 'wait'; until: number }
-  | { action: 'budget' }
+  /** today's budget is spent; or, with `until`, only the urgent reserve is left and only normal and low items wait, until its release */
+  | { action: 'budget'; until?: number }
   /** a batch is ready, but the tenant's pace lets its call leave only at `until`: nothing claimed */
   | { action: 'pace'; until: number }
   | { action: 'send'; kind: ItemKind; more: number; ids: string[]; values: string[] };
@@ -124,6 +125,11 @@ export function createDispatchStore(redisClient: RedisClient, prefix: string) {
          * in, so a claimed batch never waits for one. Absent: no slot is taken (store tests).
          */
         callsPerSecond?: number;
+        /**
+         * The urgent reserve: until `releaseAt` (epoch ms), normal and low items may not take
+         * today's used count past dailyLimit - units. Absent: no reserve.
+         */
+        reserve?: { units: number; releaseAt: number };
       } & BudgetContext,
     ): Promise<ClaimResult> {
       const k = keys(tenant);
@@ -132,12 +138,13 @@ export function createDispatchStore(redisClient: RedisClient, prefix: string) {
         k.pending, k.budget(opts.dayId), k.batch(batchId), ...k.allQueues(), k.rate,
         opts.now, opts.lingerMs, opts.maxItems, opts.dailyLimit, opts.ttlSeconds,
         k.instancePrefix, k.requestPrefix, batchId, opts.dayId, perSecond, Math.max(1, Math.ceil(perSecond)),
+        opts.reserve?.units ?? 0, opts.reserve?.releaseAt ?? 0,
       )) as Array<string | number>;
       switch (res[0]) {
         case 'pace': return { action: 'pace', until: Number(res[1]) };
         case 'existing': return { action: 'existing' };
         case 'idle': return { action: 'idle' };
-        case 'budget': return { action: 'budget' };
+        case 'budget': return res[1] === undefined ? { action: 'budget' } : { action: 'budget', until: Number(res[1]) };
         case 'wait': return { action: 'wait', until: Number(res[1]) };
         default: {
           const ids: string[] = [];

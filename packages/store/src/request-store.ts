@@ -238,14 +238,15 @@ export function createRequestStore(redisClient: RedisClient, prefix: string) {
      * false when it is the over-estimate "everything at its priority and above". `used` is the
      * budget reserved on `dayId`, read at the same moment.
      */
-    async position(requestId: string, dayId: string): Promise<{ itemsAhead: number; exact: boolean; used: number } | null> {
+    async position(requestId: string, dayId: string): Promise<{ itemsAhead: number; exact: boolean; used: number; priority: Priority } | null> {
       const tenant = tenantOfRequest(requestId);
       if (!tenant) return null;
       const k = keys(tenant);
-      const [ahead, exact, used] = (await scripted.readRequestPosition(
+      const [ahead, exact, used, rank] = (await scripted.readRequestPosition(
         k.request(requestId), ...k.allQueues(), k.budget(dayId), k.instancePrefix,
       )) as number[];
-      return { itemsAhead: Number(ahead ?? 0), exact: exact === 1, used: Number(used ?? 0) };
+      const priority: Priority = rank === 1 ? 'high' : rank === 3 ? 'low' : 'normal';
+      return { itemsAhead: Number(ahead ?? 0), exact: exact === 1, used: Number(used ?? 0), priority };
     },
 
     /**

@@ -8,7 +8,9 @@ import { cleanPrefix, newRedis, testPrefix } from './redis-test-utils';
  * reset (defer-batch.lua, which must move no budget) and day changes, and after
  * every step each day's counter in Redis must equal what a plain model of the rules says, and
  * lie between 0 and the daily limit. Every claimed batch must hold 1..maxItems (≤ 10) items of
- * one kind.
+ * one kind. Claims run with a random urgent reserve, released or not: normal and low items
+ * never take the day past limit - reserve before the release, high items go first and may
+ * spend it, and a claim refused for the reserve leaves no high item waiting.
  *
  * Replay with FUZZ_SEED=<seed> (fast-check prints the seed and path of a failure).
  */
@@ -29,7 +31,7 @@ afterAll(async () => {
 
 type Step =
   | { op: 'submit'; kind: 'a' | 'u'; n: number; priority: 'high' | 'normal' | 'low' }
-  | { op: 'claim'; maxItems: number }
+  | { op: 'claim'; maxItems: number; reserve: number; released: boolean }
   | { op: 'begin'; pick: number }
   | { op: 'hold'; pick: number; release: boolean }
   | { op: 'defer'; pick: number; wait: boolean }
@@ -39,7 +41,14 @@ type Step =
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ op: fc.constant('submit' as const), kind: fc.constantFrom('a' as const, 'u' as const), n: fc.integer({ min: 1, max: 12 }), priority: fc.constantFrom('high' as const, 'normal' as const, 'low' as const) }) },
-  { weight: 4, arbitrary: fc.record({ op: fc.constant('claim' as const), maxItems: fc.integer({ min: 1, max: 10 }) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      op: fc.constant('claim' as const), maxItems: fc.integer({ min: 1, max: 10 }),
+      // the urgent reserve (0: none), and whether it has been released at the claim's instant
+      reserve: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: LIMIT })), released: fc.boolean(),
+    }),
+  },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('begin' as const), pick: fc.nat() }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('hold' as const), pick: fc.nat(), release: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('defer' as const), pick: fc.nat(), wait: fc.boolean() }) },
@@ -66,6 +75,8 @@ describe('the daily budget, modelled against the Lua scripts', () => {
         const day = () => `2026-11-${String(10 + dayNo).padStart(2, '0')}`;
         const ctx = () => ({ dayId: day(), dailyLimit: LIMIT, ttlSeconds: TTL });
         const pickBatch = (pick: number) => batches[pick % Math.max(1, batches.length)];
+        // what the model knows of the queues: each pending value's priority
+        const pendingPriority = new Map<string, 'high' | 'normal' | 'low'>();
 
         for (const step of steps) {
           switch (step.op) {
@@ -76,25 +87,43 @@ describe('the daily budget, modelled against the Lua scripts', () => {
               await requests.create({ tenant, requestId, priority: step.priority, received: items.length, createdAt: 0 }, TTL);
               await store.coalesce(tenant, requestId, step.priority, 0, items.length, items, 0);
               await store.finishIngest(tenant, requestId, TTL);
+              for (const item of items) pendingPriority.set(item.slice(2), step.priority);
               break;
             }
             case 'claim': {
               const before = used.get(day()) ?? 0;
               const id = `b${++seq}`;
+              const reserve = { units: step.reserve, releaseAt: step.released ? 1_000 : 2_000 };
+              const held = step.released ? 0 : step.reserve;
+              const highWaiting = [...pendingPriority.values()].filter((p) => p === 'high').length;
               // lingerMs 0: any pending item is ready, so the claim is decided by the budget alone
-              const c = await store.claim(tenant, id, { now: 1_000, lingerMs: 0, maxItems: step.maxItems, ...ctx() });
+              const c = await store.claim(tenant, id, { now: 1_000, lingerMs: 0, maxItems: step.maxItems, reserve, ...ctx() });
               if (c.action === 'send') {
                 expect(c.ids.length).toBeGreaterThanOrEqual(1);
                 expect(c.ids.length).toBeLessThanOrEqual(step.maxItems);
                 expect(c.ids.length).toBeLessThanOrEqual(LIMIT - before);
                 // values are sent without their kind prefix: URLs start with http, asset ids never do
                 expect(new Set(c.values.map((v) => v.startsWith('http://')))).toEqual(new Set([c.kind === 'url']));
+                const priorities = c.values.map((v) => pendingPriority.get(v));
+                const high = priorities.filter((p) => p === 'high').length;
+                // high items lead the batch, and the others stay out of the reserve
+                expect(priorities.slice(0, high).every((p) => p === 'high')).toBe(true);
+                expect(c.ids.length - high).toBeLessThanOrEqual(Math.max(0, LIMIT - held - before - high));
+                for (const v of c.values) pendingPriority.delete(v);
                 used.set(day(), before + c.ids.length);
                 batches.push({ id, n: c.ids.length, res: c.ids.length, day: day(), st: 'claimed' });
               } else if (c.action === 'budget') {
-                expect(before).toBeGreaterThanOrEqual(LIMIT);
+                if (c.until === undefined) {
+                  expect(before).toBeGreaterThanOrEqual(LIMIT);
+                } else {
+                  // refused for the reserve: only normal and low items wait, and they are at its edge
+                  expect(c.until).toBe(reserve.releaseAt);
+                  expect(highWaiting).toBe(0);
+                  expect(before).toBeGreaterThanOrEqual(LIMIT - held);
+                }
               } else {
                 expect(c.action).toBe('idle');
+                expect(pendingPriority.size).toBe(0);
               }
               break;
             }

@@ -37,7 +37,7 @@ describe("a request's position in its tenant's queues", () => {
     const third = await submit('t1', urls(7, 'third'));
     expect(await ahead(first)).toBe(30);
     expect(await ahead(second)).toBe(40);
-    expect(await requests.position(third, DAY)).toEqual({ itemsAhead: 47, exact: true, used: 0 });
+    expect(await requests.position(third, DAY)).toEqual({ itemsAhead: 47, exact: true, used: 0, priority: 'normal' });
   });
 
   it('when a high-priority request comes after a large low-priority backlog, then only the higher and earlier items count', async () => {
@@ -57,7 +57,7 @@ describe("a request's position in its tenant's queues", () => {
     await store.claim('t3', 'b2', claimOpts(5000));
     await store.claim('t3', 'b3', claimOpts(5000));
     // the budget the claims reserved comes with the position, read at the same moment
-    expect(await requests.position(a, DAY)).toEqual({ itemsAhead: 0, exact: true, used: 30 });
+    expect(await requests.position(a, DAY)).toEqual({ itemsAhead: 0, exact: true, used: 30, priority: 'normal' });
     expect(await ahead(b)).toBe(7);
   });
 
@@ -68,7 +68,7 @@ describe("a request's position in its tenant's queues", () => {
     expect(await ahead(a)).toBe(15);
     await store.claim('t6', 'b2', claimOpts(5000));
     // nothing of it pending any more: only the waiting batch
-    expect(await requests.position(a, DAY)).toEqual({ itemsAhead: 10, exact: true, used: 15 });
+    expect(await requests.position(a, DAY)).toEqual({ itemsAhead: 10, exact: true, used: 15, priority: 'normal' });
     await store.endDeferral('t6', 'b1');
     expect(await ahead(a)).toBe(0);
   });

@@ -1,6 +1,6 @@
 import type { RequestView } from '@refresh/contract';
 import type { AppConfig, TenantConfig } from '@refresh/config';
-import { budgetDay, estimateCompletion } from '@refresh/core';
+import { budgetDay, estimateCompletion, reserveRule, spendableToday } from '@refresh/core';
 import type { BudgetState } from './budget-state';
 import type { ApiContext } from './context';
 import { dependency } from './errors';
@@ -66,8 +66,17 @@ export async function requestOutlook(ctx: ApiContext, tenant: TenantConfig, requ
   // null only for an id that names no tenant, which no recorded request has
   if (position === null) return { estimate: NO_ESTIMATE, budget: { spent: false, resetsAt: day.resetsAt } };
   const remaining = Math.max(0, tenant.dailyLimit - position.used);
+  // Normal and low items cannot spend the urgent reserve before its release. When what they may
+  // spend now does not reach the request's last item, the reserve's release is when the rest of
+  // today's budget opens to them.
+  const rule = reserveRule(tenant.reserve, day.resetsAt);
+  const spendable = spendableToday(rule, remaining, position.priority, now);
+  const waitsForRelease = spendable < remaining && position.itemsAhead > spendable;
+  const budgetToday = { remaining: waitsForRelease ? remaining : spendable, dailyLimit: tenant.dailyLimit };
+  const eta = waitsForRelease ? { ...gate, throttledUntil: Math.max(gate.throttledUntil ?? 0, rule.releaseAt) } : gate;
   return {
-    estimate: estimateFields(ctx.config, tenant, position.itemsAhead, { remaining, dailyLimit: tenant.dailyLimit }, gate, now),
-    budget: { spent: remaining === 0, resetsAt: day.resetsAt },
+    estimate: estimateFields(ctx.config, tenant, position.itemsAhead, budgetToday, eta, now),
+    // nothing of this request moves before the reset, or before the release when only the reserve is left
+    budget: { spent: spendable === 0, resetsAt: remaining > 0 && spendable === 0 ? rule.releaseAt : day.resetsAt },
   };
 }

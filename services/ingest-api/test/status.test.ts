@@ -59,6 +59,8 @@ describe('reading requests and budgets', () => {
       remaining: 50,
       resets_at: '2030-03-10T16:00:00.000Z',
       pending: 0,
+      // 5% of 50, which normal and low items may not spend until an hour before the reset
+      reserve: { high: 2, releases_at: '2030-03-10T15:00:00.000Z', held_back: 2 },
       paused: null,
       estimated_completion_at: null,
       budget_days_needed: null,
@@ -81,6 +83,30 @@ describe('reading requests and budgets', () => {
         counts: { pending: 0, deferred: 2, in_flight: 0, submitted: 0, completed: 0, failed: 0, unknown: 0, canceled: 0 },
         next_attempt_at: '2030-03-10T16:00:00.000Z',
       });
+    } finally {
+      await t.redis.del(t.keys('news').budget(day.dayId));
+    }
+  });
+
+  it('when only the urgent reserve is left, then normal items show as deferred until its release, and high ones as pending', async () => {
+    const normal = await accepted({ asset_ids: ['r1'] });
+    const high = await accepted({ asset_ids: ['r2'], priority: 'high' });
+    const day = budgetDay(NOW, 'Asia/Shanghai');
+    // 48 of 50 used: what is left is the reserve (2), released at 23:00 local
+    await t.redis.set(t.keys('news').budget(day.dayId), 48);
+    try {
+      const budget = await getJson(t, '/v1/tenants/news/budget');
+      expect(budget.body).toMatchObject({ used: 48, remaining: 2, reserve: { high: 2, releases_at: '2030-03-10T15:00:00.000Z', held_back: 2 } });
+
+      const n = await getJson(t, `/v1/refresh-requests/${normal}`);
+      expect(n.body).toMatchObject({ counts: { pending: 0, deferred: 1 }, next_attempt_at: '2030-03-10T15:00:00.000Z', budget_days_needed: 1 });
+      // its estimate counts on the release, not on now
+      expect(Date.parse((n.body as { estimated_completion_at: string }).estimated_completion_at)).toBeGreaterThanOrEqual(Date.parse('2030-03-10T15:00:00.000Z'));
+
+      const h = await getJson(t, `/v1/refresh-requests/${high}`);
+      expect(h.body).toMatchObject({ counts: { pending: 1, deferred: 0 } });
+      expect(h.body).not.toHaveProperty('next_attempt_at');
+      expect(Date.parse((h.body as { estimated_completion_at: string }).estimated_completion_at)).toBeLessThan(Date.parse('2030-03-10T15:00:00.000Z'));
     } finally {
       await t.redis.del(t.keys('news').budget(day.dayId));
     }

@@ -1,5 +1,5 @@
 import { DelayedError, type Job } from 'bullmq';
-import { backoffDelay, budgetDay } from '@refresh/core';
+import { backoffDelay, budgetDay, reserveRule } from '@refresh/core';
 import type { AppConfig, TenantConfig } from '@refresh/config';
 import {
   dispatchJob, type BatchRecord, type BudgetContext, type ClaimResult, type DispatchJob, type DispatchStore, type TenantGate,
@@ -100,7 +100,9 @@ export function createDispatchProcessor(deps: {
         throw new DelayedError();
       }
 
-      claim = await store.claim(tenantId, batchId, { now, ...config.batching, ...budget, callsPerSecond: tenant.maxCallsPerSecond });
+      claim = await store.claim(tenantId, batchId, {
+        now, ...config.batching, ...budget, callsPerSecond: tenant.maxCallsPerSecond, reserve: reserveRule(tenant.reserve, day.resetsAt),
+      });
       if (claim.action !== 'pace') break;
       const slotIn = Math.min(Math.max(claim.until - now, 1), PACE_POLL_MAX_MS);
       await new Promise((r) => setTimeout(r, slotIn));
@@ -112,7 +114,8 @@ export function createDispatchProcessor(deps: {
         await scheduler.at(tenantId, claim.until);
         return 'wait';
       case 'budget':
-        await scheduler.at(tenantId, day.resetsAt);
+        // spent: the reset; only the urgent reserve left: its release (a high item wakes us sooner)
+        await scheduler.at(tenantId, claim.until ?? day.resetsAt);
         return 'budget';
       case 'send':
         // let another replica take the next batch while this one is on the wire

@@ -40,6 +40,11 @@ export interface TenantSpec {
   maxCallsPerSecond?: number;
   /** the tenant's auth as the config file writes it; AK/SK of its project unless given */
   auth?: Record<string, unknown>;
+  /**
+   * The urgent reserve; none unless given. Tests of other rules count on spending a whole day
+   * from the first call, as the service did before the reserve (reserve.test.ts tests it).
+   */
+  reserve?: { high?: number; releaseMinutesBeforeReset?: number };
 }
 
 /** Upstream timings fast enough for tests; `extra.upstream` of testConfig adds to them. */
@@ -49,8 +54,9 @@ const FAST_UPSTREAM = { timeoutMs: 2000, connectTimeoutMs: 500, maxAttempts: 3, 
 export function testConfig(prefix: string, tenants: TenantSpec[], extra: Record<string, unknown> = {}): AppConfig {
   return parseFileConfig(
     {
-      tenants: tenants.map(({ project = PROJECT, auth, ...t }) => ({
+      tenants: tenants.map(({ project = PROJECT, auth, reserve = { high: 0 }, ...t }) => ({
         ...t,
+        reserve,
         projectId: project.projectId,
         auth: auth ?? { type: 'aksk', accessKey: project.accessKey, secretKey: project.secretKey },
       })),

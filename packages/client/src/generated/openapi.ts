@@ -365,6 +365,18 @@ export interface components {
             resets_at: string;
             /** @description items pending for the tenant, all requests together */
             pending: number;
+            /** @description the urgent reserve */
+            reserve: {
+                /** @description units of each budget day only high-priority items may spend before the release (config reserve.high) */
+                high: number;
+                /**
+                 * Format: date-time
+                 * @description when, today, the reserve opens to every priority (reserve.releaseMinutesBeforeReset before resets_at)
+                 */
+                releases_at: string;
+                /** @description units of remaining that normal and low items may not spend now; 0 after the release */
+                held_back: number;
+            };
             /** @description null, or why sending is paused */
             paused: components["schemas"]["TenantPause"] | null;
             /**

@@ -1,3 +1,4 @@
+import { reserveHeldBack, reserveRule } from '@refresh/core';
 import { Router } from 'express';
 import { callerOf, tenantFor } from '../auth';
 import { budgetState } from '../budget-state';
@@ -17,12 +18,18 @@ export function budgetRoutes(ctx: ApiContext): Router {
     const tenant = tenantFor(ctx.config, callerOf(res), String(req.params.tenant));
     const now = ctx.now();
     const [b, g] = await Promise.all([budgetState(ctx.store, tenant, now), gateState(ctx.gate, tenant.id, now)]);
+    const rule = reserveRule(tenant.reserve, b.resetsAt);
     res.json({
       daily_limit: b.dailyLimit,
       used: b.used,
       remaining: b.remaining,
       resets_at: new Date(b.resetsAt).toISOString(),
       pending: b.pending,
+      reserve: {
+        high: tenant.reserve.high,
+        releases_at: new Date(rule.releaseAt).toISOString(),
+        held_back: reserveHeldBack(rule, b.remaining, 'normal', now),
+      },
       paused: g.paused && pauseView(g.paused),
       ...(g.throttledUntil !== null && { throttled_until: new Date(g.throttledUntil).toISOString() }),
       // lines of requests still being coalesced are not counted: that would cost a scan of requests

@@ -1,0 +1,61 @@
+import { DateTime } from 'luxon';
+import { budgetDay } from '@refresh/core';
+import { eventually, startSimulator, testConfig, testWorld, urls, type Simulator } from './harness';
+
+/**
+ * The urgent reserve: the last units of a budget day that only high-priority items may spend
+ * until the release, some minutes before the reset. A low backlog that arrives early cannot leave
+ * a correction of the afternoon waiting for midnight, and the day still ends fully spent. Real
+ * worker, real Redis, the simulator over HTTP, on a clock the test moves.
+ */
+const ZONE = 'Asia/Shanghai';
+
+describe('the urgent reserve', () => {
+  let sim: Simulator;
+  let world: ReturnType<typeof testWorld>;
+  let offset = 0;
+  const clock = { now: () => Date.now() + offset };
+  // local noon tomorrow: far from the release (23:00) and from the midnight guard
+  const noon = DateTime.now().setZone(ZONE).plus({ days: 1 }).set({ hour: 12, minute: 0, second: 0, millisecond: 0 });
+
+  beforeEach(async () => {
+    offset = noon.toMillis() - Date.now();
+    const started = await startSimulator({ now: clock.now, timezone: ZONE });
+    sim = started.sim;
+    world = testWorld('reserve');
+    await world.worker(
+      testConfig(world.prefix, [{
+        id: 'news', endpoint: started.url, dailyLimit: 20, timezone: ZONE, maxCallsPerSecond: 50,
+        reserve: { high: 5, releaseMinutesBeforeReset: 60 },
+      }]),
+      clock,
+    );
+  });
+  afterEach(async () => {
+    await world.close();
+    await sim.stop();
+  });
+
+  const used = async () => Number((await world.redis.get(world.keys('news').budget(budgetDay(clock.now(), ZONE).dayId))) ?? 0);
+  const sentOf = (host: string) => sim.calls().flatMap((c) => c.items).filter((i) => i.includes(host)).length;
+
+  it('when a low backlog arrives in the morning, then it leaves the reserve alone, a high item later gets it, and the release lets the backlog finish the day', async () => {
+    const low = await world.submit('news', urls(40, 'http://low.example.com/v'), 'low', clock.now());
+    await eventually(async () => (await used()) === 15 && sentOf('low.example.com') === 15, 'the backlog spent all but the reserve');
+    // it stays there: nothing more of the backlog goes while only the reserve is left
+    await eventually(async () => (await world.requests.get(low))?.counts.in_flight === 0, 'nothing of it in flight');
+    expect(await used()).toBe(15);
+
+    const high = await world.submit('news', urls(3, 'http://high.example.com/v'), 'high', clock.now());
+    await eventually(world.settled(high), 'the high items sent from the reserve');
+    expect(sentOf('high.example.com')).toBe(3);
+    expect(await used()).toBe(18);
+    expect(sentOf('low.example.com')).toBe(15);
+
+    // an hour before midnight the reserve is released: the backlog spends what is left of the day
+    offset = budgetDay(clock.now(), ZONE).resetsAt - 60 * 60_000 - Date.now();
+    await world.dispatchQueue.promoteJobs();
+    await eventually(async () => (await used()) === 20 && sentOf('low.example.com') === 17, 'the day ends fully spent');
+    expect((await world.requests.get(low))?.counts.pending).toBe(23);
+  });
+});

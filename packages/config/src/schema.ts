@@ -103,6 +103,12 @@ const caller = z.strictObject({
   maxRequestsPerSecond: z.number().positive().max(100_000).default(50),
   /** requests allowed at once after a quiet spell; default two seconds' worth of the rate */
   burst: z.number().int().min(1).max(1_000_000).optional(),
+  /**
+   * The caller's share of each tenant's budget against the other callers of that tenant, within
+   * one priority (weighted fair queuing over per-caller queues). Work-conserving: a share nobody
+   * uses goes to the callers with a backlog.
+   */
+  weight: z.number().positive().max(1000).default(1),
   /** Completion webhooks: without this block the caller may not send `callback_url`. */
   webhook: z
     .strictObject({

@@ -18,9 +18,12 @@ KEYS[3] request                HASH (ingested, pending, ...; la/lu: its last cre
 KEYS[4] request items          LIST of instance ids in order of first appearance
 KEYS[5] request seen           SET of this request's item keys that were claimed while it was
                                still being coalesced (written by claim-batch.lua)
-KEYS[6] asset-id queue of the request's priority   LIST
-KEYS[7] url queue of the request's priority        LIST
+KEYS[6] asset-id queue of the request's priority   LIST (the lane of no caller)
+KEYS[7] url queue of the request's priority        LIST (the lane of no caller)
 KEYS[8] tenant staged counter  STRING lines received, not yet coalesced (lowered by ARGV[5])
+KEYS[9] tenant lanes           SET of callers with a lane
+A request recorded with a `caller` queues its new instances in that caller's lane: KEYS[6] and
+KEYS[7] with `:<caller>` appended (same hash tag, so the same slot), and adds it to KEYS[9].
 ARGV[1] request id
 ARGV[2] priority code (h|n|l); the queue an instance sits in is its priority
 ARGV[3] now (ms)
@@ -41,6 +44,11 @@ if tonumber(state[1] or '0') ~= tonumber(ARGV[4]) then
   return {-1}
 end
 local reqId, now, ip = ARGV[1], ARGV[3], ARGV[6]
+local caller = redis.call('HGET', KEYS[3], 'caller')
+local assetQueue, urlQueue = KEYS[6], KEYS[7]
+if caller and caller ~= '' then
+  assetQueue, urlQueue = KEYS[6] .. ':' .. caller, KEYS[7] .. ':' .. caller
+end
 local n = #ARGV - 6
 
 -- Commands go out in bulk (one per chunk, not one per item) wherever the reply is not needed
@@ -96,8 +104,9 @@ for i = 1, n do
   end
 end
 bulk('HSET', KEYS[1], newPending)
-bulk('RPUSH', KEYS[6], assetQ)
-bulk('RPUSH', KEYS[7], urlQ)
+bulk('RPUSH', assetQueue, assetQ)
+bulk('RPUSH', urlQueue, urlQ)
+if created > 0 and caller and caller ~= '' then redis.call('SADD', KEYS[9], caller) end
 bulk('RPUSH', KEYS[4], items)
 redis.call('HINCRBY', KEYS[3], 'ingested', ARGV[5])
 -- never below 0: requests staged before the counter existed are coalesced without having raised it

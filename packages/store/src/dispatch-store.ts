@@ -92,7 +92,7 @@ export function createDispatchStore(redisClient: RedisClient, prefix: string) {
       const k = keys(tenant);
       const res = (await redis.coalesceItems(
         k.pending, k.seq, k.request(requestId), k.requestItems(requestId), k.requestSeen(requestId),
-        k.queue('asset_id', priority), k.queue('url', priority), k.staged,
+        k.queue('asset_id', priority), k.queue('url', priority), k.staged, k.lanes,
         requestId, PRIORITY_CODE[priority], now, cursor, rawCount, k.instancePrefix, ...itemKeys,
       )) as number[];
       if (res[0] === -1) return null;
@@ -130,15 +130,17 @@ export function createDispatchStore(redisClient: RedisClient, prefix: string) {
          * today's used count past dailyLimit - units. Absent: no reserve.
          */
         reserve?: { units: number; releaseAt: number };
+        /** each caller's weight in the fair sharing of a priority between callers' lanes (absent: 1) */
+        weights?: Readonly<Record<string, number>>;
       } & BudgetContext,
     ): Promise<ClaimResult> {
       const k = keys(tenant);
       const perSecond = opts.callsPerSecond ?? 0;
       const res = (await redis.claimBatch(
-        k.pending, k.budget(opts.dayId), k.batch(batchId), ...k.allQueues(), k.rate,
+        k.pending, k.budget(opts.dayId), k.batch(batchId), ...k.allQueues(), k.rate, k.lanes, k.fair, k.charges(opts.dayId),
         opts.now, opts.lingerMs, opts.maxItems, opts.dailyLimit, opts.ttlSeconds,
         k.instancePrefix, k.requestPrefix, batchId, opts.dayId, perSecond, Math.max(1, Math.ceil(perSecond)),
-        opts.reserve?.units ?? 0, opts.reserve?.releaseAt ?? 0,
+        opts.reserve?.units ?? 0, opts.reserve?.releaseAt ?? 0, ...Object.entries(opts.weights ?? {}).flat(),
       )) as Array<string | number>;
       switch (res[0]) {
         case 'pace': return { action: 'pace', until: Number(res[1]) };
@@ -183,14 +185,17 @@ export function createDispatchStore(redisClient: RedisClient, prefix: string) {
 
     async beginAttempt(tenant: string, batchId: string, budget: BudgetContext): Promise<'ok' | 'budget' | 'done' | 'missing'> {
       const k = keys(tenant);
-      const res = (await redis.beginAttempt(k.batch(batchId), k.budget(budget.dayId), budget.dailyLimit, budget.ttlSeconds, budget.dayId)) as string[];
+      const res = (await redis.beginAttempt(
+        k.batch(batchId), k.budget(budget.dayId), k.charges(budget.dayId),
+        budget.dailyLimit, budget.ttlSeconds, budget.dayId, k.instancePrefix, k.requestPrefix,
+      )) as string[];
       return res[0] as 'ok' | 'budget' | 'done' | 'missing';
     },
 
     /** The call never left: keep the budget for the next attempt, or give it back to its day. */
     async holdBudget(tenant: string, batchId: string, batchDay: string, release: boolean): Promise<number> {
       const k = keys(tenant);
-      return Number(await redis.holdBudget(k.batch(batchId), k.budget(batchDay), release ? 1 : 0));
+      return Number(await redis.holdBudget(k.batch(batchId), k.budget(batchDay), k.charges(batchDay), release ? 1 : 0, k.instancePrefix, k.requestPrefix));
     },
 
     /**
@@ -259,15 +264,18 @@ export function createDispatchStore(redisClient: RedisClient, prefix: string) {
       return (await redis.hlen(keys(tenant).pending)) > 0;
     },
 
-    /** Pending count per (kind, priority), for scheduling hints and metrics. */
+    /** Pending count per (kind, priority), every caller's lane together, for scheduling hints and metrics. */
     async pendingCounts(tenant: string): Promise<Record<ItemKind, Record<Priority, number>>> {
       const k = keys(tenant);
+      const lanes = ['', ...(await redis.smembers(k.lanes))];
       const pipe = redis.pipeline();
       const order: Array<[ItemKind, Priority]> = [];
-      for (const kind of ['asset_id', 'url'] as ItemKind[]) for (const p of PRIORITIES) { order.push([kind, p]); pipe.llen(k.queue(kind, p)); }
+      for (const kind of ['asset_id', 'url'] as ItemKind[]) {
+        for (const p of PRIORITIES) for (const lane of lanes) { order.push([kind, p]); pipe.llen(k.queue(kind, p, lane)); }
+      }
       const res = (await pipe.exec()) ?? [];
       const out = { asset_id: { high: 0, normal: 0, low: 0 }, url: { high: 0, normal: 0, low: 0 } };
-      res.forEach(([, n], i) => { const [kind, p] = order[i]!; out[kind][p] = Number(n); });
+      res.forEach(([, n], i) => { const [kind, p] = order[i]!; out[kind][p] += Number(n); });
       return out;
     },
   };

@@ -60,7 +60,7 @@ export function createMetricsStore(redisClient: RedisClient, prefix: string, onE
         const k = tenantKeys(prefix, t.id);
         const pipe = redis.pipeline();
         (pipe as unknown as Record<ScriptName, (...args: Array<string | number>) => unknown>)
-          .readTenantState(k.budget(t.dayId), ...k.allQueues(), k.instancePrefix);
+          .readTenantState(k.budget(t.dayId), ...k.allQueues(), k.lanes, k.instancePrefix);
         pipe.hgetall(k.pause);
         pipe.zcard(k.completions);
         pipe.zrange(k.completions, '0', '0', 'WITHSCORES');

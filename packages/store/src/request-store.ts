@@ -121,13 +121,18 @@ export function createRequestStore(redisClient: RedisClient, prefix: string) {
      * and recorded in one step (admit-request.lua), so replicas cannot overshoot it together.
      */
     async create(
-      r: { tenant: string; requestId: string; priority: Priority; received: number; createdAt: number; callback?: RequestCallback },
+      r: {
+        tenant: string; requestId: string; priority: Priority; received: number; createdAt: number; callback?: RequestCallback;
+        /** the API caller that sent it: its items wait in that caller's lane and its budget is charged to it */
+        caller?: string;
+      },
       ttlSeconds: number,
       maxBacklog?: number,
     ): Promise<Admission> {
       const k = keys(r.tenant);
       const fields = {
         ...(r.callback && { callback_url: r.callback.url, callback_caller: r.callback.caller }),
+        ...(r.caller && { caller: r.caller }),
         priority: r.priority, created_at: r.createdAt, received: r.received, ingested: 0, done: 0,
         pending: 0, in_flight: 0, submitted: 0, completed: 0, failed: 0, unknown: 0,
       };
@@ -238,26 +243,37 @@ export function createRequestStore(redisClient: RedisClient, prefix: string) {
      * false when it is the over-estimate "everything at its priority and above". `used` is the
      * budget reserved on `dayId`, read at the same moment.
      */
-    async position(requestId: string, dayId: string): Promise<{ itemsAhead: number; exact: boolean; used: number; priority: Priority } | null> {
+    async position(
+      requestId: string,
+      dayId: string,
+      /** the tenant's callers' weights (claim-batch.lua shares a priority between them by weight) */
+      weights: Readonly<Record<string, number>> = {},
+    ): Promise<{ itemsAhead: number; exact: boolean; used: number; priority: Priority } | null> {
       const tenant = tenantOfRequest(requestId);
       if (!tenant) return null;
       const k = keys(tenant);
       const [ahead, exact, used, rank] = (await scripted.readRequestPosition(
-        k.request(requestId), ...k.allQueues(), k.budget(dayId), k.instancePrefix,
+        k.request(requestId), ...k.allQueues(), k.budget(dayId), k.lanes, k.instancePrefix, ...Object.entries(weights).flat(),
       )) as number[];
       const priority: Priority = rank === 1 ? 'high' : rank === 3 ? 'low' : 'normal';
       return { itemsAhead: Number(ahead ?? 0), exact: exact === 1, used: Number(used ?? 0), priority };
     },
 
     /**
-     * Items reserved on `dayId` and items pending now, read in one MULTI: a claim moves items
-     * from pending to used atomically, so the two always describe the same moment.
+     * Items reserved on `dayId`, items pending now and the day's charges per caller, read in one
+     * MULTI: a claim moves items from pending to used and charges them atomically, so the three
+     * always describe the same moment.
      */
-    async budget(tenant: string, dayId: string): Promise<{ used: number; pending: number }> {
+    async budget(tenant: string, dayId: string): Promise<{ used: number; pending: number; charges: Record<string, number> }> {
       const k = keys(tenant);
-      const replies = (await redis.multi().get(k.budget(dayId)).hlen(k.pending).exec()) ?? [];
+      const replies = (await redis.multi().get(k.budget(dayId)).hlen(k.pending).hgetall(k.charges(dayId)).exec()) ?? [];
       for (const [err] of replies) if (err) throw err;
-      return { used: Number(replies[0]?.[1] ?? 0), pending: Number(replies[1]?.[1] ?? 0) };
+      // milli-units per caller ('' for requests of no caller), as units
+      const charges: Record<string, number> = {};
+      for (const [caller, milli] of Object.entries((replies[2]?.[1] ?? {}) as Record<string, string>)) {
+        if (Number(milli) !== 0) charges[caller] = Number(milli) / 1000;
+      }
+      return { used: Number(replies[0]?.[1] ?? 0), pending: Number(replies[1]?.[1] ?? 0), charges };
     },
   };
 }

@@ -8,10 +8,10 @@ import type { RedisClient } from './connections';
  * `--- @include "includes/<file>.lua"` (bullmq's convention), so there is one copy to change.
  */
 const SCRIPTS = {
-  coalesceItems: { file: 'coalesce-items.lua', keys: 8 },
-  claimBatch: { file: 'claim-batch.lua', keys: 10 },
-  beginAttempt: { file: 'begin-attempt.lua', keys: 2 },
-  holdBudget: { file: 'hold-budget.lua', keys: 2 },
+  coalesceItems: { file: 'coalesce-items.lua', keys: 9 },
+  claimBatch: { file: 'claim-batch.lua', keys: 13 },
+  beginAttempt: { file: 'begin-attempt.lua', keys: 3 },
+  holdBudget: { file: 'hold-budget.lua', keys: 3 },
   deferBatch: { file: 'defer-batch.lua', keys: 1 },
   finishBatch: { file: 'finish-batch.lua', keys: 2 },
   recordResults: { file: 'record-results.lua', keys: 2 },
@@ -19,8 +19,8 @@ const SCRIPTS = {
   finishIngest: { file: 'finish-ingest.lua', keys: 7 },
   admitRequest: { file: 'admit-request.lua', keys: 4 },
   discardRequest: { file: 'discard-request.lua', keys: 3 },
-  readTenantState: { file: 'read-tenant-state.lua', keys: 7 },
-  readRequestPosition: { file: 'read-request-position.lua', keys: 8 },
+  readTenantState: { file: 'read-tenant-state.lua', keys: 8 },
+  readRequestPosition: { file: 'read-request-position.lua', keys: 9 },
   releaseTokenLock: { file: 'release-token-lock.lua', keys: 1 },
   invalidateToken: { file: 'invalidate-token.lua', keys: 1 },
   claimProbe: { file: 'claim-probe.lua', keys: 1 },

@@ -110,7 +110,7 @@ export function createAcceptRequest(ctx: ApiContext) {
     try {
       // records the request only if the tenant's backlog has room for it (429 otherwise)
       await admit(ctx, caller, tenant,
-        { tenant: tenant.id, requestId, priority: upload.priority, received: staging.received, createdAt: ctx.now(), callback: upload.callback },
+        { tenant: tenant.id, requestId, priority: upload.priority, received: staging.received, createdAt: ctx.now(), callback: upload.callback, caller: caller.id },
         retentionSeconds,
       );
       const job = ingestJob.parse({ tenant: tenant.id, requestId, priority: upload.priority });

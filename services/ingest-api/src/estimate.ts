@@ -45,6 +45,11 @@ export function estimateFields(
   };
 }
 
+/** The weights of the tenant's callers, by which claims share each priority between their lanes. */
+function callerWeights(config: AppConfig, tenantId: string): Record<string, number> {
+  return Object.fromEntries(config.callers.filter((c) => c.tenants.includes(tenantId)).map((c) => [c.id, c.weight]));
+}
+
 /** What a request's view needs besides its record, read together (requestOutlook). */
 export interface RequestOutlook {
   estimate: EstimateFields;
@@ -60,7 +65,7 @@ export interface RequestOutlook {
 export async function requestOutlook(ctx: ApiContext, tenant: TenantConfig, requestId: string, now: number): Promise<RequestOutlook> {
   const day = budgetDay(now, tenant.timezone);
   const [position, gate] = await Promise.all([
-    dependency(ctx.store.position(requestId, day.dayId)),
+    dependency(ctx.store.position(requestId, day.dayId, callerWeights(ctx.config, tenant.id))),
     gateState(ctx.gate, tenant.id, now),
   ]);
   // null only for an id that names no tenant, which no recorded request has

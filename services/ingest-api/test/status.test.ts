@@ -59,6 +59,8 @@ describe('reading requests and budgets', () => {
       remaining: 50,
       resets_at: '2030-03-10T16:00:00.000Z',
       pending: 0,
+      spent_by_caller: {},
+      unattributed: 0,
       // 5% of 50, which normal and low items may not spend until an hour before the reset
       reserve: { high: 2, releases_at: '2030-03-10T15:00:00.000Z', held_back: 2 },
       paused: null,

@@ -57,6 +57,10 @@ export function createDispatchProcessor(deps: {
 }) {
   const { config, store, scheduler, clock, metrics, gate } = deps;
   const tenants = new Map(config.tenants.map((t) => [t.id, t]));
+  // each tenant's callers and their weights, for the fair sharing of its budget between them
+  const weights = new Map(config.tenants.map((t) => [
+    t.id, Object.fromEntries(config.callers.filter((c) => c.tenants.includes(t.id)).map((c) => [c.id, c.weight])),
+  ]));
   const retentionSeconds = Math.round(config.statusTtlDays * 86_400);
   const maxAttempts = config.upstream.maxAttempts;
   const midnightGuardMs = config.upstream.connectTimeoutMs + config.upstream.timeoutMs + MIDNIGHT_MARGIN_MS;
@@ -102,6 +106,7 @@ export function createDispatchProcessor(deps: {
 
       claim = await store.claim(tenantId, batchId, {
         now, ...config.batching, ...budget, callsPerSecond: tenant.maxCallsPerSecond, reserve: reserveRule(tenant.reserve, day.resetsAt),
+        weights: weights.get(tenantId),
       });
       if (claim.action !== 'pace') break;
       const slotIn = Math.min(Math.max(claim.until - now, 1), PACE_POLL_MAX_MS);

@@ -365,6 +365,12 @@ export interface components {
             resets_at: string;
             /** @description items pending for the tenant, all requests together */
             pending: number;
+            /** @description units of `used` charged to each caller: an item's unit is split equally between the callers that asked for it, and every unit spent, resent or refunded moves the charges with it */
+            spent_by_caller: {
+                [key: string]: number;
+            };
+            /** @description units of `used` charged to no caller: requests recorded without one, and a day VOD said was spent (its quota code raises `used` to the limit) */
+            unattributed: number;
             /** @description the urgent reserve */
             reserve: {
                 /** @description units of each budget day only high-priority items may spend before the release (config reserve.high) */

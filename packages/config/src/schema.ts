@@ -55,6 +55,12 @@ const tenant = z.strictObject({
    */
   maxBacklogItems: z.number().int().positive().default(5_000_000),
   /**
+   * Hot-item debounce (ms): an item asked for again less than this after its last send waits
+   * until this long after that send, then goes once for every request that arrived meanwhile.
+   * 0 (the default) sends every repeat as soon as it can.
+   */
+  minRefreshIntervalMs: z.number().int().min(0).max(86_400_000).default(0),
+  /**
    * The urgent reserve: `high` units of each budget day (default 5% of dailyLimit, rounded
    * down) that normal and low items may not spend until `releaseMinutesBeforeReset` minutes
    * before the reset; from then on anyone may, so a day with a backlog still ends fully spent.

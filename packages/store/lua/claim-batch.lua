@@ -40,6 +40,8 @@ KEYS[11]   the tenant's lanes      SET of callers with a queue of their own: a c
            are KEYS[4..9] with `:<caller>` appended; KEYS[4..9] themselves are the lane of no caller
 KEYS[12]   fair-queuing state      HASH v:<p> virtual time, f:<p>:<caller> finish tags (µ-units)
 KEYS[13]   today's charges         HASH caller -> milli-units (includes/charge-items.lua)
+KEYS[14]   last sends              ZSET item key -> epoch ms it was last claimed (the debounce)
+KEYS[15]   held items              ZSET instance id -> epoch ms it may go (coalesce-items.lua)
 ARGV[1] now (ms)          ARGV[2] lingerMs       ARGV[3] maxItems (1..10)
 ARGV[4] daily limit       ARGV[5] budget key TTL (s)
 ARGV[6] instance key prefix   ARGV[7] request key prefix
@@ -47,7 +49,8 @@ ARGV[8] batch id          ARGV[9] budget day id
 ARGV[10] calls per second (0: take no slot)   ARGV[11] burst (>= 1)
 ARGV[12] the urgent reserve: units only high items may spend   ARGV[13] its release (epoch ms):
          from then on (the last minutes before the reset) every priority may spend it
-ARGV[14..] caller, weight pairs (callers not listed weigh 1)
+ARGV[14] the tenant's minRefreshIntervalMs (0: no debounce)
+ARGV[15..] caller, weight pairs (callers not listed weigh 1)
 Returns one of
   {'existing'}
   {'idle'}                               nothing pending
@@ -71,7 +74,7 @@ local kinds, prioCodes = {'a', 'u'}, {'h', 'n', 'l'}
 -- The lanes: the lane of no caller (KEYS[4..9]) and one per caller that has ever queued items
 -- (KEYS[11]), each with its weight (ARGV[14..], default 1).
 local weightOf = {}
-for i = 14, #ARGV - 1, 2 do weightOf[ARGV[i]] = tonumber(ARGV[i + 1]) end
+for i = 15, #ARGV - 1, 2 do weightOf[ARGV[i]] = tonumber(ARGV[i + 1]) end
 local lanes = {''}
 for _, c in ipairs(redis.call('SMEMBERS', KEYS[11])) do lanes[#lanes + 1] = c end
 local function queueOf(k, p, lane)
@@ -86,6 +89,22 @@ local function dead(id)
   local h = redis.call('HMGET', ip .. id, 'v', 's')
   return not h[1] or h[2] == 'K'
 end
+
+-- Hot-item debounce: held items whose time has come join the tail of their queue (their lane was
+-- added when they were coalesced); those canceled or expired meanwhile are dropped. What went
+-- longer ago than the interval no longer holds anything back.
+local interval = tonumber(ARGV[14])
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[15], '-inf', now, 'LIMIT', 0, SKIP_LIMIT)) do
+  local q = redis.call('HGET', ip .. id, 'q')
+  if q and not dead(id) then
+    redis.call('RPUSH', q, id)
+    redis.call('HDEL', ip .. id, 'nb', 'q')
+  end
+  redis.call('ZREM', KEYS[15], id)
+end
+if interval > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[14], '-inf', now - interval) end
+local nextHeld = redis.call('ZRANGE', KEYS[15], 0, 0, 'WITHSCORES')
+local heldUntil = nextHeld[2] and tonumber(nextHeld[2]) or nil
 -- every queue's head live, and its length (len[k][p][lane])
 local len = {{{}, {}, {}}, {{}, {}, {}}}
 for k = 1, 2 do
@@ -136,7 +155,10 @@ for k = 1, 2 do
     end
   end
 end
-if total == 0 then return {'idle'} end
+if total == 0 then
+  if heldUntil then return {'wait', heldUntil} end
+  return {'idle'}
+end
 if remaining <= 0 then return {'budget'} end
 
 -- what a batch of kind k could hold now: its high items first (any budget), then the others
@@ -164,6 +186,7 @@ for k = 1, 2 do
   end
 end
 if pick == nil then
+  if heldUntil and (waitUntil == nil or heldUntil < waitUntil) then waitUntil = heldUntil end
   if waitUntil == nil then
     -- only normal and low items wait, and what is left today is the reserve: until its release
     return {'budget', tonumber(ARGV[13])}
@@ -221,6 +244,7 @@ for p = 1, 3 do
       local v = redis.call('HGET', ik, 'v')
       if redis.call('HGET', KEYS[1], v) == id then redis.call('HDEL', KEYS[1], v) end
       redis.call('HSET', ik, 's', 'F', 'b', batchId)
+      if interval > 0 then redis.call('ZADD', KEYS[14], now, v) end
       ids[#ids + 1] = id
       taken[group] = taken[group] + 1
       out[#out + 1] = id

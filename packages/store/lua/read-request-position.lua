@@ -25,7 +25,7 @@ ARGV[2..]  caller, weight pairs of the tenant's callers (absent: 1)
 At the request's priority, the lanes share by weight (claim-batch.lua): another caller's lane
 counts up to its weighted share of what is ahead in the request's own lane, never more than it
 holds.
-Returns {items_ahead, exact, used, rank}
+Returns {items_ahead, exact, used, rank, nb}
   items_ahead  pending items at a higher priority + those at the request's priority up to and
                including its last pending one, + lines of the request not yet coalesced, + its
                items whose batch waits for the next budget day
@@ -37,9 +37,11 @@ Returns {items_ahead, exact, used, rank}
                and budget together, so both figures describe the same moment
   rank         the request's priority: 1 high, 2 normal, 3 low (the urgent reserve holds back
                budget from 2 and 3)
+  not_before   epoch ms before which the request is not sent (scheduled), or 0
 ]]
 local used = tonumber(redis.call('GET', KEYS[8]) or '0')
-local h = redis.call('HMGET', KEYS[1], 'priority', 'received', 'ingested', 'done', 'pending', 'la', 'lu', 'deferred')
+local h = redis.call('HMGET', KEYS[1], 'priority', 'received', 'ingested', 'done', 'pending', 'la', 'lu', 'deferred', 'nb')
+local nb = tonumber(h[9] or '0')
 local own = math.max(0, tonumber(h[8] or '0'))
 local rank = ({high = 1, normal = 2, low = 3})[h[1] or 'normal'] or 2
 local caller = redis.call('HGET', KEYS[1], 'caller') or ''
@@ -90,7 +92,7 @@ end
 if h[4] ~= '1' then
   -- still coalescing: the rest of the upload lands at the tail of its priority's queues
   local rest = math.max(0, tonumber(h[2] or '0') - tonumber(h[3] or '0'))
-  return {higher + redis.call('LLEN', sameA) + redis.call('LLEN', sameU) + others(nil) + rest + own, 0, used, rank}
+  return {higher + redis.call('LLEN', sameA) + redis.call('LLEN', sameU) + others(nil) + rest + own, 0, used, rank, nb}
 end
 if tonumber(h[5] or '0') <= 0 then return {own, 1, used} end
 
@@ -100,7 +102,7 @@ for _, id in ipairs({h[6], h[7]}) do
   if n and isPending(id) and (last == nil or n > last) then last = n end
 end
 if last == nil then
-  return {higher + redis.call('LLEN', sameA) + redis.call('LLEN', sameU) + others(nil) + own, 0, used, rank}
+  return {higher + redis.call('LLEN', sameA) + redis.call('LLEN', sameU) + others(nil) + own, 0, used, rank, nb}
 end
 local ownAhead = countUpTo(sameA, last) + countUpTo(sameU, last)
-return {higher + ownAhead + others(ownAhead) + own, 1, used, rank}
+return {higher + ownAhead + others(ownAhead) + own, 1, used, rank, nb}

@@ -70,10 +70,18 @@ export function createDispatchStore(redisClient: RedisClient, prefix: string) {
       return redis.lrange(keys(tenant).requestStage(requestId), from, from + count - 1);
     },
 
-    async ingestedSoFar(tenant: string, requestId: string): Promise<{ ingested: number; received: number; done: boolean } | null> {
-      const [ingested, received, done] = await redis.hmget(keys(tenant).request(requestId), 'ingested', 'received', 'done');
+    async ingestedSoFar(
+      tenant: string,
+      requestId: string,
+    ): Promise<{ ingested: number; received: number; done: boolean; notBefore: number | null } | null> {
+      const [ingested, received, done, nb] = await redis.hmget(keys(tenant).request(requestId), 'ingested', 'received', 'done', 'nb');
       if (received === null) return null;
-      return { ingested: Number(ingested ?? 0), received: Number(received), done: done === '1' };
+      return { ingested: Number(ingested ?? 0), received: Number(received), done: done === '1', notBefore: nb === null ? null : Number(nb) };
+    },
+
+    /** A scheduled request's ingest has started: the budget view no longer counts it as scheduled. */
+    async unschedule(tenant: string, requestId: string): Promise<void> {
+      await redis.zrem(keys(tenant).scheduled, requestId);
     },
 
     /**
@@ -88,16 +96,19 @@ export function createDispatchStore(redisClient: RedisClient, prefix: string) {
       rawCount: number,
       itemKeys: string[],
       now: number,
-    ): Promise<{ created: number; linked: number; duplicates: number } | null | 'canceled'> {
+      /** the tenant's minRefreshIntervalMs: an item claimed less than this ago is held until it has passed */
+      minRefreshIntervalMs = 0,
+    ): Promise<{ created: number; linked: number; duplicates: number; held?: number } | null | 'canceled'> {
       const k = keys(tenant);
       const res = (await redis.coalesceItems(
         k.pending, k.seq, k.request(requestId), k.requestItems(requestId), k.requestSeen(requestId),
-        k.queue('asset_id', priority), k.queue('url', priority), k.staged, k.lanes,
-        requestId, PRIORITY_CODE[priority], now, cursor, rawCount, k.instancePrefix, ...itemKeys,
+        k.queue('asset_id', priority), k.queue('url', priority), k.staged, k.lanes, k.lastSent, k.held,
+        requestId, PRIORITY_CODE[priority], now, cursor, rawCount, k.instancePrefix, minRefreshIntervalMs, ...itemKeys,
       )) as number[];
       if (res[0] === -1) return null;
       if (res[0] === -2) return 'canceled';
-      return { created: res[0] ?? 0, linked: res[1] ?? 0, duplicates: res[2] ?? 0 };
+      // `held` (created but held by the debounce) only when there are any
+      return { created: res[0] ?? 0, linked: res[1] ?? 0, duplicates: res[2] ?? 0, ...(res[3] ? { held: res[3] } : {}) };
     },
 
     /**
@@ -132,15 +143,18 @@ export function createDispatchStore(redisClient: RedisClient, prefix: string) {
         reserve?: { units: number; releaseAt: number };
         /** each caller's weight in the fair sharing of a priority between callers' lanes (absent: 1) */
         weights?: Readonly<Record<string, number>>;
+        /** the tenant's minRefreshIntervalMs: claims record when each item went, and queue held items when due */
+        minRefreshIntervalMs?: number;
       } & BudgetContext,
     ): Promise<ClaimResult> {
       const k = keys(tenant);
       const perSecond = opts.callsPerSecond ?? 0;
       const res = (await redis.claimBatch(
         k.pending, k.budget(opts.dayId), k.batch(batchId), ...k.allQueues(), k.rate, k.lanes, k.fair, k.charges(opts.dayId),
+        k.lastSent, k.held,
         opts.now, opts.lingerMs, opts.maxItems, opts.dailyLimit, opts.ttlSeconds,
         k.instancePrefix, k.requestPrefix, batchId, opts.dayId, perSecond, Math.max(1, Math.ceil(perSecond)),
-        opts.reserve?.units ?? 0, opts.reserve?.releaseAt ?? 0, ...Object.entries(opts.weights ?? {}).flat(),
+        opts.reserve?.units ?? 0, opts.reserve?.releaseAt ?? 0, opts.minRefreshIntervalMs ?? 0, ...Object.entries(opts.weights ?? {}).flat(),
       )) as Array<string | number>;
       switch (res[0]) {
         case 'pace': return { action: 'pace', until: Number(res[1]) };

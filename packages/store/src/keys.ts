@@ -28,6 +28,18 @@ export function tenantKeys(prefix: string, tenant: string) {
     queuePrefix: `${t}q:`,
     /** the six queues of the lane of no caller, in the order the scripts expect them */
     allQueues: () => QUEUE_ORDER.map(([k, p]) => `${t}q:${KIND_CODE[k]}:${PRIORITY_CODE[p]}`),
+    /**
+     * ZSET the tenant's scheduled requests not coalesced yet: request id scored by its not_before
+     * (epoch ms). Added when such a request is recorded, removed when its ingest starts.
+     */
+    scheduled: `${t}scheduled`,
+    /**
+     * ZSET item key → epoch ms it was last claimed, kept for the tenant's minRefreshIntervalMs
+     * (claim-batch.lua adds, and trims what is older); only written when that interval is set.
+     */
+    lastSent: `${t}sent`,
+    /** ZSET instance id → epoch ms it may go: items held by the debounce (coalesce-items.lua) */
+    held: `${t}held`,
     /** SET of the callers that have a lane (coalesce-items.lua adds them; it never shrinks) */
     lanes: `${t}lanes`,
     /**

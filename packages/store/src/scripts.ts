@@ -8,8 +8,8 @@ import type { RedisClient } from './connections';
  * `--- @include "includes/<file>.lua"` (bullmq's convention), so there is one copy to change.
  */
 const SCRIPTS = {
-  coalesceItems: { file: 'coalesce-items.lua', keys: 9 },
-  claimBatch: { file: 'claim-batch.lua', keys: 13 },
+  coalesceItems: { file: 'coalesce-items.lua', keys: 11 },
+  claimBatch: { file: 'claim-batch.lua', keys: 15 },
   beginAttempt: { file: 'begin-attempt.lua', keys: 3 },
   holdBudget: { file: 'hold-budget.lua', keys: 3 },
   deferBatch: { file: 'defer-batch.lua', keys: 1 },

@@ -24,6 +24,8 @@ export interface Upload {
   fingerprint: string;
   /** where to POST the completion summary, already checked against the caller's allowlist */
   callback?: RequestCallback | undefined;
+  /** epoch ms before which nothing of the request is sent (a scheduled refresh), already checked */
+  notBefore?: number | undefined;
 }
 
 export interface AcceptInput {
@@ -110,11 +112,14 @@ export function createAcceptRequest(ctx: ApiContext) {
     try {
       // records the request only if the tenant's backlog has room for it (429 otherwise)
       await admit(ctx, caller, tenant,
-        { tenant: tenant.id, requestId, priority: upload.priority, received: staging.received, createdAt: ctx.now(), callback: upload.callback, caller: caller.id },
+        { tenant: tenant.id, requestId, priority: upload.priority, received: staging.received, createdAt: ctx.now(), callback: upload.callback, caller: caller.id, notBefore: upload.notBefore },
         retentionSeconds,
       );
       const job = ingestJob.parse({ tenant: tenant.id, requestId, priority: upload.priority });
-      await ctx.queues.ingest.add('ingest', job, { ...INGEST_JOB_OPTIONS, jobId: requestId });
+      // a scheduled request is coalesced at its not_before: its items are not pending (nor linkable,
+      // nor sendable) before then; the worker checks the instant again when the job runs
+      const delay = upload.notBefore === undefined ? 0 : Math.max(0, upload.notBefore - ctx.now());
+      await ctx.queues.ingest.add('ingest', job, { ...INGEST_JOB_OPTIONS, jobId: requestId, ...(delay > 0 && { delay }) });
     } catch (err) {
       await staging.discard();
       if (keyHash !== null) await ctx.store.forgetIdempotencyKey(tenant.id, keyHash).catch(() => undefined);

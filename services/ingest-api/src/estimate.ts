@@ -78,7 +78,9 @@ export async function requestOutlook(ctx: ApiContext, tenant: TenantConfig, requ
   const spendable = spendableToday(rule, remaining, position.priority, now);
   const waitsForRelease = spendable < remaining && position.itemsAhead > spendable;
   const budgetToday = { remaining: waitsForRelease ? remaining : spendable, dailyLimit: tenant.dailyLimit };
-  const eta = waitsForRelease ? { ...gate, throttledUntil: Math.max(gate.throttledUntil ?? 0, rule.releaseAt) } : gate;
+  // nothing goes before the reserve's release (when waiting for it) or the request's not_before
+  const notBefore = Math.max(gate.throttledUntil ?? 0, waitsForRelease ? rule.releaseAt : 0, position.notBefore ?? 0);
+  const eta = notBefore > now ? { ...gate, throttledUntil: notBefore } : gate;
   return {
     estimate: estimateFields(ctx.config, tenant, position.itemsAhead, budgetToday, eta, now),
     // nothing of this request moves before the reset, or before the release when only the reserve is left

@@ -106,7 +106,7 @@ export function createDispatchProcessor(deps: {
 
       claim = await store.claim(tenantId, batchId, {
         now, ...config.batching, ...budget, callsPerSecond: tenant.maxCallsPerSecond, reserve: reserveRule(tenant.reserve, day.resetsAt),
-        weights: weights.get(tenantId),
+        weights: weights.get(tenantId), minRefreshIntervalMs: tenant.minRefreshIntervalMs,
       });
       if (claim.action !== 'pace') break;
       const slotIn = Math.min(Math.max(claim.until - now, 1), PACE_POLL_MAX_MS);

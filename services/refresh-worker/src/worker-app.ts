@@ -91,6 +91,7 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
     QUEUE_NAMES.ingest,
     createIngestProcessor({
       store, scheduler, clock, logger, metrics, chunkItems: config.ingest.chunkItems, retentionSeconds,
+      minRefreshIntervalMs: (tenant) => config.tenants.find((t) => t.id === tenant)?.minRefreshIntervalMs ?? 0,
       stopping: () => stopped !== null,
     }),
     { ...common, connection: connect('ingest-worker'), concurrency: Math.max(1, Math.floor(config.worker.concurrency / 4)) },

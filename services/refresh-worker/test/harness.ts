@@ -38,6 +38,7 @@ export interface TenantSpec {
   project?: typeof PROJECT;
   quotaErrorCodes?: string[];
   maxCallsPerSecond?: number;
+  minRefreshIntervalMs?: number;
   /** the tenant's auth as the config file writes it; AK/SK of its project unless given */
   auth?: Record<string, unknown>;
   /**

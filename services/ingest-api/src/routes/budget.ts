@@ -32,6 +32,11 @@ export function budgetRoutes(ctx: ApiContext): Router {
       remaining: b.remaining,
       resets_at: new Date(b.resetsAt).toISOString(),
       pending: b.pending,
+      scheduled: {
+        requests: b.scheduled.requests,
+        items: b.scheduled.items,
+        next_at: b.scheduled.nextAt === null ? null : new Date(b.scheduled.nextAt).toISOString(),
+      },
       spent_by_caller: spentByCaller(b.charges),
       unattributed: round3(b.used - Object.values(b.charges).reduce((a, n) => a + n, 0)),
       reserve: {

@@ -59,7 +59,7 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
   const probe = createRedis(config.env, 'api', (err) => logger.warn({ err: err.message, connection: 'probe' }, 'redis error'));
   connections.push(probe);
   const metricsStore = createMetricsStore(probe, config.env.KEY_PREFIX, (err) => logger.warn({ err: err.message }, 'metrics queue error'));
-  registerStateGauges(metrics.registry, { tenants: config.tenants, store: metricsStore, clock, logger });
+  registerStateGauges(metrics.registry, { tenants: config.tenants, store: metricsStore, clock, logger, callers: config.callers });
   // read by /readyz only, on the fail-fast connection like the other probes
   const pauseReader = createTenantGate(probe, config.env.KEY_PREFIX);
   const dispatchQueue = new Queue<DispatchJob>(QUEUE_NAMES.dispatch, { connection: connect('dispatch-queue'), prefix });

@@ -69,7 +69,7 @@ describe('fair shares between the callers of a tenant', () => {
   });
 
   it('when two callers ask for the same items, then each is charged half a unit for them, and the charges add up to the budget used', async () => {
-    await world.worker(config({ cms: 1, feeds: 1 }));
+    const w = await world.worker(config({ cms: 1, feeds: 1 }));
     const shared = urls(4, 'http://shared.example.com/v');
     const [first, second] = await queued([
       world.submit('news', [...shared, ...urls(2, 'http://cms-only.example.com/v')], 'normal', Date.now(), undefined, 'cms'),
@@ -81,5 +81,10 @@ describe('fair shares between the callers of a tenant', () => {
     const budget = await world.requests.budget('news', day);
     expect(budget.used).toBe(6);
     expect(budget.charges).toEqual({ cms: 4, feeds: 2 });
+    // and operators see the same split
+    const text = await w.metrics.registry.metrics();
+    expect(text).toContain('refresh_budget_charged_units{tenant="news",caller="cms"} 4');
+    expect(text).toContain('refresh_budget_charged_units{tenant="news",caller="feeds"} 2');
+    expect(text).toContain('refresh_budget_charged_units{tenant="news",caller="unattributed"} 0');
   });
 });

@@ -54,6 +54,8 @@ export function createDispatchProcessor(deps: {
   invalidateToken: (tenant: TenantConfig) => Promise<void>;
   /** a probe lifted the tenant's pause: wakes what waited for it elsewhere (result polls) */
   onResume?: (tenantId: string) => Promise<void>;
+  /** true once the worker is shutting down: a job waiting for the pace hands itself back */
+  stopping?: () => boolean;
 }) {
   const { config, store, scheduler, clock, metrics, gate } = deps;
   const tenants = new Map(config.tenants.map((t) => [t.id, t]));
@@ -109,6 +111,11 @@ export function createDispatchProcessor(deps: {
         weights: weights.get(tenantId), minRefreshIntervalMs: tenant.minRefreshIntervalMs,
       });
       if (claim.action !== 'pace') break;
+      if (deps.stopping?.()) {
+        // it holds nothing while it waits for the pace: hand it back at once, for another replica
+        await job.moveToDelayed(Date.now(), token);
+        throw new DelayedError();
+      }
       const slotIn = Math.min(Math.max(claim.until - now, 1), PACE_POLL_MAX_MS);
       await new Promise((r) => setTimeout(r, slotIn));
     }

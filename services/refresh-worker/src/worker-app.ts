@@ -100,6 +100,7 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
     QUEUE_NAMES.dispatch,
     createDispatchProcessor({
       config, store, scheduler, clock, logger, metrics, gate,
+      stopping: () => stopped !== null,
       call: caller.call,
       invalidateToken: (tenant) => caller.invalidateToken(tenant),
       // polls of a paused tenant wait for its probe; when one lifts the pause they go at once

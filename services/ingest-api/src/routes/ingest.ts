@@ -31,7 +31,7 @@ export function ingestRoutes(ctx: ApiContext): Router {
     const accepted = await acceptRequest({
       caller,
       tenant,
-      idempotencyKeyHash: idempotencyKeyHash(req),
+      idempotencyKeyHash: idempotencyKeyHash(req, caller.id),
       readItems: (staging) => readItems(req, res, staging, caller),
       log: logOf(res, ctx.logger),
     });

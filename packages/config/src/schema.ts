@@ -109,6 +109,8 @@ const caller = z.strictObject({
   maxRequestsPerSecond: z.number().positive().max(100_000).default(50),
   /** requests allowed at once after a quiet spell; default two seconds' worth of the rate */
   burst: z.number().int().min(1).max(1_000_000).optional(),
+  /** uploads (request bodies being read) the caller may have open at once, all API replicas together */
+  maxOpenUploads: z.number().int().min(1).max(1000).default(4),
   /**
    * The caller's share of each tenant's budget against the other callers of that tenant, within
    * one priority (weighted fair queuing over per-caller queues). Work-conserving: a share nobody

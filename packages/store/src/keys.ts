@@ -90,6 +90,10 @@ export function tenantKeys(prefix: string, tenant: string) {
      * pending index it is the backlog the tenant's cap (maxBacklogItems) applies to.
      */
     staged: `${t}staged`,
+    /** HASH request id → lines staged so far, of uploads still arriving (stage-chunk.lua) */
+    uploads: `${t}uploads`,
+    /** ZSET request id → epoch ms the upload's lease ends; renewed by each chunk */
+    uploadLeases: `${t}uploads:lease`,
     /**
      * ZSET the completion outbox: `<request id>:<generation>` for each completion of a request
      * whose retire job has not run yet, scored by the instant it completed (epoch ms). The script
@@ -110,6 +114,8 @@ export function callerKeys(prefix: string, callerId: string) {
   return {
     /** STRING the caller's request pace, a theoretical arrival time in epoch µs (acquire-call-slot.lua) */
     rate: `${prefix}:{caller:${callerId}}:rate`,
+    /** ZSET request id → lease end (epoch ms) of the caller's uploads being read (open-upload.lua) */
+    uploads: `${prefix}:{caller:${callerId}}:uploads`,
   };
 }
 

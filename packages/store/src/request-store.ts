@@ -114,10 +114,30 @@ export function createRequestStore(redisClient: RedisClient, prefix: string) {
       await redis.multi().rpush(k, ...itemKeys).expire(k, ttlSeconds).exec();
     },
 
+    /**
+     * Stages one chunk of an upload still arriving, counted in the tenant's backlog at once
+     * (under the upload's lease, renewed by each chunk), if the backlog has room for it: checked
+     * and written in one step (stage-chunk.lua). Refused: nothing is written.
+     */
+    async stageCounted(
+      tenant: string,
+      requestId: string,
+      itemKeys: string[],
+      opts: { ttlSeconds: number; maxBacklog: number; now: number; leaseMs: number },
+    ): Promise<Admission> {
+      if (itemKeys.length === 0) return { admitted: true, backlog: 0 };
+      const k = keys(tenant);
+      const [ok, backlog] = (await redis.stageChunk(
+        k.pending, k.staged, k.uploads, k.uploadLeases, k.requestStage(requestId),
+        opts.maxBacklog, opts.now, opts.leaseMs, opts.ttlSeconds, requestId, ...itemKeys,
+      )) as number[];
+      return { admitted: ok === 1, backlog: Number(backlog) };
+    },
+
     /** Drops a request's staging and record; lines it counted leave the tenant's backlog. */
     async discard(tenant: string, requestId: string): Promise<void> {
       const k = keys(tenant);
-      await redis.discardRequest(k.request(requestId), k.requestStage(requestId), k.staged);
+      await redis.discardRequest(k.request(requestId), k.requestStage(requestId), k.staged, k.uploads, k.uploadLeases, requestId);
     },
 
     /**
@@ -135,6 +155,8 @@ export function createRequestStore(redisClient: RedisClient, prefix: string) {
       },
       ttlSeconds: number,
       maxBacklog?: number,
+      /** the API's clock, for the upload leases (default: the request's createdAt) */
+      now?: number,
     ): Promise<Admission> {
       const k = keys(r.tenant);
       const fields = {
@@ -145,19 +167,23 @@ export function createRequestStore(redisClient: RedisClient, prefix: string) {
         pending: 0, in_flight: 0, submitted: 0, completed: 0, failed: 0, unknown: 0,
       };
       const [admitted, backlog] = (await redis.admitRequest(
-        k.pending, k.staged, k.request(r.requestId), k.requestStage(r.requestId),
-        maxBacklog ?? -1, r.received, ttlSeconds, ...Object.entries(fields).flat(),
+        k.pending, k.staged, k.request(r.requestId), k.requestStage(r.requestId), k.uploads, k.uploadLeases,
+        maxBacklog ?? -1, r.received, ttlSeconds, now ?? r.createdAt, r.requestId, ...Object.entries(fields).flat(),
       )) as number[];
       // shown by the budget until its ingest starts (a crash right here only hides it from that view)
       if (admitted === 1 && r.notBefore !== undefined) await redis.zadd(k.scheduled, r.notBefore, r.requestId);
       return { admitted: admitted === 1, backlog: Number(backlog) };
     },
 
-    /** The tenant's backlog: items pending plus lines received but not yet coalesced. */
+    /**
+     * The tenant's backlog: items pending, lines received but not yet coalesced, and lines of
+     * uploads still arriving (leases not checked here: an expired one only makes this a little
+     * high until the next staged chunk or admission drops it).
+     */
     async backlog(tenant: string): Promise<number> {
       const k = keys(tenant);
-      const [pending, staged] = await Promise.all([redis.hlen(k.pending), redis.get(k.staged)]);
-      return pending + Math.max(0, Number(staged ?? 0));
+      const [pending, staged, arriving] = await Promise.all([redis.hlen(k.pending), redis.get(k.staged), redis.hvals(k.uploads)]);
+      return pending + Math.max(0, Number(staged ?? 0)) + arriving.reduce((a, n) => a + Number(n), 0);
     },
 
     /**

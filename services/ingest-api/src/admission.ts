@@ -67,6 +67,32 @@ export async function checkBacklog(ctx: ApiContext, caller: Caller, tenant: Tena
 }
 
 /**
+ * How long an upload holds its place among its caller's open uploads and its lines in its
+ * tenant's backlog if its API dies mid-upload: Node's request timeout (300 s) bounds any one
+ * upload, and 10 s of margin.
+ */
+export const UPLOAD_LEASE_MS = 310_000;
+
+/**
+ * Opens one of the caller's uploads (maxOpenUploads, all API replicas together), before a byte
+ * of the body is read; 429 with details.limit caller_uploads beyond it. Returns its closer.
+ */
+export async function openUpload(ctx: ApiContext, caller: Caller, requestId: string): Promise<() => Promise<void>> {
+  const limit = ctx.config.callers.find((c) => c.id === caller.id)?.maxOpenUploads ?? 1;
+  const res = await dependency(ctx.uploads.open(caller.id, requestId, { now: ctx.now(), leaseMs: UPLOAD_LEASE_MS, limit }));
+  if (!res.ok) {
+    ctx.metrics.countRejection({ limit: 'caller_uploads', caller: caller.id });
+    throw tooManyRequests(`caller ${caller.id} already has ${fmt(res.open)} uploads open, its limit; send the next when one ends`, 1, {
+      limit: 'caller_uploads',
+      caller: caller.id,
+      max_open_uploads: limit,
+    });
+  }
+  // best effort: the lease frees the place anyway
+  return () => ctx.uploads.close(caller.id, requestId).catch(() => undefined);
+}
+
+/**
  * Records the request only if the tenant's backlog has room for its items, atomically across
  * replicas (store.create with the cap). Throws 429 when it has not, or 413 when the request
  * alone is larger than the cap, which no wait would cure.
@@ -78,7 +104,7 @@ export async function admit(
   record: Parameters<ApiContext['store']['create']>[0],
   retentionSeconds: number,
 ): Promise<void> {
-  const res: Admission = await dependency(ctx.store.create(record, retentionSeconds, tenant.maxBacklogItems));
+  const res: Admission = await dependency(ctx.store.create(record, retentionSeconds, tenant.maxBacklogItems, ctx.now()));
   if (!res.admitted) throw await backlogFull(ctx, caller, tenant, res.backlog, record.received);
 }
 
@@ -87,7 +113,7 @@ export async function admit(
  * backlog before the reset, so the seconds until then; otherwise coalescing and sending free
  * room continuously, so a modest BACKLOG_RETRY_SECONDS.
  */
-async function backlogFull(ctx: ApiContext, caller: Caller, tenant: TenantConfig, backlog: number, incoming: number): Promise<AppError> {
+export async function backlogFull(ctx: ApiContext, caller: Caller, tenant: TenantConfig, backlog: number, incoming: number): Promise<AppError> {
   const cap = tenant.maxBacklogItems;
   if (incoming > cap) {
     return new AppError(ERROR_CODES.PAYLOAD_TOO_LARGE,

@@ -606,7 +606,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description a limit was hit: the caller's request rate, or (submissions) the tenant's backlog cap; details.limit says which; retry after Retry-After */
+            /** @description a limit was hit: the caller's request rate, or (submissions) the caller's open uploads or the tenant's backlog cap, counted as the body arrives; details.limit says which; retry after Retry-After */
             429: {
                 headers: {
                     /** @description whole seconds to wait before retrying */
@@ -667,7 +667,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description a limit was hit: the caller's request rate, or (submissions) the tenant's backlog cap; details.limit says which; retry after Retry-After */
+            /** @description a limit was hit: the caller's request rate, or (submissions) the caller's open uploads or the tenant's backlog cap, counted as the body arrives; details.limit says which; retry after Retry-After */
             429: {
                 headers: {
                     /** @description whole seconds to wait before retrying */
@@ -742,7 +742,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description a limit was hit: the caller's request rate, or (submissions) the tenant's backlog cap; details.limit says which; retry after Retry-After */
+            /** @description a limit was hit: the caller's request rate, or (submissions) the caller's open uploads or the tenant's backlog cap, counted as the body arrives; details.limit says which; retry after Retry-After */
             429: {
                 headers: {
                     /** @description whole seconds to wait before retrying */
@@ -819,7 +819,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description a limit was hit: the caller's request rate, or (submissions) the tenant's backlog cap; details.limit says which; retry after Retry-After */
+            /** @description a limit was hit: the caller's request rate, or (submissions) the caller's open uploads or the tenant's backlog cap, counted as the body arrives; details.limit says which; retry after Retry-After */
             429: {
                 headers: {
                     /** @description whole seconds to wait before retrying */
@@ -934,7 +934,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description a limit was hit: the caller's request rate, or (submissions) the tenant's backlog cap; details.limit says which; retry after Retry-After */
+            /** @description a limit was hit: the caller's request rate, or (submissions) the caller's open uploads or the tenant's backlog cap, counted as the body arrives; details.limit says which; retry after Retry-After */
             429: {
                 headers: {
                     /** @description whole seconds to wait before retrying */
@@ -1004,7 +1004,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description a limit was hit: the caller's request rate, or (submissions) the tenant's backlog cap; details.limit says which; retry after Retry-After */
+            /** @description a limit was hit: the caller's request rate, or (submissions) the caller's open uploads or the tenant's backlog cap, counted as the body arrives; details.limit says which; retry after Retry-After */
             429: {
                 headers: {
                     /** @description whole seconds to wait before retrying */

@@ -31,6 +31,7 @@ export function ingestRoutes(ctx: ApiContext): Router {
     const accepted = await acceptRequest({
       caller,
       tenant,
+      streamed: mediaTypeOf(req) === 'text/plain',
       idempotencyKeyHash: idempotencyKeyHash(req, caller.id),
       readItems: (staging) => readItems(req, res, staging, caller),
       log: logOf(res, ctx.logger),
@@ -46,7 +47,7 @@ export function ingestRoutes(ctx: ApiContext): Router {
 
   /** Feeds the body's items to staging by media type; returns the priority, body fingerprint and callback. */
   async function readItems(req: Request, res: Response, staging: Staging, caller: Caller): Promise<Upload> {
-    const mediaType = (req.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+    const mediaType = mediaTypeOf(req);
     const encoding = (req.get('content-encoding') ?? 'identity').trim().toLowerCase();
     if (mediaType === 'text/plain' && encoding !== 'identity') {
       throw unsupportedMediaType(`Content-Encoding ${encoding} is not accepted for text/plain uploads; send them uncompressed`);
@@ -90,4 +91,8 @@ export function ingestRoutes(ctx: ApiContext): Router {
   }
 
   return router;
+}
+
+function mediaTypeOf(req: Request): string | undefined {
+  return (req.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
 }

@@ -36,6 +36,10 @@ export function createCallerUploads(redisClient: RedisClient, prefix: string) {
       const [ok, open] = (await redis.openUpload(callerKeys(prefix, callerId).uploads, opts.now, opts.leaseMs, opts.limit, requestId)) as number[];
       return { ok: ok === 1, open: Number(open) };
     },
+    /** Moves the upload's lease on while it is still being read (only if it is still open). */
+    async renew(callerId: string, requestId: string, leaseEndsAt: number): Promise<void> {
+      await redis.zadd(callerKeys(prefix, callerId).uploads, 'XX', leaseEndsAt, requestId);
+    },
     async close(callerId: string, requestId: string): Promise<void> {
       await redis.zrem(callerKeys(prefix, callerId).uploads, requestId);
     },

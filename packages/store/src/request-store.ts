@@ -114,6 +114,11 @@ export function createRequestStore(redisClient: RedisClient, prefix: string) {
       await redis.multi().rpush(k, ...itemKeys).expire(k, ttlSeconds).exec();
     },
 
+    /** Moves the lease of an upload still arriving on (only if its lines are still counted). */
+    async renewUpload(tenant: string, requestId: string, leaseEndsAt: number): Promise<void> {
+      await redis.zadd(keys(tenant).uploadLeases, 'XX', leaseEndsAt, requestId);
+    },
+
     /**
      * Stages one chunk of an upload still arriving, counted in the tenant's backlog at once
      * (under the upload's lease, renewed by each chunk), if the backlog has room for it: checked

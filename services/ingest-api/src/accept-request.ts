@@ -71,7 +71,7 @@ export function createAcceptRequest(ctx: ApiContext) {
     const requestId = newRequestId(tenant.id);
     // a streamed body (up to textBodyBytes) holds one of the caller's open uploads while it is
     // read; a JSON body is bounded by jsonBodyBytes and read whole, so it holds none
-    const closeUpload = streamed ? await openUpload(ctx, caller, requestId) : async () => undefined;
+    const closeUpload = streamed ? await openUpload(ctx, caller, tenant.id, requestId) : async () => undefined;
     try {
       return await readStageAndRecord(requestId);
     } finally {

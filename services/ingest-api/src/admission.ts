@@ -67,17 +67,17 @@ export async function checkBacklog(ctx: ApiContext, caller: Caller, tenant: Tena
 }
 
 /**
- * How long an upload holds its place among its caller's open uploads and its lines in its
- * tenant's backlog if its API dies mid-upload: Node's request timeout (300 s) bounds any one
- * upload, and 10 s of margin.
+ * How long an upload holds its place among its caller's open uploads, and its lines in its
+ * tenant's backlog, without a renewal: the API renews both every third of it while the body is
+ * read, so only an API that died mid-upload lets a lease run out, freeing them within a minute.
  */
-export const UPLOAD_LEASE_MS = 310_000;
+export const UPLOAD_LEASE_MS = 60_000;
 
 /**
  * Opens one of the caller's uploads (maxOpenUploads, all API replicas together), before a byte
  * of the body is read; 429 with details.limit caller_uploads beyond it. Returns its closer.
  */
-export async function openUpload(ctx: ApiContext, caller: Caller, requestId: string): Promise<() => Promise<void>> {
+export async function openUpload(ctx: ApiContext, caller: Caller, tenantId: string, requestId: string): Promise<() => Promise<void>> {
   const limit = ctx.config.callers.find((c) => c.id === caller.id)?.maxOpenUploads ?? 1;
   const res = await dependency(ctx.uploads.open(caller.id, requestId, { now: ctx.now(), leaseMs: UPLOAD_LEASE_MS, limit }));
   if (!res.ok) {
@@ -88,8 +88,18 @@ export async function openUpload(ctx: ApiContext, caller: Caller, requestId: str
       max_open_uploads: limit,
     });
   }
-  // best effort: the lease frees the place anyway
-  return () => ctx.uploads.close(caller.id, requestId).catch(() => undefined);
+  // while the body is read, both leases move on; best effort: a missed renewal only frees early
+  const renewal = setInterval(() => {
+    const endsAt = ctx.now() + UPLOAD_LEASE_MS;
+    void ctx.uploads.renew(caller.id, requestId, endsAt).catch(() => undefined);
+    void ctx.store.renewUpload(tenantId, requestId, endsAt).catch(() => undefined);
+  }, UPLOAD_LEASE_MS / 3);
+  renewal.unref();
+  return async () => {
+    clearInterval(renewal);
+    // best effort: the lease frees the place anyway
+    await ctx.uploads.close(caller.id, requestId).catch(() => undefined);
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { RequestView } from '@refresh/contract';
 import type { AppConfig, TenantConfig } from '@refresh/config';
-import { budgetDay, estimateCompletion, reserveRule, spendableToday } from '@refresh/core';
+import { budgetDay, estimateCompletion, heldAtMostAt, nextReleaseStep, reserveRule, spendableToday } from '@refresh/core';
 import type { BudgetState } from './budget-state';
 import type { ApiContext } from './context';
 import { dependency } from './errors';
@@ -78,12 +78,14 @@ export async function requestOutlook(ctx: ApiContext, tenant: TenantConfig, requ
   const spendable = spendableToday(rule, remaining, position.priority, now);
   const waitsForRelease = spendable < remaining && position.itemsAhead > spendable;
   const budgetToday = { remaining: waitsForRelease ? remaining : spendable, dailyLimit: tenant.dailyLimit };
-  // nothing goes before the reserve's release (when waiting for it) or the request's not_before
-  const notBefore = Math.max(gate.throttledUntil ?? 0, waitsForRelease ? rule.releaseAt : 0, position.notBefore ?? 0);
+  // the request's last item waits until the release has freed enough for it (if today can at all)
+  const freedEnough = heldAtMostAt(rule, Math.max(0, remaining - position.itemsAhead));
+  // nothing goes before that, nor before the request's not_before
+  const notBefore = Math.max(gate.throttledUntil ?? 0, waitsForRelease ? freedEnough : 0, position.notBefore ?? 0);
   const eta = notBefore > now ? { ...gate, throttledUntil: notBefore } : gate;
   return {
     estimate: estimateFields(ctx.config, tenant, position.itemsAhead, budgetToday, eta, now),
     // nothing of this request moves before the reset, or before the release when only the reserve is left
-    budget: { spent: spendable === 0, resetsAt: remaining > 0 && spendable === 0 ? rule.releaseAt : day.resetsAt },
+    budget: { spent: spendable === 0, resetsAt: remaining > 0 && spendable === 0 ? nextReleaseStep(rule, now) : day.resetsAt },
   };
 }

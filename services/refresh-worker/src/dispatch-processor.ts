@@ -1,5 +1,5 @@
 import { DelayedError, type Job } from 'bullmq';
-import { backoffDelay, budgetDay, reserveRule } from '@refresh/core';
+import { backoffDelay, budgetDay, nextReleaseStep, reserveHeld, reserveRule, type ReserveRule } from '@refresh/core';
 import type { AppConfig, TenantConfig } from '@refresh/config';
 import {
   dispatchJob, type BatchRecord, type BudgetContext, type ClaimResult, type DispatchJob, type DispatchStore, type TenantGate,
@@ -107,7 +107,7 @@ export function createDispatchProcessor(deps: {
       }
 
       claim = await store.claim(tenantId, batchId, {
-        now, ...config.batching, ...budget, callsPerSecond: tenant.maxCallsPerSecond, reserve: reserveRule(tenant.reserve, day.resetsAt),
+        now, ...config.batching, ...budget, callsPerSecond: tenant.maxCallsPerSecond, reserve: reserveNow(reserveRule(tenant.reserve, day.resetsAt), now),
         weights: weights.get(tenantId), minRefreshIntervalMs: tenant.minRefreshIntervalMs,
       });
       if (claim.action !== 'pace') break;
@@ -368,6 +368,11 @@ export function createDispatchProcessor(deps: {
     metrics.upstreamLatency(tenant.id, Number(process.hrtime.bigint() - started) / 1e9);
     return outcome;
   }
+}
+
+/** What claim-batch.lua holds back now: the reserve's held part, until the instant it next shrinks. */
+function reserveNow(rule: ReserveRule, now: number): { units: number; releaseAt: number } {
+  return { units: reserveHeld(rule, now), releaseAt: nextReleaseStep(rule, now) };
 }
 
 function httpCode(outcome: CallOutcome): string {

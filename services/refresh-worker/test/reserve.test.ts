@@ -52,10 +52,27 @@ describe('the urgent reserve', () => {
     expect(await used()).toBe(18);
     expect(sentOf('low.example.com')).toBe(15);
 
-    // an hour before midnight the reserve is released: the backlog spends what is left of the day
-    offset = budgetDay(clock.now(), ZONE).resetsAt - 60 * 60_000 - Date.now();
+    // the release frees the reserve one unit at a time over the last hour (5 units: one every 12
+    // minutes); normal and low items may take used up to 20 minus what is still held, so by
+    // 23:50 (none held) the backlog has the rest and the day ends spent
+    offset = budgetDay(clock.now(), ZONE).resetsAt - 10 * 60_000 - Date.now();
     await world.dispatchQueue.promoteJobs();
     await eventually(async () => (await used()) === 20 && sentOf('low.example.com') === 17, 'the day ends fully spent');
     expect((await world.requests.get(low))?.counts.pending).toBe(23);
+  });
+
+  it('when a high item arrives late in the release window after a backlog took what was freed, then part of the reserve is still held for it', async () => {
+    const low = await world.submit('news', urls(40, 'http://low.example.com/v'), 'low', clock.now());
+    await eventually(async () => (await used()) === 15, 'the backlog spent all but the reserve');
+    // 23:30: half the window left, so 2 of the 5 units are still held; the backlog takes 3 more
+    offset = budgetDay(clock.now(), ZONE).resetsAt - 30 * 60_000 - Date.now();
+    await world.dispatchQueue.promoteJobs();
+    await eventually(async () => (await used()) === 18 && sentOf('low.example.com') === 18, 'the backlog took what the release freed');
+    await eventually(async () => (await world.requests.get(low))?.counts.in_flight === 0, 'nothing of it in flight');
+
+    const high = await world.submit('news', urls(2, 'http://late-high.example.com/v'), 'high', clock.now());
+    await eventually(world.settled(high), 'the late high items sent from what is still held');
+    expect(sentOf('late-high.example.com')).toBe(2);
+    expect(await used()).toBe(20);
   });
 });

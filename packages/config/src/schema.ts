@@ -55,6 +55,12 @@ const tenant = z.strictObject({
    */
   maxBacklogItems: z.number().int().positive().default(5_000_000),
   /**
+   * Hot-item debounce (ms): an item asked for again less than this after its last send waits
+   * until this long after that send, then goes once for every request that arrived meanwhile.
+   * 0 (the default) sends every repeat as soon as it can.
+   */
+  minRefreshIntervalMs: z.number().int().min(0).max(86_400_000).default(0),
+  /**
    * The urgent reserve: `high` units of each budget day (default 5% of dailyLimit, rounded
    * down) that normal and low items may not spend until `releaseMinutesBeforeReset` minutes
    * before the reset; from then on anyone may, so a day with a backlog still ends fully spent.
@@ -103,6 +109,14 @@ const caller = z.strictObject({
   maxRequestsPerSecond: z.number().positive().max(100_000).default(50),
   /** requests allowed at once after a quiet spell; default two seconds' worth of the rate */
   burst: z.number().int().min(1).max(1_000_000).optional(),
+  /** uploads (request bodies being read) the caller may have open at once, all API replicas together */
+  maxOpenUploads: z.number().int().min(1).max(1000).default(4),
+  /**
+   * The caller's share of each tenant's budget against the other callers of that tenant, within
+   * one priority (weighted fair queuing over per-caller queues). Work-conserving: a share nobody
+   * uses goes to the callers with a backlog.
+   */
+  weight: z.number().positive().max(1000).default(1),
   /** Completion webhooks: without this block the caller may not send `callback_url`. */
   webhook: z
     .strictObject({

@@ -20,6 +20,21 @@ export const budgetView = z
     remaining: z.number().int(),
     resets_at: isoTime.meta({ description: "next local midnight in the tenant's time zone" }),
     pending: z.number().int().meta({ description: 'items pending for the tenant, all requests together' }),
+    scheduled: z
+      .object({
+        requests: z.number().int().meta({ description: 'requests with a not_before still ahead (not coalesced yet, so not in pending)' }),
+        items: z.number().int().meta({ description: 'their lines, duplicates included (the next 1,000 requests)' }),
+        next_at: isoTime.nullable().meta({ description: 'the earliest not_before among them' }),
+      })
+      .meta({ description: 'scheduled refreshes waiting for their not_before' }),
+    spent_by_caller: z.record(z.string(), z.number()).meta({
+      description:
+        "units of `used` charged to each caller: an item's unit is split equally between the callers that asked for it, " +
+        'and every unit spent, resent or refunded moves the charges with it',
+    }),
+    unattributed: z.number().meta({
+      description: "units of `used` charged to no caller: requests recorded without one, and a day VOD said was spent (its quota code raises `used` to the limit)",
+    }),
     reserve: z
       .object({
         high: z.number().int().meta({ description: 'units of each budget day only high-priority items may spend before the release (config reserve.high)' }),

@@ -42,7 +42,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   409: 'conflict (an Idempotency-Key reused with another body)',
   413: 'the body is too large',
   415: 'unsupported media type or encoding',
-  429: "a limit was hit: the caller's request rate, or (submissions) the tenant's backlog cap; details.limit says which; retry after Retry-After",
+  429: "a limit was hit: the caller's request rate, or (submissions) the caller's open uploads or the tenant's backlog cap, counted as the body arrives; details.limit says which; retry after Retry-After",
   503: 'storage is unavailable; retry later',
 };
 

@@ -9,6 +9,14 @@ const callbackUrl = z.string().meta({
   description: "POSTed a signed summary once every item is final; its host must be in the caller's webhook allowlist",
 });
 
+/** A scheduled refresh: none of the request's items is sent before this instant. */
+const notBefore = isoTime.meta({
+  description:
+    'RFC 3339 instant before which none of the items is sent (an embargoed publish); they go out within lingerMs + 1 s after it when budget allows. ' +
+    'In the past or more than 30 days ahead: 400',
+  example: '2026-12-05T18:00:00+08:00',
+});
+
 /** The JSON form of a refresh request. Unknown fields are refused, not ignored. */
 export const refreshRequestBody = z
   .strictObject({
@@ -16,12 +24,13 @@ export const refreshRequestBody = z
     urls: z.array(z.string()).optional().meta({ description: 'absolute http(s) URLs, at most 10,240 characters each' }),
     priority: priority.optional(),
     callback_url: callbackUrl.optional(),
+    not_before: notBefore.optional(),
   })
   .meta({ id: 'RefreshRequestBody' });
 export type RefreshRequestBody = z.infer<typeof refreshRequestBody>;
 
 /** Query of a text/plain upload (one item a line). */
-export const textUploadQuery = z.object({ priority: priority.default('normal'), callback_url: callbackUrl.optional() });
+export const textUploadQuery = z.object({ priority: priority.default('normal'), callback_url: callbackUrl.optional(), not_before: notBefore.optional() });
 
 /**
  * The completion estimate (estimateCompletion in @refresh/core): from the request's place in its
@@ -82,7 +91,10 @@ export const requestView = z
         'lines coalesced into the queues so far, duplicates included; it reaches `received` once the whole request is read. ' +
         'Lines not coalesced yet count as pending: received − ingested tells "still being read" from "queued"',
     }),
-    next_attempt_at: isoTime.optional().meta({ description: 'when deferred items can move again (the budget reset)' }),
+    next_attempt_at: isoTime.optional().meta({
+      description: 'when waiting items can move again: the budget reset for deferred items, the reserve release, or not_before for a request not yet due',
+    }),
+    not_before: isoTime.optional().meta({ description: 'the request was scheduled: nothing of it is sent before this instant' }),
     ...completionEstimate,
     canceled_at: isoTime.optional().meta({ description: 'when an admin canceled the request' }),
   })
@@ -97,6 +109,9 @@ export const itemView = z
     task_id: z.string().optional(),
     submitted_at: isoTime.optional(),
     error: z.object({ code: z.string(), message: z.string() }).optional().meta({ description: "VOD's reason for a failed item" }),
+    next_attempt_at: isoTime.optional().meta({
+      description: 'a pending item held by the hot-item debounce (asked for again within minRefreshIntervalMs of its last send): when it goes, once for every request that asked meanwhile',
+    }),
   })
   .meta({ id: 'ItemView' });
 export type ItemView = z.infer<typeof itemView>;
@@ -132,6 +147,7 @@ export const refreshRequestPaths: ZodOpenApiPathsObject = {
         query: z.object({
           priority: priority.optional().meta({ description: 'text/plain uploads only' }),
           callback_url: callbackUrl.optional().meta({ description: 'text/plain uploads only: as callback_url in the JSON body' }),
+          not_before: notBefore.optional().meta({ description: 'text/plain uploads only: as not_before in the JSON body' }),
         }),
         header: z.object({
           'idempotency-key': z.string().optional().meta({ description: 'a retry with the same key and body answers with the first request' }),

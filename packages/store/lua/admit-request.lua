@@ -3,29 +3,38 @@ admit-request: records a new request if its tenant's backlog leaves room for it.
 recording are one step, so concurrent submissions on any number of API replicas can never
 pass the cap together.
 
-The backlog is the tenant's pending items (the coalescing index) plus the lines of its
-requests received but not yet coalesced (the staged counter, raised here by the request's
-lines and lowered by coalesce-items, finish-ingest and discard-request).
+The backlog (includes/backlog.lua) is the tenant's pending items, the lines of its recorded
+requests not yet coalesced (the staged counter, raised here by the request's lines and lowered
+by coalesce-items, finish-ingest and discard-request) and the lines of uploads still arriving.
+This request's own lines, counted as they arrived (stage-chunk.lua), move from the uploads to
+the staged counter here, so they are never counted twice nor dropped.
 
 KEYS[1] tenant pending index    HASH
 KEYS[2] tenant staged counter   STRING
 KEYS[3] request                 HASH
 KEYS[4] request stage           LIST (its TTL becomes ARGV[3])
+KEYS[5] tenant uploads          HASH request id -> lines staged so far (stage-chunk.lua)
+KEYS[6] tenant upload leases    ZSET request id -> epoch ms its lease ends
 ARGV[1] cap in items, or -1 for none
 ARGV[2] lines the request received
 ARGV[3] stage TTL (s)
-ARGV[4..] field, value pairs of the request HASH
+ARGV[4] now (epoch ms)   ARGV[5] request id
+ARGV[6..] field, value pairs of the request HASH
 Returns {1, backlog} when recorded, {0, backlog} when refused (nothing written); backlog is
 the tenant's before this request.
 ]]
-local staged = tonumber(redis.call('GET', KEYS[2]) or '0')
-if staged < 0 then staged = 0 end
-local backlog = redis.call('HLEN', KEYS[1]) + staged
+--- @include "includes/backlog.lua"
+local backlog = backlogOf(KEYS[1], KEYS[2], KEYS[5], KEYS[6], tonumber(ARGV[4]))
+-- this request's own lines, already in the backlog while they arrived
+local counted = tonumber(redis.call('HGET', KEYS[5], ARGV[5]) or '0')
+backlog = backlog - counted
 local cap, received = tonumber(ARGV[1]), tonumber(ARGV[2])
 if cap >= 0 and backlog + received > cap then
   return {0, backlog}
 end
-redis.call('HSET', KEYS[3], unpack(ARGV, 4))
+redis.call('HDEL', KEYS[5], ARGV[5])
+redis.call('ZREM', KEYS[6], ARGV[5])
+redis.call('HSET', KEYS[3], unpack(ARGV, 6))
 -- the stage outlives a slow ingest; it is deleted when coalescing finishes
 redis.call('EXPIRE', KEYS[4], tonumber(ARGV[3]))
 redis.call('INCRBY', KEYS[2], received)

@@ -14,8 +14,10 @@ being run again), it is returned as it is and nothing new is claimed.
 
 Rules: a kind is ready when the batch it could make now is full (maxItems), or as full as the
 budget allows, or its oldest item has waited lingerMs. Among ready kinds the one with the higher
-waiting priority goes first, then the one whose head at that priority is older. Items leave in
-priority order, FIFO within a priority.
+waiting priority goes first, then the one whose oldest head at that priority is older. Items
+leave in priority order. Within a priority each caller has a queue of its own (its lane), FIFO,
+and the lanes share by weight (start-time fair queuing, below), so one caller's huge backlog
+cannot hold another's few items back for days.
 
 The urgent reserve (ARGV[12]): until its release (ARGV[13]), normal and low items never take the
 day's used count past dailyLimit - reserve; high items may spend up to dailyLimit. So a low
@@ -34,6 +36,12 @@ KEYS[2]    today's budget         STRING items reserved today
 KEYS[3]    the batch              HASH
 KEYS[4..9] queues: asset h,n,l then url h,n,l    LISTs of instance ids
 KEYS[10]   the tenant's call pace  STRING TAT (epoch µs), shared with result polls
+KEYS[11]   the tenant's lanes      SET of callers with a queue of their own: a caller's queues
+           are KEYS[4..9] with `:<caller>` appended; KEYS[4..9] themselves are the lane of no caller
+KEYS[12]   fair-queuing state      HASH v:<p> virtual time, f:<p>:<caller> finish tags (µ-units)
+KEYS[13]   today's charges         HASH caller -> milli-units (includes/charge-items.lua)
+KEYS[14]   last sends              ZSET item key -> epoch ms it was last claimed (the debounce)
+KEYS[15]   held items              ZSET instance id -> epoch ms it may go (coalesce-items.lua)
 ARGV[1] now (ms)          ARGV[2] lingerMs       ARGV[3] maxItems (1..10)
 ARGV[4] daily limit       ARGV[5] budget key TTL (s)
 ARGV[6] instance key prefix   ARGV[7] request key prefix
@@ -41,6 +49,8 @@ ARGV[8] batch id          ARGV[9] budget day id
 ARGV[10] calls per second (0: take no slot)   ARGV[11] burst (>= 1)
 ARGV[12] the urgent reserve: units only high items may spend   ARGV[13] its release (epoch ms):
          from then on (the last minutes before the reset) every priority may spend it
+ARGV[14] the tenant's minRefreshIntervalMs (0: no debounce)
+ARGV[15..] caller, weight pairs (callers not listed weigh 1)
 Returns one of
   {'existing'}
   {'idle'}                               nothing pending
@@ -53,12 +63,25 @@ Returns one of
                                          further back included: it only decides a wake-up)
 ]]
 --- @include "includes/take-call-slot.lua"
+--- @include "includes/charge-items.lua"
 if redis.call('EXISTS', KEYS[3]) == 1 then
   return {'existing'}
 end
 local now, linger, maxItems = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local limit, ip, rp = tonumber(ARGV[4]), ARGV[6], ARGV[7]
-local kinds = {'a', 'u'}
+local kinds, prioCodes = {'a', 'u'}, {'h', 'n', 'l'}
+
+-- The lanes: the lane of no caller (KEYS[4..9]) and one per caller that has ever queued items
+-- (KEYS[11]), each with its weight (ARGV[14..], default 1).
+local weightOf = {}
+for i = 15, #ARGV - 1, 2 do weightOf[ARGV[i]] = tonumber(ARGV[i + 1]) end
+local lanes = {''}
+for _, c in ipairs(redis.call('SMEMBERS', KEYS[11])) do lanes[#lanes + 1] = c end
+local function queueOf(k, p, lane)
+  local q = KEYS[3 + (k - 1) * 3 + p]
+  if lane == '' then return q end
+  return q .. ':' .. lane
+end
 
 local SKIP_LIMIT = 1000
 local skipped = 0
@@ -66,13 +89,37 @@ local function dead(id)
   local h = redis.call('HMGET', ip .. id, 'v', 's')
   return not h[1] or h[2] == 'K'
 end
-for q = 4, 9 do
-  while true do
-    local head = redis.call('LINDEX', KEYS[q], 0)
-    if not head or not dead(head) then break end
-    if skipped >= SKIP_LIMIT then return {'wait', now} end
-    redis.call('LPOP', KEYS[q])
-    skipped = skipped + 1
+
+-- Hot-item debounce: held items whose time has come join the tail of their queue (their lane was
+-- added when they were coalesced); those canceled or expired meanwhile are dropped. What went
+-- longer ago than the interval no longer holds anything back.
+local interval = tonumber(ARGV[14])
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[15], '-inf', now, 'LIMIT', 0, SKIP_LIMIT)) do
+  local q = redis.call('HGET', ip .. id, 'q')
+  if q and not dead(id) then
+    redis.call('RPUSH', q, id)
+    redis.call('HDEL', ip .. id, 'nb', 'q')
+  end
+  redis.call('ZREM', KEYS[15], id)
+end
+if interval > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[14], '-inf', now - interval) end
+local nextHeld = redis.call('ZRANGE', KEYS[15], 0, 0, 'WITHSCORES')
+local heldUntil = nextHeld[2] and tonumber(nextHeld[2]) or nil
+-- every queue's head live, and its length (len[k][p][lane])
+local len = {{{}, {}, {}}, {{}, {}, {}}}
+for k = 1, 2 do
+  for p = 1, 3 do
+    for _, lane in ipairs(lanes) do
+      local q = queueOf(k, p, lane)
+      while true do
+        local head = redis.call('LINDEX', q, 0)
+        if not head or not dead(head) then break end
+        if skipped >= SKIP_LIMIT then return {'wait', now} end
+        redis.call('LPOP', q)
+        skipped = skipped + 1
+      end
+      len[k][p][lane] = redis.call('LLEN', q)
+    end
   end
 end
 
@@ -83,27 +130,35 @@ local reserve = 0
 if now < tonumber(ARGV[13]) then reserve = tonumber(ARGV[12]) end
 local remainingLow = remaining - reserve
 
--- Per kind, over the priorities that may spend now (high always, normal and low only while
--- there is budget outside the reserve): cnt = items waiting, oldest = the oldest of them (for
--- the linger), bestPrio/bestAt = their highest priority and the age of that list's head (for
--- the order). total counts every queued id, for the answer 'idle' and the wake-up.
+-- Per kind, over all lanes and the priorities that may spend now (high always, normal and low
+-- only while there is budget outside the reserve): cnt = items waiting, oldest = the oldest of
+-- them (for the linger), bestPrio/bestAt = their highest priority and its oldest head (for the
+-- order). total counts every queued id, for the answer 'idle' and the wake-up.
 local cnt, high, oldest, bestPrio, bestAt, total = {}, {}, {}, {}, {}, 0
 for k = 1, 2 do
   cnt[k], high[k] = 0, 0
   for p = 1, 3 do
-    local q = KEYS[3 + (k - 1) * 3 + p]
-    local n = redis.call('LLEN', q)
-    total = total + n
-    if n > 0 and (p == 1 or remainingLow > 0) then
-      cnt[k] = cnt[k] + n
-      if p == 1 then high[k] = n end
-      local t = tonumber(redis.call('HGET', ip .. redis.call('LINDEX', q, 0), 't'))
-      if oldest[k] == nil or t < oldest[k] then oldest[k] = t end
-      if bestPrio[k] == nil then bestPrio[k], bestAt[k] = p, t end
+    for _, lane in ipairs(lanes) do
+      local n = len[k][p][lane]
+      total = total + n
+      if n > 0 and (p == 1 or remainingLow > 0) then
+        cnt[k] = cnt[k] + n
+        if p == 1 then high[k] = high[k] + n end
+        local t = tonumber(redis.call('HGET', ip .. redis.call('LINDEX', queueOf(k, p, lane), 0), 't'))
+        if oldest[k] == nil or t < oldest[k] then oldest[k] = t end
+        if bestPrio[k] == nil or p < bestPrio[k] then
+          bestPrio[k], bestAt[k] = p, t
+        elseif p == bestPrio[k] and t < bestAt[k] then
+          bestAt[k] = t
+        end
+      end
     end
   end
 end
-if total == 0 then return {'idle'} end
+if total == 0 then
+  if heldUntil then return {'wait', heldUntil} end
+  return {'idle'}
+end
 if remaining <= 0 then return {'budget'} end
 
 -- what a batch of kind k could hold now: its high items first (any budget), then the others
@@ -131,6 +186,7 @@ for k = 1, 2 do
   end
 end
 if pick == nil then
+  if heldUntil and (waitUntil == nil or heldUntil < waitUntil) then waitUntil = heldUntil end
   if waitUntil == nil then
     -- only normal and low items wait, and what is left today is the reserve: until its release
     return {'budget', tonumber(ARGV[13])}
@@ -144,49 +200,78 @@ if tonumber(ARGV[10]) > 0 then
 end
 
 local highSize, otherSize = sizes(pick)
-local size = highSize + otherSize
 local batchId = ARGV[8]
-local out = {'send', kinds[pick], total - size}
+local out = {'send', kinds[pick], 0}
 local ids = {}
 local deltas = {}
+
+-- Start-time fair queuing between the lanes of one priority: the next item comes from the lane
+-- with the smallest start tag max(its finish tag, the priority's virtual time); taking it moves
+-- the lane's finish tag on by 1/weight (in micro-units) and the virtual time to its start. A lane
+-- that was idle starts at the virtual time, so it neither hoards credit nor starves; a share
+-- nobody uses goes to the lanes with a backlog (work-conserving).
+local fair = {}
+local fairState = redis.call('HGETALL', KEYS[12])
+for i = 1, #fairState, 2 do fair[fairState[i]] = tonumber(fairState[i + 1]) end
+local function nextLane(p)
+  local best, bestStart = nil, nil
+  local v = fair['v:' .. prioCodes[p]] or 0
+  for _, lane in ipairs(lanes) do
+    if len[pick][p][lane] > 0 then
+      local start = math.max(fair['f:' .. prioCodes[p] .. ':' .. lane] or 0, v)
+      if best == nil or start < bestStart or (start == bestStart and lane < best) then best, bestStart = lane, start end
+    end
+  end
+  return best, bestStart
+end
+
 -- high items up to highSize, then normal and low ones together up to otherSize
 local taken = {0, 0}
 for p = 1, 3 do
   local group = (p == 1) and 1 or 2
   local cap = (p == 1) and highSize or otherSize
-  local need = cap - taken[group]
-  local q = KEYS[3 + (pick - 1) * 3 + p]
-  -- the first non-empty eligible list's head is live (trimmed above), so the batch is never empty
-  while need > 0 and (#ids == 0 or skipped < SKIP_LIMIT) do
-    local popped = redis.call('LPOP', q, need)
-    if not popped then break end
-    for _, id in ipairs(popped) do
-      if dead(id) then
-        skipped = skipped + 1
-      else
-        local ik = ip .. id
-        local v = redis.call('HGET', ik, 'v')
-        if redis.call('HGET', KEYS[1], v) == id then redis.call('HDEL', KEYS[1], v) end
-        redis.call('HSET', ik, 's', 'F', 'b', batchId)
-        ids[#ids + 1] = id
-        taken[group] = taken[group] + 1
-        out[#out + 1] = id
-        out[#out + 1] = v
-        local reqs = redis.call('SMEMBERS', ik .. ':l')
-        reqs[#reqs + 1] = redis.call('HGET', ik, 'r')
-        for _, r in ipairs(reqs) do
-          deltas[r] = (deltas[r] or 0) + 1
-          -- a request still being coalesced must recognise this item if it appears again in a
-          -- later chunk (see coalesce-items.lua)
-          if redis.call('HGET', rp .. r, 'done') == '0' then
-            redis.call('SADD', rp .. r .. ':seen', v)
-          end
+  while taken[group] < cap and (#ids == 0 or skipped < SKIP_LIMIT) do
+    local lane, start = nextLane(p)
+    if not lane then break end
+    local id = redis.call('LPOP', queueOf(pick, p, lane))
+    len[pick][p][lane] = len[pick][p][lane] - 1
+    if not id then
+      len[pick][p][lane] = 0
+    elseif dead(id) then
+      skipped = skipped + 1
+    else
+      local ik = ip .. id
+      local v = redis.call('HGET', ik, 'v')
+      if redis.call('HGET', KEYS[1], v) == id then redis.call('HDEL', KEYS[1], v) end
+      redis.call('HSET', ik, 's', 'F', 'b', batchId)
+      if interval > 0 then redis.call('ZADD', KEYS[14], now, v) end
+      ids[#ids + 1] = id
+      taken[group] = taken[group] + 1
+      out[#out + 1] = id
+      out[#out + 1] = v
+      local w = weightOf[lane] or 1
+      fair['f:' .. prioCodes[p] .. ':' .. lane] = start + math.floor(1000000 / w + 0.5)
+      fair['v:' .. prioCodes[p]] = start
+      local reqs = redis.call('SMEMBERS', ik .. ':l')
+      reqs[#reqs + 1] = redis.call('HGET', ik, 'r')
+      for _, r in ipairs(reqs) do
+        deltas[r] = (deltas[r] or 0) + 1
+        -- a request still being coalesced must recognise this item if it appears again in a
+        -- later chunk (see coalesce-items.lua)
+        if redis.call('HGET', rp .. r, 'done') == '0' then
+          redis.call('SADD', rp .. r .. ':seen', v)
         end
       end
     end
-    need = cap - taken[group]
   end
 end
+local fairOut = {}
+for f, n in pairs(fair) do
+  fairOut[#fairOut + 1] = f
+  fairOut[#fairOut + 1] = string.format('%.0f', n)
+end
+if #fairOut > 0 then redis.call('HSET', KEYS[12], unpack(fairOut)) end
+chargeItems(KEYS[13], ids, ip, rp, 1, tonumber(ARGV[5]))
 -- what is left, canceled ids further back included: only decides whether to wake a successor
 out[3] = total - #ids
 for r, n in pairs(deltas) do

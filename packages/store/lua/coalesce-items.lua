@@ -18,18 +18,29 @@ KEYS[3] request                HASH (ingested, pending, ...; la/lu: its last cre
 KEYS[4] request items          LIST of instance ids in order of first appearance
 KEYS[5] request seen           SET of this request's item keys that were claimed while it was
                                still being coalesced (written by claim-batch.lua)
-KEYS[6] asset-id queue of the request's priority   LIST
-KEYS[7] url queue of the request's priority        LIST
+KEYS[6] asset-id queue of the request's priority   LIST (the lane of no caller)
+KEYS[7] url queue of the request's priority        LIST (the lane of no caller)
 KEYS[8] tenant staged counter  STRING lines received, not yet coalesced (lowered by ARGV[5])
+KEYS[9] tenant lanes           SET of callers with a lane
+KEYS[10] tenant last sends     ZSET item key -> epoch ms it was last claimed (claim-batch.lua)
+KEYS[11] tenant held items     ZSET instance id -> epoch ms it may go (claim-batch.lua queues it then)
+A request recorded with a `caller` queues its new instances in that caller's lane: KEYS[6] and
+KEYS[7] with `:<caller>` appended (same hash tag, so the same slot), and adds it to KEYS[9].
 ARGV[1] request id
 ARGV[2] priority code (h|n|l); the queue an instance sits in is its priority
 ARGV[3] now (ms)
 ARGV[4] expected `ingested` before this chunk
 ARGV[5] number of raw lines this chunk covers (duplicates included)
 ARGV[6] instance key prefix (tenant-tagged, ends with "i:")
-ARGV[7..] item keys ("a:<asset id>" or "u:<normalised url>")
-Returns {created, linked, duplicates}, {-1} when the chunk was already applied, or {-2} when
-the request was canceled (`cx`, cancel-items.lua): its remaining lines are never coalesced.
+ARGV[7] the tenant's minRefreshIntervalMs (0: no debounce)
+ARGV[8..] item keys ("a:<asset id>" or "u:<normalised url>")
+Returns {created, linked, duplicates, held}, {-1} when the chunk was already applied, or {-2}
+when the request was canceled (`cx`, cancel-items.lua): its remaining lines are never coalesced.
+
+Hot-item debounce: a new instance of an item last claimed less than minRefreshIntervalMs ago is
+held, not queued: `nb` (when it may go) and `q` (its queue) on the instance, and its id in
+KEYS[11] scored by `nb`. It is pending all the same (in the index), so every request for it
+until then links to it and one call serves them all; claim-batch.lua queues it when it is due.
 
 A new instance is HASH v (item key), r (first request), t (enqueued at, ms). A missing `s`
 means pending: every byte per pending item counts when a backlog is millions of items long.
@@ -41,7 +52,13 @@ if tonumber(state[1] or '0') ~= tonumber(ARGV[4]) then
   return {-1}
 end
 local reqId, now, ip = ARGV[1], ARGV[3], ARGV[6]
-local n = #ARGV - 6
+local interval = tonumber(ARGV[7])
+local caller = redis.call('HGET', KEYS[3], 'caller')
+local assetQueue, urlQueue = KEYS[6], KEYS[7]
+if caller and caller ~= '' then
+  assetQueue, urlQueue = KEYS[6] .. ':' .. caller, KEYS[7] .. ':' .. caller
+end
+local n = #ARGV - 7
 
 -- Commands go out in bulk (one per chunk, not one per item) wherever the reply is not needed
 -- item by item: the Lua-to-Redis call is most of the cost of coalescing a large upload.
@@ -53,7 +70,7 @@ local function bulk(cmd, key, list)
 end
 
 local keys = {}
-for i = 1, n do keys[i] = ARGV[i + 6] end
+for i = 1, n do keys[i] = ARGV[i + 7] end
 local checkSeen = redis.call('SCARD', KEYS[5]) > 0
 local seenBefore, pendingId = {}, {}
 for i = 1, n, 2000 do
@@ -67,7 +84,7 @@ for i = 1, n, 2000 do
 end
 
 local nextId = redis.call('INCRBY', KEYS[2], n) - n
-local created, linked, dups = 0, 0, 0
+local created, linked, dups, held = 0, 0, 0, 0
 local inChunk, newPending, assetQ, urlQ, items = {}, {}, {}, {}, {}
 for i = 1, n do
   local key = keys[i]
@@ -89,15 +106,27 @@ for i = 1, n do
       redis.call('HSET', ip .. id, 'v', key, 'r', reqId, 't', now)
       newPending[#newPending + 1] = key
       newPending[#newPending + 1] = id
-      if string.sub(key, 1, 1) == 'a' then assetQ[#assetQ + 1] = id else urlQ[#urlQ + 1] = id end
+      local isAsset = string.sub(key, 1, 1) == 'a'
+      local sentAt = interval > 0 and tonumber(redis.call('ZSCORE', KEYS[10], key)) or nil
+      if sentAt and tonumber(now) - sentAt < interval then
+        local due = sentAt + interval
+        redis.call('HSET', ip .. id, 'nb', due, 'q', isAsset and assetQueue or urlQueue)
+        redis.call('ZADD', KEYS[11], due, id)
+        held = held + 1
+      elseif isAsset then
+        assetQ[#assetQ + 1] = id
+      else
+        urlQ[#urlQ + 1] = id
+      end
       created = created + 1
     end
     items[#items + 1] = id
   end
 end
 bulk('HSET', KEYS[1], newPending)
-bulk('RPUSH', KEYS[6], assetQ)
-bulk('RPUSH', KEYS[7], urlQ)
+bulk('RPUSH', assetQueue, assetQ)
+bulk('RPUSH', urlQueue, urlQ)
+if created > 0 and caller and caller ~= '' then redis.call('SADD', KEYS[9], caller) end
 bulk('RPUSH', KEYS[4], items)
 redis.call('HINCRBY', KEYS[3], 'ingested', ARGV[5])
 -- never below 0: requests staged before the counter existed are coalesced without having raised it
@@ -105,4 +134,4 @@ if redis.call('DECRBY', KEYS[8], ARGV[5]) < 0 then redis.call('SET', KEYS[8], 0)
 redis.call('HINCRBY', KEYS[3], 'pending', created + linked)
 if #assetQ > 0 then redis.call('HSET', KEYS[3], 'la', assetQ[#assetQ]) end
 if #urlQ > 0 then redis.call('HSET', KEYS[3], 'lu', urlQ[#urlQ]) end
-return {created, linked, dups}
+return {created, linked, dups, held}

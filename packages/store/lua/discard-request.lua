@@ -6,8 +6,13 @@ abandoned request never holds backlog room.
 KEYS[1] request          HASH
 KEYS[2] request stage    LIST
 KEYS[3] tenant staged counter   STRING
+KEYS[4] tenant uploads          HASH request id -> lines staged so far (an upload still arriving)
+KEYS[5] tenant upload leases    ZSET
+ARGV[1] request id
 Returns the number of lines given back to the staged counter.
 ]]
+redis.call('HDEL', KEYS[4], ARGV[1])
+redis.call('ZREM', KEYS[5], ARGV[1])
 local r = redis.call('HMGET', KEYS[1], 'done', 'received', 'ingested')
 local left = 0
 if r[2] and r[1] ~= '1' then

@@ -69,9 +69,12 @@ export function createAdminStore(redisClient: RedisClient, prefix: string) {
       const tenant = tenantOfRequest(requestId);
       if (!tenant) return { status: 'missing' };
       const k = tenantKeys(prefix, tenant);
-      // requeued items go to the queue of the request's priority
-      const priority = await redis.hget(k.request(requestId), 'priority');
-      if (!isPriority(priority)) return { status: 'missing' };
+      // requeued items go to the queue of the request's priority, in its caller's lane
+      const [recorded = null, caller] = await redis.hmget(k.request(requestId), 'priority', 'caller');
+      if (!isPriority(recorded)) return { status: 'missing' };
+      const priority = recorded;
+      // the lane is known to claims before anything is queued in it (a lane without items costs nothing)
+      if (caller) await redis.sadd(k.lanes, caller);
       const size = opts.pageSize ?? ADMIN_PAGE_SIZE;
       let requeued = 0;
       let reopened = false;
@@ -79,7 +82,7 @@ export function createAdminStore(redisClient: RedisClient, prefix: string) {
       for (let from = 0; from >= 0; ) {
         const res = (await redis.requeueFailed(
           k.pending, k.seq, k.request(requestId), k.requestItems(requestId), k.requestTasks(requestId),
-          k.queue('asset_id', priority), k.queue('url', priority),
+          k.queue('asset_id', priority, caller ?? ''), k.queue('url', priority, caller ?? ''),
           requestId, from, size, opts.now, k.instancePrefix,
         )) as number[];
         const [n = 0, next = -1, opened = 0] = res;

@@ -23,3 +23,26 @@ export function createCallerRate(redisClient: RedisClient, prefix: string) {
   };
 }
 export type CallerRate = ReturnType<typeof createCallerRate>;
+
+/**
+ * Each API caller's uploads being read, bounded on every API replica together: a body is read
+ * only under an open upload, so one caller cannot hold more than its limit of them open.
+ */
+export function createCallerUploads(redisClient: RedisClient, prefix: string) {
+  const redis = withScripts(redisClient);
+  return {
+    /** Opens one upload of the caller if it has fewer than `limit` open; `open` counts those before it. */
+    async open(callerId: string, requestId: string, opts: { now: number; leaseMs: number; limit: number }): Promise<{ ok: boolean; open: number }> {
+      const [ok, open] = (await redis.openUpload(callerKeys(prefix, callerId).uploads, opts.now, opts.leaseMs, opts.limit, requestId)) as number[];
+      return { ok: ok === 1, open: Number(open) };
+    },
+    /** Moves the upload's lease on while it is still being read (only if it is still open). */
+    async renew(callerId: string, requestId: string, leaseEndsAt: number): Promise<void> {
+      await redis.zadd(callerKeys(prefix, callerId).uploads, 'XX', leaseEndsAt, requestId);
+    },
+    async close(callerId: string, requestId: string): Promise<void> {
+      await redis.zrem(callerKeys(prefix, callerId).uploads, requestId);
+    },
+  };
+}
+export type CallerUploads = ReturnType<typeof createCallerUploads>;

@@ -70,10 +70,18 @@ export function createDispatchStore(redisClient: RedisClient, prefix: string) {
       return redis.lrange(keys(tenant).requestStage(requestId), from, from + count - 1);
     },
 
-    async ingestedSoFar(tenant: string, requestId: string): Promise<{ ingested: number; received: number; done: boolean } | null> {
-      const [ingested, received, done] = await redis.hmget(keys(tenant).request(requestId), 'ingested', 'received', 'done');
+    async ingestedSoFar(
+      tenant: string,
+      requestId: string,
+    ): Promise<{ ingested: number; received: number; done: boolean; notBefore: number | null } | null> {
+      const [ingested, received, done, nb] = await redis.hmget(keys(tenant).request(requestId), 'ingested', 'received', 'done', 'nb');
       if (received === null) return null;
-      return { ingested: Number(ingested ?? 0), received: Number(received), done: done === '1' };
+      return { ingested: Number(ingested ?? 0), received: Number(received), done: done === '1', notBefore: nb === null ? null : Number(nb) };
+    },
+
+    /** A scheduled request's ingest has started: the budget view no longer counts it as scheduled. */
+    async unschedule(tenant: string, requestId: string): Promise<void> {
+      await redis.zrem(keys(tenant).scheduled, requestId);
     },
 
     /**
@@ -88,16 +96,19 @@ export function createDispatchStore(redisClient: RedisClient, prefix: string) {
       rawCount: number,
       itemKeys: string[],
       now: number,
-    ): Promise<{ created: number; linked: number; duplicates: number } | null | 'canceled'> {
+      /** the tenant's minRefreshIntervalMs: an item claimed less than this ago is held until it has passed */
+      minRefreshIntervalMs = 0,
+    ): Promise<{ created: number; linked: number; duplicates: number; held?: number } | null | 'canceled'> {
       const k = keys(tenant);
       const res = (await redis.coalesceItems(
         k.pending, k.seq, k.request(requestId), k.requestItems(requestId), k.requestSeen(requestId),
-        k.queue('asset_id', priority), k.queue('url', priority), k.staged,
-        requestId, PRIORITY_CODE[priority], now, cursor, rawCount, k.instancePrefix, ...itemKeys,
+        k.queue('asset_id', priority), k.queue('url', priority), k.staged, k.lanes, k.lastSent, k.held,
+        requestId, PRIORITY_CODE[priority], now, cursor, rawCount, k.instancePrefix, minRefreshIntervalMs, ...itemKeys,
       )) as number[];
       if (res[0] === -1) return null;
       if (res[0] === -2) return 'canceled';
-      return { created: res[0] ?? 0, linked: res[1] ?? 0, duplicates: res[2] ?? 0 };
+      // `held` (created but held by the debounce) only when there are any
+      return { created: res[0] ?? 0, linked: res[1] ?? 0, duplicates: res[2] ?? 0, ...(res[3] ? { held: res[3] } : {}) };
     },
 
     /**
@@ -130,15 +141,20 @@ export function createDispatchStore(redisClient: RedisClient, prefix: string) {
          * today's used count past dailyLimit - units. Absent: no reserve.
          */
         reserve?: { units: number; releaseAt: number };
+        /** each caller's weight in the fair sharing of a priority between callers' lanes (absent: 1) */
+        weights?: Readonly<Record<string, number>>;
+        /** the tenant's minRefreshIntervalMs: claims record when each item went, and queue held items when due */
+        minRefreshIntervalMs?: number;
       } & BudgetContext,
     ): Promise<ClaimResult> {
       const k = keys(tenant);
       const perSecond = opts.callsPerSecond ?? 0;
       const res = (await redis.claimBatch(
-        k.pending, k.budget(opts.dayId), k.batch(batchId), ...k.allQueues(), k.rate,
+        k.pending, k.budget(opts.dayId), k.batch(batchId), ...k.allQueues(), k.rate, k.lanes, k.fair, k.charges(opts.dayId),
+        k.lastSent, k.held,
         opts.now, opts.lingerMs, opts.maxItems, opts.dailyLimit, opts.ttlSeconds,
         k.instancePrefix, k.requestPrefix, batchId, opts.dayId, perSecond, Math.max(1, Math.ceil(perSecond)),
-        opts.reserve?.units ?? 0, opts.reserve?.releaseAt ?? 0,
+        opts.reserve?.units ?? 0, opts.reserve?.releaseAt ?? 0, opts.minRefreshIntervalMs ?? 0, ...Object.entries(opts.weights ?? {}).flat(),
       )) as Array<string | number>;
       switch (res[0]) {
         case 'pace': return { action: 'pace', until: Number(res[1]) };
@@ -183,14 +199,17 @@ export function createDispatchStore(redisClient: RedisClient, prefix: string) {
 
     async beginAttempt(tenant: string, batchId: string, budget: BudgetContext): Promise<'ok' | 'budget' | 'done' | 'missing'> {
       const k = keys(tenant);
-      const res = (await redis.beginAttempt(k.batch(batchId), k.budget(budget.dayId), budget.dailyLimit, budget.ttlSeconds, budget.dayId)) as string[];
+      const res = (await redis.beginAttempt(
+        k.batch(batchId), k.budget(budget.dayId), k.charges(budget.dayId),
+        budget.dailyLimit, budget.ttlSeconds, budget.dayId, k.instancePrefix, k.requestPrefix,
+      )) as string[];
       return res[0] as 'ok' | 'budget' | 'done' | 'missing';
     },
 
     /** The call never left: keep the budget for the next attempt, or give it back to its day. */
     async holdBudget(tenant: string, batchId: string, batchDay: string, release: boolean): Promise<number> {
       const k = keys(tenant);
-      return Number(await redis.holdBudget(k.batch(batchId), k.budget(batchDay), release ? 1 : 0));
+      return Number(await redis.holdBudget(k.batch(batchId), k.budget(batchDay), k.charges(batchDay), release ? 1 : 0, k.instancePrefix, k.requestPrefix));
     },
 
     /**
@@ -259,15 +278,18 @@ export function createDispatchStore(redisClient: RedisClient, prefix: string) {
       return (await redis.hlen(keys(tenant).pending)) > 0;
     },
 
-    /** Pending count per (kind, priority), for scheduling hints and metrics. */
+    /** Pending count per (kind, priority), every caller's lane together, for scheduling hints and metrics. */
     async pendingCounts(tenant: string): Promise<Record<ItemKind, Record<Priority, number>>> {
       const k = keys(tenant);
+      const lanes = ['', ...(await redis.smembers(k.lanes))];
       const pipe = redis.pipeline();
       const order: Array<[ItemKind, Priority]> = [];
-      for (const kind of ['asset_id', 'url'] as ItemKind[]) for (const p of PRIORITIES) { order.push([kind, p]); pipe.llen(k.queue(kind, p)); }
+      for (const kind of ['asset_id', 'url'] as ItemKind[]) {
+        for (const p of PRIORITIES) for (const lane of lanes) { order.push([kind, p]); pipe.llen(k.queue(kind, p, lane)); }
+      }
       const res = (await pipe.exec()) ?? [];
       const out = { asset_id: { high: 0, normal: 0, low: 0 }, url: { high: 0, normal: 0, low: 0 } };
-      res.forEach(([, n], i) => { const [kind, p] = order[i]!; out[kind][p] = Number(n); });
+      res.forEach(([, n], i) => { const [kind, p] = order[i]!; out[kind][p] += Number(n); });
       return out;
     },
   };

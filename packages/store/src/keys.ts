@@ -17,10 +17,36 @@ const QUEUE_ORDER: Array<[ItemKind, Priority]> = [
 export function tenantKeys(prefix: string, tenant: string) {
   const t = `${prefix}:{${tenant}}:`;
   return {
-    /** LIST of pending instance ids, FIFO, one per kind and priority */
-    queue: (kind: ItemKind, priority: Priority) => `${t}q:${KIND_CODE[kind]}:${PRIORITY_CODE[priority]}`,
-    /** the six queues in the order claim-batch.lua expects them */
+    /**
+     * LIST of pending instance ids, FIFO, one per kind, priority and caller (the caller's lane).
+     * The lane of no caller ('') is the queue without a suffix: requests recorded without a
+     * caller, and backlogs written before lanes existed, wait there.
+     */
+    queue: (kind: ItemKind, priority: Priority, caller = '') =>
+      `${t}q:${KIND_CODE[kind]}:${PRIORITY_CODE[priority]}${caller ? `:${caller}` : ''}`,
+    /** prefix of the callers' queues: `<queuePrefix><kind code>:<priority code>:<caller>` */
+    queuePrefix: `${t}q:`,
+    /** the six queues of the lane of no caller, in the order the scripts expect them */
     allQueues: () => QUEUE_ORDER.map(([k, p]) => `${t}q:${KIND_CODE[k]}:${PRIORITY_CODE[p]}`),
+    /**
+     * ZSET the tenant's scheduled requests not coalesced yet: request id scored by its not_before
+     * (epoch ms). Added when such a request is recorded, removed when its ingest starts.
+     */
+    scheduled: `${t}scheduled`,
+    /**
+     * ZSET item key → epoch ms it was last claimed, kept for the tenant's minRefreshIntervalMs
+     * (claim-batch.lua adds, and trims what is older); only written when that interval is set.
+     */
+    lastSent: `${t}sent`,
+    /** ZSET instance id → epoch ms it may go: items held by the debounce (coalesce-items.lua) */
+    held: `${t}held`,
+    /** SET of the callers that have a lane (coalesce-items.lua adds them; it never shrinks) */
+    lanes: `${t}lanes`,
+    /**
+     * HASH the fair-queuing state per priority code (claim-batch.lua): `v:<p>` the virtual time,
+     * `f:<p>:<caller>` the caller's finish tag (start-time fair queuing, in micro-units).
+     */
+    fair: `${t}fair`,
     /** HASH item key → id of its pending instance (the coalescing index) */
     pending: `${t}pend`,
     /** STRING counter of instance ids */
@@ -30,6 +56,13 @@ export function tenantKeys(prefix: string, tenant: string) {
     instance: (id: string | number) => `${t}i:${id}`,
     /** STRING items reserved on a budget day */
     budget: (dayId: string) => `${t}budget:${dayId}`,
+    /**
+     * HASH caller → milli-units of that day's budget charged to it: every change of the day's
+     * counter by a batch changes these by the same amount, an item's unit split equally between
+     * the callers that asked for it ('' for requests of no caller), so they add up to the counter
+     * (VOD's quota refusal, which raises the counter to the limit, is the one unattributed part).
+     */
+    charges: (dayId: string) => `${t}charges:${dayId}`,
     /** HASH of one upstream batch */
     batch: (batchId: string) => `${t}b:${batchId}`,
     batchPrefix: `${t}b:`,
@@ -57,6 +90,10 @@ export function tenantKeys(prefix: string, tenant: string) {
      * pending index it is the backlog the tenant's cap (maxBacklogItems) applies to.
      */
     staged: `${t}staged`,
+    /** HASH request id → lines staged so far, of uploads still arriving (stage-chunk.lua) */
+    uploads: `${t}uploads`,
+    /** ZSET request id → epoch ms the upload's lease ends; renewed by each chunk */
+    uploadLeases: `${t}uploads:lease`,
     /**
      * ZSET the completion outbox: `<request id>:<generation>` for each completion of a request
      * whose retire job has not run yet, scored by the instant it completed (epoch ms). The script
@@ -77,6 +114,8 @@ export function callerKeys(prefix: string, callerId: string) {
   return {
     /** STRING the caller's request pace, a theoretical arrival time in epoch µs (acquire-call-slot.lua) */
     rate: `${prefix}:{caller:${callerId}}:rate`,
+    /** ZSET request id → lease end (epoch ms) of the caller's uploads being read (open-upload.lua) */
+    uploads: `${prefix}:{caller:${callerId}}:uploads`,
   };
 }
 

@@ -24,6 +24,12 @@ export interface TenantStateReading {
   unretired: number;
   /** epoch ms the oldest of them completed; null when there are none */
   oldestUnretiredAt: number | null;
+  /** units of the budget day asked for charged to each caller ('' for requests of no caller) */
+  charges: Record<string, number>;
+  /** pending items held by the hot-item debounce */
+  held: number;
+  /** scheduled requests whose not_before has not come (not coalesced yet) */
+  scheduled: number;
 }
 
 export interface StateReading {
@@ -60,18 +66,22 @@ export function createMetricsStore(redisClient: RedisClient, prefix: string, onE
         const k = tenantKeys(prefix, t.id);
         const pipe = redis.pipeline();
         (pipe as unknown as Record<ScriptName, (...args: Array<string | number>) => unknown>)
-          .readTenantState(k.budget(t.dayId), ...k.allQueues(), k.instancePrefix);
+          .readTenantState(k.budget(t.dayId), ...k.allQueues(), k.lanes, k.instancePrefix);
         pipe.hgetall(k.pause);
         pipe.zcard(k.completions);
         pipe.zrange(k.completions, '0', '0', 'WITHSCORES');
+        pipe.hgetall(k.charges(t.dayId));
+        pipe.zcard(k.held);
+        pipe.zcard(k.scheduled);
         const rows = (await pipe.exec()) ?? [];
         const reply = (i: number): unknown => {
           const [err, value] = rows[i] ?? [new Error('no reply'), null];
           if (err) throw err;
           return value;
         };
-        // four replies: its state script, its pause HASH, then its outbox's size and oldest entry
+        // its state script, its pause HASH, its outbox's size and oldest entry, the day's charges, held and scheduled
         const [row, pause, unretired, oldestEntry] = [reply(0), reply(1), reply(2), reply(3) as string[]];
+        const charges = Object.fromEntries(Object.entries(reply(4) as Record<string, string>).map(([c, milli]) => [c, Number(milli) / 1000]));
         // {used, a:h n l, u:h n l, oldest}: allQueues() order
         const r = (row as number[]).map(Number);
         const pending = {} as Record<Priority, number>;
@@ -82,6 +92,7 @@ export function createMetricsStore(redisClient: RedisClient, prefix: string, onE
           paused: parsePause(pause as Record<string, string>),
           unretired: Number(unretired),
           oldestUnretiredAt: oldestEntry[1] === undefined ? null : Number(oldestEntry[1]),
+          charges, held: Number(reply(5)), scheduled: Number(reply(6)),
         };
       };
       const [rows, ingest, dispatch, results, webhooks] = await Promise.all([

@@ -33,6 +33,8 @@ export interface RequestRecord {
   received: number;
   ingested: number;
   ingestDone: boolean;
+  /** epoch ms before which the request is not coalesced nor sent (a scheduled refresh), if it was scheduled */
+  notBefore?: number;
   /**
    * Unique items by state. `deferred` are claimed items whose batch waits for the next budget
    * day; `in_flight` the other claimed ones. (Pending items deferred by a spent budget are the
@@ -57,6 +59,8 @@ export interface ItemRecord {
   task_id?: string;
   submitted_at?: string;
   error?: { code: string; message: string };
+  /** a pending item held by the hot-item debounce: when it may go */
+  next_attempt_at?: string;
 }
 
 /**
@@ -86,16 +90,17 @@ export function createRequestStore(redisClient: RedisClient, prefix: string) {
     const k = keys(tenant);
     const ids = await redis.lrange(k.requestItems(requestId), cursor, cursor + limit - 1);
     const pipe = redis.pipeline();
-    for (const id of ids) pipe.hmget(k.instance(id), 'v', 's', 'k', 'a', 'e', 'm');
+    for (const id of ids) pipe.hmget(k.instance(id), 'v', 's', 'k', 'a', 'e', 'm', 'nb');
     const rows = ids.length ? ((await pipe.exec()) ?? []) : [];
     const page = rows.map(([, row]): ItemRecord => {
-      const [v, s, task, at, code, msg] = row as Array<string | null>;
+      const [v, s, task, at, code, msg, nb] = row as Array<string | null>;
       if (!v) return { kind: 'url', value: '', state: 'expired' };
       // no state field: pending (see coalesce-items.lua)
       const item: ItemRecord = { kind: v.startsWith('a:') ? 'asset_id' : 'url', value: v.slice(2), state: (s && STATE_OF[s]) || 'pending' };
       if (task) item.task_id = task;
       if (s && AFTER_SUBMISSION.has(s) && at) item.submitted_at = new Date(Number(at)).toISOString();
       if (s === 'X' || s === 'V') item.error = { code: code ?? '', message: msg ?? '' };
+      if (!s && nb) item.next_attempt_at = new Date(Number(nb)).toISOString();
       return item;
     });
     return { items: page, next: ids.length === limit ? cursor + limit : null };
@@ -109,10 +114,35 @@ export function createRequestStore(redisClient: RedisClient, prefix: string) {
       await redis.multi().rpush(k, ...itemKeys).expire(k, ttlSeconds).exec();
     },
 
+    /** Moves the lease of an upload still arriving on (only if its lines are still counted). */
+    async renewUpload(tenant: string, requestId: string, leaseEndsAt: number): Promise<void> {
+      await redis.zadd(keys(tenant).uploadLeases, 'XX', leaseEndsAt, requestId);
+    },
+
+    /**
+     * Stages one chunk of an upload still arriving, counted in the tenant's backlog at once
+     * (under the upload's lease, renewed by each chunk), if the backlog has room for it: checked
+     * and written in one step (stage-chunk.lua). Refused: nothing is written.
+     */
+    async stageCounted(
+      tenant: string,
+      requestId: string,
+      itemKeys: string[],
+      opts: { ttlSeconds: number; maxBacklog: number; now: number; leaseMs: number },
+    ): Promise<Admission> {
+      if (itemKeys.length === 0) return { admitted: true, backlog: 0 };
+      const k = keys(tenant);
+      const [ok, backlog] = (await redis.stageChunk(
+        k.pending, k.staged, k.uploads, k.uploadLeases, k.requestStage(requestId),
+        opts.maxBacklog, opts.now, opts.leaseMs, opts.ttlSeconds, requestId, ...itemKeys,
+      )) as number[];
+      return { admitted: ok === 1, backlog: Number(backlog) };
+    },
+
     /** Drops a request's staging and record; lines it counted leave the tenant's backlog. */
     async discard(tenant: string, requestId: string): Promise<void> {
       const k = keys(tenant);
-      await redis.discardRequest(k.request(requestId), k.requestStage(requestId), k.staged);
+      await redis.discardRequest(k.request(requestId), k.requestStage(requestId), k.staged, k.uploads, k.uploadLeases, requestId);
     },
 
     /**
@@ -121,28 +151,44 @@ export function createRequestStore(redisClient: RedisClient, prefix: string) {
      * and recorded in one step (admit-request.lua), so replicas cannot overshoot it together.
      */
     async create(
-      r: { tenant: string; requestId: string; priority: Priority; received: number; createdAt: number; callback?: RequestCallback },
+      r: {
+        tenant: string; requestId: string; priority: Priority; received: number; createdAt: number; callback?: RequestCallback;
+        /** the API caller that sent it: its items wait in that caller's lane and its budget is charged to it */
+        caller?: string;
+        /** epoch ms before which it is not coalesced, so nothing of it is sent (a scheduled refresh) */
+        notBefore?: number;
+      },
       ttlSeconds: number,
       maxBacklog?: number,
+      /** the API's clock, for the upload leases (default: the request's createdAt) */
+      now?: number,
     ): Promise<Admission> {
       const k = keys(r.tenant);
       const fields = {
         ...(r.callback && { callback_url: r.callback.url, callback_caller: r.callback.caller }),
+        ...(r.caller && { caller: r.caller }),
+        ...(r.notBefore !== undefined && { nb: r.notBefore }),
         priority: r.priority, created_at: r.createdAt, received: r.received, ingested: 0, done: 0,
         pending: 0, in_flight: 0, submitted: 0, completed: 0, failed: 0, unknown: 0,
       };
       const [admitted, backlog] = (await redis.admitRequest(
-        k.pending, k.staged, k.request(r.requestId), k.requestStage(r.requestId),
-        maxBacklog ?? -1, r.received, ttlSeconds, ...Object.entries(fields).flat(),
+        k.pending, k.staged, k.request(r.requestId), k.requestStage(r.requestId), k.uploads, k.uploadLeases,
+        maxBacklog ?? -1, r.received, ttlSeconds, now ?? r.createdAt, r.requestId, ...Object.entries(fields).flat(),
       )) as number[];
+      // shown by the budget until its ingest starts (a crash right here only hides it from that view)
+      if (admitted === 1 && r.notBefore !== undefined) await redis.zadd(k.scheduled, r.notBefore, r.requestId);
       return { admitted: admitted === 1, backlog: Number(backlog) };
     },
 
-    /** The tenant's backlog: items pending plus lines received but not yet coalesced. */
+    /**
+     * The tenant's backlog: items pending, lines received but not yet coalesced, and lines of
+     * uploads still arriving (leases not checked here: an expired one only makes this a little
+     * high until the next staged chunk or admission drops it).
+     */
     async backlog(tenant: string): Promise<number> {
       const k = keys(tenant);
-      const [pending, staged] = await Promise.all([redis.hlen(k.pending), redis.get(k.staged)]);
-      return pending + Math.max(0, Number(staged ?? 0));
+      const [pending, staged, arriving] = await Promise.all([redis.hlen(k.pending), redis.get(k.staged), redis.hvals(k.uploads)]);
+      return pending + Math.max(0, Number(staged ?? 0)) + arriving.reduce((a, n) => a + Number(n), 0);
     },
 
     /**
@@ -191,6 +237,7 @@ export function createRequestStore(redisClient: RedisClient, prefix: string) {
         received: n('received'),
         ingested: n('ingested'),
         ingestDone: h.done === '1',
+        ...(h.nb !== undefined && { notBefore: n('nb') }),
         // the hash's in_flight includes its deferred items (defer-batch.lua): apart here
         counts: {
           pending: n('pending'), deferred: n('deferred'), in_flight: n('in_flight') - n('deferred'), submitted: n('submitted'),
@@ -238,27 +285,50 @@ export function createRequestStore(redisClient: RedisClient, prefix: string) {
      * false when it is the over-estimate "everything at its priority and above". `used` is the
      * budget reserved on `dayId`, read at the same moment.
      */
-    async position(requestId: string, dayId: string): Promise<{ itemsAhead: number; exact: boolean; used: number; priority: Priority } | null> {
+    async position(
+      requestId: string,
+      dayId: string,
+      /** the tenant's callers' weights (claim-batch.lua shares a priority between them by weight) */
+      weights: Readonly<Record<string, number>> = {},
+    ): Promise<{ itemsAhead: number; exact: boolean; used: number; priority: Priority; notBefore?: number } | null> {
       const tenant = tenantOfRequest(requestId);
       if (!tenant) return null;
       const k = keys(tenant);
-      const [ahead, exact, used, rank] = (await scripted.readRequestPosition(
-        k.request(requestId), ...k.allQueues(), k.budget(dayId), k.instancePrefix,
+      const [ahead, exact, used, rank, nb] = (await scripted.readRequestPosition(
+        k.request(requestId), ...k.allQueues(), k.budget(dayId), k.lanes, k.instancePrefix, ...Object.entries(weights).flat(),
       )) as number[];
       const priority: Priority = rank === 1 ? 'high' : rank === 3 ? 'low' : 'normal';
-      return { itemsAhead: Number(ahead ?? 0), exact: exact === 1, used: Number(used ?? 0), priority };
+      return { itemsAhead: Number(ahead ?? 0), exact: exact === 1, used: Number(used ?? 0), priority, ...(Number(nb) > 0 && { notBefore: Number(nb) }) };
     },
 
     /**
-     * Items reserved on `dayId` and items pending now, read in one MULTI: a claim moves items
-     * from pending to used atomically, so the two always describe the same moment.
+     * Items reserved on `dayId`, items pending now and the day's charges per caller, read in one
+     * MULTI: a claim moves items from pending to used and charges them atomically, so the three
+     * always describe the same moment.
      */
-    async budget(tenant: string, dayId: string): Promise<{ used: number; pending: number }> {
+    async budget(
+      tenant: string,
+      dayId: string,
+    ): Promise<{ used: number; pending: number; charges: Record<string, number>; scheduled: { requests: number; items: number; nextAt: number | null } }> {
       const k = keys(tenant);
-      const replies = (await redis.multi().get(k.budget(dayId)).hlen(k.pending).exec()) ?? [];
+      const replies = (await redis.multi().get(k.budget(dayId)).hlen(k.pending).hgetall(k.charges(dayId))
+        .zrangebyscore(k.scheduled, '-inf', '+inf', 'WITHSCORES', 'LIMIT', 0, SCHEDULED_SHOWN).zcard(k.scheduled).exec()) ?? [];
       for (const [err] of replies) if (err) throw err;
-      return { used: Number(replies[0]?.[1] ?? 0), pending: Number(replies[1]?.[1] ?? 0) };
+      const due = (replies[3]?.[1] ?? []) as string[];
+      const pipe = redis.pipeline();
+      for (let i = 0; i < due.length; i += 2) pipe.hget(k.request(due[i]!), 'received');
+      const received = due.length > 0 ? ((await pipe.exec()) ?? []).reduce((a, [, n]) => a + Number(n ?? 0), 0) : 0;
+      const scheduled = { requests: Number(replies[4]?.[1] ?? 0), items: received, nextAt: due.length > 1 ? Number(due[1]) : null };
+      // milli-units per caller ('' for requests of no caller), as units
+      const charges: Record<string, number> = {};
+      for (const [caller, milli] of Object.entries((replies[2]?.[1] ?? {}) as Record<string, string>)) {
+        if (Number(milli) !== 0) charges[caller] = Number(milli) / 1000;
+      }
+      return { used: Number(replies[0]?.[1] ?? 0), pending: Number(replies[1]?.[1] ?? 0), charges, scheduled };
     },
   };
 }
 export type RequestStore = ReturnType<typeof createRequestStore>;
+
+/** The budget view sums the lines of at most this many scheduled requests, the next due first. */
+const SCHEDULED_SHOWN = 1000;

@@ -90,4 +90,28 @@ describe("a tenant's backlog", () => {
     expect(await redis.get(keys('t6').staged)).toBe('0');
     expect(await requests.backlog('t6')).toBe(2);
   });
+
+  it('when uploads stream on two replicas, then their chunks count as they arrive, a chunk past the cap is refused, admission moves the lines over, and a dead API\'s lines leave with its lease', async () => {
+    const lease = { ttlSeconds: 600, maxBacklog: 10, leaseMs: 60_000 };
+    const a = record('t9', 1, 6);
+    const b = record('t9', 2, 6);
+    expect(await requests.stageCounted('t9', a.requestId, ['a:1', 'a:2', 'a:3', 'a:4'], { ...lease, now: T0 })).toEqual({ admitted: true, backlog: 0 });
+    expect(await otherRequests.stageCounted('t9', b.requestId, ['a:5', 'a:6', 'a:7', 'a:8'], { ...lease, now: T0 })).toEqual({ admitted: true, backlog: 4 });
+    expect(await requests.backlog('t9')).toBe(8);
+    // 8 + 3 > 10: refused, nothing written
+    expect(await requests.stageCounted('t9', a.requestId, ['a:9', 'a:10', 'a:11'], { ...lease, now: T0 })).toEqual({ admitted: false, backlog: 8 });
+    expect(await redis.llen(keys('t9').requestStage(a.requestId))).toBe(4);
+
+    // a's API records it with its 4 lines: counted once, now in the staged counter
+    expect(await requests.create({ ...a, received: 4 }, 600, 10, T0)).toMatchObject({ admitted: true, backlog: 4 });
+    expect(await requests.backlog('t9')).toBe(8);
+
+    // b's API died mid-upload, so nobody renews b's lease; a renewal for a, no longer arriving,
+    // adds nothing back
+    await requests.renewUpload('t9', a.requestId, T0 + 120_000);
+    expect(await redis.zscore(keys('t9').uploadLeases, a.requestId)).toBeNull();
+    const later = T0 + 60_001;
+    expect(await requests.stageCounted('t9', 't9.req00000003', ['a:12'], { ...lease, now: later })).toEqual({ admitted: true, backlog: 4 });
+    expect(await requests.backlog('t9')).toBe(5);
+  });
 });

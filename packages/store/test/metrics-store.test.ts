@@ -26,7 +26,7 @@ afterAll(async () => {
 describe('metrics store', () => {
   it('when nothing was ever queued, then zeros, no oldest item and zero jobs in every state', async () => {
     const r = await metrics.read([{ id: 'empty', dayId }]);
-    expect(r.tenants.get('empty')).toEqual({ used: 0, pending: { high: 0, normal: 0, low: 0 }, oldestPendingAt: null, paused: null, unretired: 0, oldestUnretiredAt: null });
+    expect(r.tenants.get('empty')).toEqual({ used: 0, pending: { high: 0, normal: 0, low: 0 }, oldestPendingAt: null, paused: null, unretired: 0, oldestUnretiredAt: null, charges: {}, held: 0, scheduled: 0 });
     expect(Object.values(r.jobs.ingest).every((n) => n === 0)).toBe(true);
     expect(Object.keys(r.jobs.dispatch).sort()).toEqual(['active', 'completed', 'delayed', 'failed', 'prioritized', 'waiting', 'waiting-children']);
   });
@@ -37,7 +37,7 @@ describe('metrics store', () => {
     await submit('t1', ['a:a3'], 'low', 3000);
     await redis.set(tenantKeys(prefix, 't1').budget(dayId), 42);
     const r = await metrics.read([{ id: 't1', dayId }, { id: 'empty', dayId }]);
-    expect(r.tenants.get('t1')).toEqual({ used: 42, pending: { high: 3, normal: 2, low: 1 }, oldestPendingAt: 3000, paused: null, unretired: 0, oldestUnretiredAt: null });
+    expect(r.tenants.get('t1')).toEqual({ used: 42, pending: { high: 3, normal: 2, low: 1 }, oldestPendingAt: 3000, paused: null, unretired: 0, oldestUnretiredAt: null, charges: {}, held: 0, scheduled: 0 });
     expect(r.tenants.get('empty')?.used).toBe(0);
   });
 

@@ -1,5 +1,5 @@
 import {
-  createAdminStore, createCallerRate, createDispatchStore, createMetricsStore, createRequestStore, createTenantGate,
+  createAdminStore, createCallerRate, createCallerUploads, createDispatchStore, createMetricsStore, createRequestStore, createTenantGate,
   createTokenStore, isCluster, tenantKeys,
 } from '../src';
 import { cleanPrefix, newRedis, testPrefix } from './redis-test-utils';
@@ -20,6 +20,7 @@ const admin = createAdminStore(redis, prefix);
 const gate = createTenantGate(redis, prefix);
 const tokens = createTokenStore(redis, prefix);
 const callers = createCallerRate(redis, prefix);
+const uploads = createCallerUploads(redis, prefix);
 const metrics = createMetricsStore(redis, prefix, () => undefined);
 const day = { dayId: '2026-11-23', dailyLimit: 1000, ttlSeconds: 600 };
 
@@ -60,6 +61,12 @@ async function everyScript(t: string): Promise<void> {
   await tokens.unlock(t, 'owner-1');
   await tokens.invalidate(t, 'token-1');
   await callers.take('cms', Date.now(), 5, 10);
+  // an upload still arriving: one of its caller's open uploads, its chunks counted in the backlog
+  const r3 = `${t}.slots0000003`;
+  await uploads.open('cms', r3, { now: 1000, leaseMs: 60_000, limit: 4 });
+  await requests.stageCounted(t, r3, ['a:y1', 'a:y2'], { ttlSeconds: 600, maxBacklog: 100, now: 1000, leaseMs: 60_000 });
+  await requests.discard(t, r3);
+  await uploads.close('cms', r3);
 }
 
 describe('hash slots of the scripts', () => {

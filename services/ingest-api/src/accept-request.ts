@@ -2,7 +2,7 @@ import type { TenantConfig } from '@refresh/config';
 import type { Priority } from '@refresh/core';
 import { INGEST_JOB_OPTIONS, ingestJob, newRequestId, type RequestCallback } from '@refresh/store';
 import type { Logger } from 'pino';
-import { admit, checkBacklog } from './admission';
+import { UPLOAD_LEASE_MS, admit, backlogFull, checkBacklog, openUpload } from './admission';
 import type { Caller } from './auth';
 import type { ApiContext } from './context';
 import { asUnavailable, badRequest, conflict, dependency } from './errors';
@@ -24,9 +24,13 @@ export interface Upload {
   fingerprint: string;
   /** where to POST the completion summary, already checked against the caller's allowlist */
   callback?: RequestCallback | undefined;
+  /** epoch ms before which nothing of the request is sent (a scheduled refresh), already checked */
+  notBefore?: number | undefined;
 }
 
 export interface AcceptInput {
+  /** the body is a stream of lines (text/plain), not one JSON document: it counts among the caller's open uploads */
+  streamed?: boolean;
   /** the authenticated caller, already authorised for `tenant` */
   caller: Caller;
   tenant: TenantConfig;
@@ -57,73 +61,94 @@ export interface AcceptedRequest {
 export function createAcceptRequest(ctx: ApiContext) {
   const retentionSeconds = Math.ceil(ctx.config.statusTtlDays * 86400);
 
-  return async function acceptRequest({ caller, tenant, idempotencyKeyHash: keyHash, readItems, log }: AcceptInput): Promise<AcceptedRequest> {
+  return async function acceptRequest({ caller, tenant, idempotencyKeyHash: keyHash, readItems, log, streamed = false }: AcceptInput): Promise<AcceptedRequest> {
     // 1. admission: a tenant whose backlog is full is refused before its body is read (the
     // caller's rate was taken by authenticate; the exact backlog check is admit's, in step 4)
     await checkBacklog(ctx, caller, tenant);
 
-    // 2. read and stage
+    // 2. read and stage, as one of the caller's open uploads, counting the lines in the tenant's
+    // backlog as they arrive (so no upload puts more in Redis than the cap allows)
     const requestId = newRequestId(tenant.id);
-    const staging = createStaging(ctx.store, tenant.id, requestId, {
-      chunkItems: ctx.config.ingest.chunkItems,
-      ttlSeconds: STAGING_IDLE_TTL_SECONDS,
-    });
-    let upload: Upload;
+    // a streamed body (up to textBodyBytes) holds one of the caller's open uploads while it is
+    // read; a JSON body is bounded by jsonBodyBytes and read whole, so it holds none
+    const closeUpload = streamed ? await openUpload(ctx, caller, tenant.id, requestId) : async () => undefined;
     try {
-      upload = await readItems(staging);
-      if (staging.bad > 0) {
-        throw badRequest(`${staging.bad} of ${staging.received} items are not valid`, staging.problems);
-      }
-      if (staging.received === 0) throw badRequest('the request has no items');
-      await staging.finish();
-    } catch (err) {
-      await staging.discard();
-      throw err;
+      return await readStageAndRecord(requestId);
+    } finally {
+      await closeUpload();
     }
 
-    // 3. idempotency
-    if (keyHash !== null) {
-      let prior: Awaited<ReturnType<typeof ctx.store.rememberIdempotencyKey>>;
+    async function readStageAndRecord(requestId: string): Promise<AcceptedRequest> {
+      const staging = createStaging(ctx.store, tenant.id, requestId, {
+        chunkItems: ctx.config.ingest.chunkItems,
+        ttlSeconds: STAGING_IDLE_TTL_SECONDS,
+        backlog: {
+          max: tenant.maxBacklogItems,
+          now: ctx.now,
+          leaseMs: UPLOAD_LEASE_MS,
+          refusal: (backlog, incoming) => backlogFull(ctx, caller, tenant, backlog, incoming),
+        },
+      });
+      let upload: Upload;
       try {
-        prior = await dependency(
-          ctx.store.rememberIdempotencyKey(tenant.id, keyHash, upload.fingerprint, requestId, IDEMPOTENCY_TTL_SECONDS),
-        );
+        upload = await readItems(staging);
+        if (staging.bad > 0) {
+          throw badRequest(`${staging.bad} of ${staging.received} items are not valid`, staging.problems);
+        }
+        if (staging.received === 0) throw badRequest('the request has no items');
+        await staging.finish();
       } catch (err) {
         await staging.discard();
         throw err;
       }
-      if (prior.status === 'same' && !(await dependency(ctx.store.get(prior.requestId)))) {
-        // the key names a request that was never recorded (its API died before queueing it):
-        // this request takes the key over instead of answering for one that does not exist
-        await dependency(ctx.store.replaceIdempotencyKey(tenant.id, keyHash, upload.fingerprint, requestId, IDEMPOTENCY_TTL_SECONDS));
-        prior = { status: 'new' };
+
+      // 3. idempotency
+      if (keyHash !== null) {
+        let prior: Awaited<ReturnType<typeof ctx.store.rememberIdempotencyKey>>;
+        try {
+          prior = await dependency(
+            ctx.store.rememberIdempotencyKey(tenant.id, keyHash, upload.fingerprint, requestId, IDEMPOTENCY_TTL_SECONDS),
+          );
+        } catch (err) {
+          await staging.discard();
+          throw err;
+        }
+        if (prior.status === 'same' && !(await dependency(ctx.store.get(prior.requestId)))) {
+          // the key names a request that was never recorded (its API died before queueing it):
+          // this request takes the key over instead of answering for one that does not exist
+          await dependency(ctx.store.replaceIdempotencyKey(tenant.id, keyHash, upload.fingerprint, requestId, IDEMPOTENCY_TTL_SECONDS));
+          prior = { status: 'new' };
+        }
+        if (prior.status !== 'new') {
+          // a retry of an earlier request: its own staging and job exist, this copy is not needed
+          await staging.discard();
+          if (prior.status === 'conflict') throw conflict('Idempotency-Key was used before with a different body');
+          return { requestId: prior.requestId, received: staging.received, replayed: true };
+        }
       }
-      if (prior.status !== 'new') {
-        // a retry of an earlier request: its own staging and job exist, this copy is not needed
+
+      // 4. record and enqueue
+      try {
+        // records the request only if the tenant's backlog has room for it (429 otherwise)
+        await admit(ctx, caller, tenant,
+          { tenant: tenant.id, requestId, priority: upload.priority, received: staging.received, createdAt: ctx.now(), callback: upload.callback, caller: caller.id, notBefore: upload.notBefore },
+          retentionSeconds,
+        );
+        const job = ingestJob.parse({ tenant: tenant.id, requestId, priority: upload.priority });
+        // a scheduled request is coalesced at its not_before: its items are not pending (nor linkable,
+        // nor sendable) before then; the worker checks the instant again when the job runs
+        const delay = upload.notBefore === undefined ? 0 : Math.max(0, upload.notBefore - ctx.now());
+        await ctx.queues.ingest.add('ingest', job, { ...INGEST_JOB_OPTIONS, jobId: requestId, ...(delay > 0 && { delay }) });
+      } catch (err) {
         await staging.discard();
-        if (prior.status === 'conflict') throw conflict('Idempotency-Key was used before with a different body');
-        return { requestId: prior.requestId, received: staging.received, replayed: true };
+        if (keyHash !== null) await ctx.store.forgetIdempotencyKey(tenant.id, keyHash).catch(() => undefined);
+        throw asUnavailable(err);
       }
-    }
 
-    // 4. record and enqueue
-    try {
-      // records the request only if the tenant's backlog has room for it (429 otherwise)
-      await admit(ctx, caller, tenant,
-        { tenant: tenant.id, requestId, priority: upload.priority, received: staging.received, createdAt: ctx.now(), callback: upload.callback },
-        retentionSeconds,
-      );
-      const job = ingestJob.parse({ tenant: tenant.id, requestId, priority: upload.priority });
-      await ctx.queues.ingest.add('ingest', job, { ...INGEST_JOB_OPTIONS, jobId: requestId });
-    } catch (err) {
-      await staging.discard();
-      if (keyHash !== null) await ctx.store.forgetIdempotencyKey(tenant.id, keyHash).catch(() => undefined);
-      throw asUnavailable(err);
+      ctx.metrics.countItems(tenant.id, staging.byKind);
+      log.info({ tenant: tenant.id, requestId, received: staging.received, priority: upload.priority }, 'refresh request accepted');
+      return { requestId, received: staging.received, replayed: false };
     }
-
-    ctx.metrics.countItems(tenant.id, staging.byKind);
-    log.info({ tenant: tenant.id, requestId, received: staging.received, priority: upload.priority }, 'refresh request accepted');
-    return { requestId, received: staging.received, replayed: false };
   };
 }
 export type AcceptRequest = ReturnType<typeof createAcceptRequest>;

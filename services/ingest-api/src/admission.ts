@@ -67,6 +67,42 @@ export async function checkBacklog(ctx: ApiContext, caller: Caller, tenant: Tena
 }
 
 /**
+ * How long an upload holds its place among its caller's open uploads, and its lines in its
+ * tenant's backlog, without a renewal: the API renews both every third of it while the body is
+ * read, so only an API that died mid-upload lets a lease run out, freeing them within a minute.
+ */
+export const UPLOAD_LEASE_MS = 60_000;
+
+/**
+ * Opens one of the caller's uploads (maxOpenUploads, all API replicas together), before a byte
+ * of the body is read; 429 with details.limit caller_uploads beyond it. Returns its closer.
+ */
+export async function openUpload(ctx: ApiContext, caller: Caller, tenantId: string, requestId: string): Promise<() => Promise<void>> {
+  const limit = ctx.config.callers.find((c) => c.id === caller.id)?.maxOpenUploads ?? 1;
+  const res = await dependency(ctx.uploads.open(caller.id, requestId, { now: ctx.now(), leaseMs: UPLOAD_LEASE_MS, limit }));
+  if (!res.ok) {
+    ctx.metrics.countRejection({ limit: 'caller_uploads', caller: caller.id });
+    throw tooManyRequests(`caller ${caller.id} already has ${fmt(res.open)} uploads open, its limit; send the next when one ends`, 1, {
+      limit: 'caller_uploads',
+      caller: caller.id,
+      max_open_uploads: limit,
+    });
+  }
+  // while the body is read, both leases move on; best effort: a missed renewal only frees early
+  const renewal = setInterval(() => {
+    const endsAt = ctx.now() + UPLOAD_LEASE_MS;
+    void ctx.uploads.renew(caller.id, requestId, endsAt).catch(() => undefined);
+    void ctx.store.renewUpload(tenantId, requestId, endsAt).catch(() => undefined);
+  }, UPLOAD_LEASE_MS / 3);
+  renewal.unref();
+  return async () => {
+    clearInterval(renewal);
+    // best effort: the lease frees the place anyway
+    await ctx.uploads.close(caller.id, requestId).catch(() => undefined);
+  };
+}
+
+/**
  * Records the request only if the tenant's backlog has room for its items, atomically across
  * replicas (store.create with the cap). Throws 429 when it has not, or 413 when the request
  * alone is larger than the cap, which no wait would cure.
@@ -78,7 +114,7 @@ export async function admit(
   record: Parameters<ApiContext['store']['create']>[0],
   retentionSeconds: number,
 ): Promise<void> {
-  const res: Admission = await dependency(ctx.store.create(record, retentionSeconds, tenant.maxBacklogItems));
+  const res: Admission = await dependency(ctx.store.create(record, retentionSeconds, tenant.maxBacklogItems, ctx.now()));
   if (!res.admitted) throw await backlogFull(ctx, caller, tenant, res.backlog, record.received);
 }
 
@@ -87,7 +123,7 @@ export async function admit(
  * backlog before the reset, so the seconds until then; otherwise coalescing and sending free
  * room continuously, so a modest BACKLOG_RETRY_SECONDS.
  */
-async function backlogFull(ctx: ApiContext, caller: Caller, tenant: TenantConfig, backlog: number, incoming: number): Promise<AppError> {
+export async function backlogFull(ctx: ApiContext, caller: Caller, tenant: TenantConfig, backlog: number, incoming: number): Promise<AppError> {
   const cap = tenant.maxBacklogItems;
   if (incoming > cap) {
     return new AppError(ERROR_CODES.PAYLOAD_TOO_LARGE,

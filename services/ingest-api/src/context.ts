@@ -1,5 +1,5 @@
 import type { AppConfig } from '@refresh/config';
-import type { RequestStore, TenantGate } from '@refresh/store';
+import type { RequestStore, TenantGate, CallerUploads } from '@refresh/store';
 import type { Queue } from 'bullmq';
 import type { RequestHandler } from 'express';
 import type { RedisClient } from '@refresh/store';
@@ -13,6 +13,8 @@ export interface ApiContext {
   store: RequestStore;
   /** pauses and throttling of tenants, as the worker records them */
   gate: TenantGate;
+  /** each caller's uploads being read (maxOpenUploads), across API replicas */
+  uploads: CallerUploads;
   /** `dispatch` is woken by admin requeues only */
   queues: { ingest: Queue; dispatch?: Queue };
   logger: Logger;

@@ -45,6 +45,11 @@ export function estimateFields(
   };
 }
 
+/** The weights of the tenant's callers, by which claims share each priority between their lanes. */
+function callerWeights(config: AppConfig, tenantId: string): Record<string, number> {
+  return Object.fromEntries(config.callers.filter((c) => c.tenants.includes(tenantId)).map((c) => [c.id, c.weight]));
+}
+
 /** What a request's view needs besides its record, read together (requestOutlook). */
 export interface RequestOutlook {
   estimate: EstimateFields;
@@ -60,7 +65,7 @@ export interface RequestOutlook {
 export async function requestOutlook(ctx: ApiContext, tenant: TenantConfig, requestId: string, now: number): Promise<RequestOutlook> {
   const day = budgetDay(now, tenant.timezone);
   const [position, gate] = await Promise.all([
-    dependency(ctx.store.position(requestId, day.dayId)),
+    dependency(ctx.store.position(requestId, day.dayId, callerWeights(ctx.config, tenant.id))),
     gateState(ctx.gate, tenant.id, now),
   ]);
   // null only for an id that names no tenant, which no recorded request has
@@ -73,7 +78,9 @@ export async function requestOutlook(ctx: ApiContext, tenant: TenantConfig, requ
   const spendable = spendableToday(rule, remaining, position.priority, now);
   const waitsForRelease = spendable < remaining && position.itemsAhead > spendable;
   const budgetToday = { remaining: waitsForRelease ? remaining : spendable, dailyLimit: tenant.dailyLimit };
-  const eta = waitsForRelease ? { ...gate, throttledUntil: Math.max(gate.throttledUntil ?? 0, rule.releaseAt) } : gate;
+  // nothing goes before the reserve's release (when waiting for it) or the request's not_before
+  const notBefore = Math.max(gate.throttledUntil ?? 0, waitsForRelease ? rule.releaseAt : 0, position.notBefore ?? 0);
+  const eta = notBefore > now ? { ...gate, throttledUntil: notBefore } : gate;
   return {
     estimate: estimateFields(ctx.config, tenant, position.itemsAhead, budgetToday, eta, now),
     // nothing of this request moves before the reset, or before the release when only the reserve is left

@@ -29,6 +29,7 @@ export type RouteName = (typeof ROUTE_NAMES)[number];
  */
 export type Rejection =
   | { limit: 'caller_rate'; caller: string }
+  | { limit: 'caller_uploads'; caller: string }
   | { limit: 'tenant_backlog'; caller: string; tenant: string };
 
 export function createMetrics() {
@@ -48,7 +49,7 @@ export function createMetrics() {
   });
   const rejections = new Counter({
     name: 'refresh_api_rejections_total',
-    help: 'Requests refused with 429, by the limit that was hit (caller_rate or tenant_backlog), the caller refused and, for tenant_backlog, the tenant',
+    help: 'Requests refused with 429, by the limit that was hit (caller_rate, caller_uploads or tenant_backlog), the caller refused and, for tenant_backlog, the tenant',
     labelNames: ['limit', 'caller', 'tenant'] as const,
     registers: [registry],
   });

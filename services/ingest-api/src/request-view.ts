@@ -38,6 +38,11 @@ export function describeRequest(r: RequestRecord, budget: { spent: boolean; rese
     ...(status === 'completed' ? NO_ESTIMATE : estimate),
   };
   if (deferred > 0) view.next_attempt_at = new Date(budget.resetsAt).toISOString();
+  if (r.notBefore !== undefined) {
+    view.not_before = new Date(r.notBefore).toISOString();
+    // not coalesced yet: it waits for its not_before (the ingest job is delayed until then)
+    if (status === 'accepted') view.next_attempt_at = view.not_before;
+  }
   if (r.canceledAt !== undefined) view.canceled_at = new Date(r.canceledAt).toISOString();
   return view;
 }

@@ -25,7 +25,15 @@ export function createStaging(
   store: RequestStore,
   tenant: string,
   requestId: string,
-  opts: { chunkItems: number; ttlSeconds: number },
+  opts: {
+    chunkItems: number;
+    ttlSeconds: number;
+    /**
+     * Count the upload's lines in the tenant's backlog as they are staged, refusing a chunk the
+     * cap has no room for: `refusal` makes the error thrown (429, or 413 beyond the cap alone).
+     */
+    backlog?: { max: number; now: () => number; leaseMs: number; refusal: (backlog: number, incoming: number) => Promise<Error> };
+  },
 ) {
   let buffer: string[] = [];
   let wrote = false;
@@ -39,11 +47,18 @@ export function createStaging(
     const chunk = buffer;
     buffer = [];
     wrote = true;
+    const b = opts.backlog;
+    let refusedAt: number | null = null;
     try {
-      await store.stage(tenant, requestId, chunk, opts.ttlSeconds);
+      if (!b) await store.stage(tenant, requestId, chunk, opts.ttlSeconds);
+      else {
+        const res = await store.stageCounted(tenant, requestId, chunk, { ttlSeconds: opts.ttlSeconds, maxBacklog: b.max, now: b.now(), leaseMs: b.leaseMs });
+        if (!res.admitted) refusedAt = res.backlog;
+      }
     } catch (err) {
       throw asUnavailable(err);
     }
+    if (b && refusedAt !== null) throw await b.refusal(refusedAt, received);
   }
 
   return {

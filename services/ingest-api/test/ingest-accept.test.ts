@@ -92,7 +92,8 @@ describe('accepting refresh requests', () => {
     const headers = { 'idempotency-key': 'orphaned-key' };
     const payload = { asset_ids: ['orphan1'] };
     // an API that died between remembering the key and queueing its request left this behind
-    const keyHash = createHash('sha256').update('orphaned-key').digest('hex');
+    // keys are stored scoped by the caller that sent them (idempotency.ts)
+    const keyHash = createHash('sha256').update('cms').update('\0').update('orphaned-key').digest('hex');
     const first = (await (await postJson(t, 'news', payload, headers)).json()) as Accepted;
     const fingerprint = ((await t.redis.get(t.keys('news').idempotency(keyHash))) ?? '').split(' ')[0];
     await t.redis.set(t.keys('news').idempotency(keyHash), `${fingerprint} news.00000000deadbeef`);
@@ -101,6 +102,29 @@ describe('accepting refresh requests', () => {
     expect(again.request_id).not.toBe(first.request_id);
     const status = await getJson(t, again.status_url);
     expect(status.status).toBe(200);
+  });
+
+  it('when another caller of the tenant sends the same Idempotency-Key, then it names a request of its own, not a conflict nor the first caller\'s', async () => {
+    const twoCallers = await startTestApi({
+      callers: [
+        { id: 'cms', apiKeySha256: createHash('sha256').update(KEYS.cms).digest('hex'), tenants: ['news'] },
+        { id: 'feeds', apiKeySha256: createHash('sha256').update('feeds-key').digest('hex'), tenants: ['news'] },
+      ],
+    });
+    try {
+      const headers = { 'idempotency-key': 'nightly-2026-12-05' };
+      const mine = await postJson(twoCallers, 'news', { asset_ids: ['cms1'] }, headers);
+      expect(mine.status).toBe(202);
+      const theirs = await postJson(twoCallers, 'news', { asset_ids: ['feeds1'] }, { ...headers, ...bearer('feeds-key') });
+      expect(theirs.status).toBe(202);
+      const [a, b] = [(await mine.json()) as Accepted, (await theirs.json()) as Accepted];
+      expect(b.request_id).not.toBe(a.request_id);
+      // and each caller's retry still finds its own
+      const retried = await postJson(twoCallers, 'news', { asset_ids: ['feeds1'] }, { ...headers, ...bearer('feeds-key') });
+      expect(((await retried.json()) as Accepted).request_id).toBe(b.request_id);
+    } finally {
+      await twoCallers.close();
+    }
   });
 
   it('when the same Idempotency-Key comes back with another body, then 409', async () => {

@@ -1,4 +1,5 @@
 import { LOG_REDACT_CENSOR } from '@refresh/config';
+import { LOGGED_HEADERS } from '../src/request-log';
 import { KEYS, capturedLogger, eventually, postJson, startTestApi, type TestApi } from './helpers';
 
 describe('request ids and request logs', () => {
@@ -45,13 +46,18 @@ describe('request ids and request logs', () => {
     }
   });
 
-  it('when a request carries a Bearer key, then the key never reaches the log and the header shows as redacted', async () => {
-    const res = await postJson(t, 'news', { urls: ['https://cdn.example.com/x.mp4'] }, { 'x-request-id': 'secret-check' });
+  it('when a request carries a Bearer key and secrets in headers nobody listed, then none reaches the log: only the allowlisted headers are there', async () => {
+    const secrets = { 'x-security-token': 'TEMP-CREDENTIAL-TOKEN', cookie: 'session=COOKIE-SECRET', 'x-some-new-secret': 'NEW-HEADER-SECRET' };
+    const res = await postJson(t, 'news', { urls: ['https://cdn.example.com/x.mp4'] }, { 'x-request-id': 'secret-check', ...secrets });
     expect(res.status).toBe(202);
     // the line that logs the headers first: before it, "not in the log" would prove nothing
     const line = await answered('secret-check');
-    expect(log.text()).not.toContain(KEYS.cms);
-    expect((line.req as { headers: Record<string, unknown> }).headers.authorization).toBe(LOG_REDACT_CENSOR);
+    for (const secret of [KEYS.cms, ...Object.values(secrets)]) expect(log.text()).not.toContain(secret);
+    const headers = (line.req as { headers: Record<string, unknown> }).headers;
+    // absent, not masked; and what is logged is only what the allowlist names
+    expect(headers).not.toHaveProperty('authorization');
+    expect(Object.keys(headers).every((h) => LOGGED_HEADERS.includes(h))).toBe(true);
+    expect(headers).toMatchObject({ 'content-type': 'application/json', 'x-request-id': 'secret-check' });
   });
 });
 

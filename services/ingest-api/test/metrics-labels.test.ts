@@ -90,7 +90,7 @@ describe('the API metrics labels', () => {
       tenant: (v) => t.config.tenants.some((x) => x.id === v),
       caller: (v) => t.config.callers.some((x) => x.id === v),
       kind: (v) => ['asset_id', 'url'].includes(v),
-      limit: (v) => ['caller_rate', 'tenant_backlog'].includes(v),
+      limit: (v) => ['caller_rate', 'caller_uploads', 'tenant_backlog'].includes(v),
     };
     for (const s of ours) {
       for (const [label, v] of Object.entries(s.labels)) {

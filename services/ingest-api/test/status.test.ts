@@ -59,6 +59,9 @@ describe('reading requests and budgets', () => {
       remaining: 50,
       resets_at: '2030-03-10T16:00:00.000Z',
       pending: 0,
+      scheduled: { requests: 0, items: 0, next_at: null },
+      spent_by_caller: {},
+      unattributed: 0,
       // 5% of 50, which normal and low items may not spend until an hour before the reset
       reserve: { high: 2, releases_at: '2030-03-10T15:00:00.000Z', held_back: 2 },
       paused: null,

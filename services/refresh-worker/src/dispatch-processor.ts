@@ -54,9 +54,15 @@ export function createDispatchProcessor(deps: {
   invalidateToken: (tenant: TenantConfig) => Promise<void>;
   /** a probe lifted the tenant's pause: wakes what waited for it elsewhere (result polls) */
   onResume?: (tenantId: string) => Promise<void>;
+  /** true once the worker is shutting down: a job waiting for the pace hands itself back */
+  stopping?: () => boolean;
 }) {
   const { config, store, scheduler, clock, metrics, gate } = deps;
   const tenants = new Map(config.tenants.map((t) => [t.id, t]));
+  // each tenant's callers and their weights, for the fair sharing of its budget between them
+  const weights = new Map(config.tenants.map((t) => [
+    t.id, Object.fromEntries(config.callers.filter((c) => c.tenants.includes(t.id)).map((c) => [c.id, c.weight])),
+  ]));
   const retentionSeconds = Math.round(config.statusTtlDays * 86_400);
   const maxAttempts = config.upstream.maxAttempts;
   const midnightGuardMs = config.upstream.connectTimeoutMs + config.upstream.timeoutMs + MIDNIGHT_MARGIN_MS;
@@ -103,8 +109,14 @@ export function createDispatchProcessor(deps: {
 
       claim = await store.claim(tenantId, batchId, {
         now, ...config.batching, ...budget, callsPerSecond: tenant.maxCallsPerSecond, reserve: reserveRule(tenant.reserve, day.resetsAt),
+        weights: weights.get(tenantId), minRefreshIntervalMs: tenant.minRefreshIntervalMs,
       });
       if (claim.action !== 'pace') break;
+      if (deps.stopping?.()) {
+        // it holds nothing while it waits for the pace: hand it back at once, for another replica
+        await job.moveToDelayed(Date.now(), token);
+        throw new DelayedError();
+      }
       const slotIn = Math.min(Math.max(claim.until - now, 1), PACE_POLL_MAX_MS);
       await new Promise((r) => setTimeout(r, clock.realMs(slotIn)));
     }

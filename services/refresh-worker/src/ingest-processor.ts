@@ -32,6 +32,8 @@ export function createIngestProcessor(deps: {
   metrics: WorkerMetrics;
   chunkItems: number;
   retentionSeconds: number;
+  /** the tenant's minRefreshIntervalMs (hot-item debounce; 0: none) */
+  minRefreshIntervalMs: (tenant: string) => number;
   /** true once the worker is shutting down: a long ingest hands itself back between chunks */
   stopping: () => boolean;
 }) {
@@ -76,6 +78,14 @@ export function createIngestProcessor(deps: {
       if (await store.hasPending(tenant)) await scheduler.now(tenant);
       return totals;
     }
+    // a scheduled request is not coalesced before its not_before (the API delayed this job until
+    // then; a clock ahead of ours, or a job run early, waits out the rest)
+    const early = state.notBefore === null ? 0 : state.notBefore - clock.now();
+    if (early > 0 && state.ingested === 0) {
+      await job.moveToDelayed(Date.now() + early, token);
+      throw new DelayedError();
+    }
+    if (state.notBefore !== null) await store.unschedule(tenant, requestId);
     let cursor = state.ingested;
     let lastWake = 0;
     let createdSinceWake = 0;
@@ -99,7 +109,7 @@ export function createIngestProcessor(deps: {
       const lines = await next;
       if (lines.length === 0) throw new Error(`staged items of ${requestId} end at ${cursor} of ${state.received}`);
       next = cursor + lines.length < state.received ? read(cursor + lines.length) : null;
-      const res = await store.coalesce(tenant, requestId, priority, cursor, lines.length, lines, clock.now());
+      const res = await store.coalesce(tenant, requestId, priority, cursor, lines.length, lines, clock.now(), deps.minRefreshIntervalMs(tenant));
       if (res === 'canceled') {
         // an admin canceled the request: what is left of it is dropped, and it finishes now
         log.info({ cursor, received: state.received }, 'request canceled while coalescing: the rest is dropped');

@@ -28,6 +28,12 @@ export function createWorkerMetrics() {
     labelNames: ['tenant', 'result'] as const,
     registers: [registry],
   });
+  const held = new Counter({
+    name: 'refresh_worker_items_held_total',
+    help: 'New pending items held by the hot-item debounce (asked for again within minRefreshIntervalMs of their last send); every request for one until it goes shares one send',
+    labelNames: ['tenant'] as const,
+    registers: [registry],
+  });
   const sent = new Counter({
     name: 'refresh_worker_items_sent_total',
     help: 'Items in batches VOD accepted',
@@ -75,10 +81,11 @@ export function createWorkerMetrics() {
   });
   return {
     registry,
-    itemsCoalesced(tenant: string, r: { created: number; linked: number; duplicates: number }) {
+    itemsCoalesced(tenant: string, r: { created: number; linked: number; duplicates: number; held?: number }) {
       coalesced.inc({ tenant, result: 'created' }, r.created);
       coalesced.inc({ tenant, result: 'linked' }, r.linked);
       coalesced.inc({ tenant, result: 'duplicate' }, r.duplicates);
+      if (r.held) held.inc({ tenant }, r.held);
     },
     itemsSent(tenant: string, kind: 'asset_id' | 'url', n: number) {
       sent.inc({ tenant, kind }, n);

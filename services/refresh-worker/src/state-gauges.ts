@@ -1,4 +1,4 @@
-import { PAUSE_REASONS, budgetDay, type BudgetDay, type PauseReason } from '@refresh/core';
+import { PAUSE_REASONS, budgetDay, reserveHeldBack, reserveRule, type BudgetDay, type PauseReason } from '@refresh/core';
 import type { TenantConfig } from '@refresh/config';
 import { JOB_STATES, type MetricsStore, type QueueName, type StateReading } from '@refresh/store';
 import type { Logger } from 'pino';
@@ -32,9 +32,18 @@ function within<T>(p: Promise<T>, ms: number): Promise<T> {
  */
 export function registerStateGauges(
   registry: Registry,
-  opts: { tenants: readonly TenantConfig[]; store: MetricsStore; clock: Clock; logger: Logger; timeoutMs?: number },
+  opts: {
+    tenants: readonly TenantConfig[];
+    store: MetricsStore;
+    clock: Clock;
+    logger: Logger;
+    timeoutMs?: number;
+    /** each tenant's caller ids (the config's), the only values of the charges' caller label */
+    callers?: ReadonlyArray<{ id: string; tenants: readonly string[] }>;
+  },
 ): void {
   const { tenants, store, clock, logger } = opts;
+  const callersOf = new Map(tenants.map((t) => [t.id, (opts.callers ?? []).filter((c) => c.tenants.includes(t.id)).map((c) => c.id)]));
   const timeoutMs = opts.timeoutMs ?? STATE_READ_TIMEOUT_MS;
 
   let current: Promise<Snapshot> | null = null;
@@ -116,6 +125,38 @@ export function registerStateGauges(
     "Seconds since the oldest request in the tenant's completion outbox completed; 0 when none waits",
     ['tenant'],
     (g, s) => eachTenant(s, (t, r) => g.set({ tenant: t.id }, r.oldestUnretiredAt === null ? 0 : Math.max(0, s.now - r.oldestUnretiredAt) / 1000)),
+  );
+  gauge(
+    'refresh_budget_charged_units',
+    "Units of the tenant's current budget day charged to each of its callers (an item several asked for in equal shares); caller=\"unattributed\" for requests of no caller and a quota refusal's raise",
+    ['tenant', 'caller'],
+    (g, s) =>
+      eachTenant(s, (t, r) => {
+        let attributed = 0;
+        for (const c of callersOf.get(t.id) ?? []) {
+          const units = r.charges[c] ?? 0;
+          attributed += units;
+          g.set({ tenant: t.id, caller: c }, units);
+        }
+        // ids no longer in the config are bounded by the old config; they show as unattributed
+        g.set({ tenant: t.id, caller: 'unattributed' }, Math.max(0, Math.round((r.used - attributed) * 1000) / 1000));
+      }),
+  );
+  gauge(
+    'refresh_reserve_held_units',
+    "Units of the tenant's remaining budget that normal and low items may not spend now (the urgent reserve, until its release)",
+    ['tenant'],
+    (g, s) =>
+      eachTenant(s, (t, r) => {
+        const rule = reserveRule(t.reserve, s.days.get(t.id)!.resetsAt);
+        g.set({ tenant: t.id }, reserveHeldBack(rule, Math.max(0, t.dailyLimit - r.used), 'normal', s.now));
+      }),
+  );
+  gauge('refresh_held_items', 'Pending items held by the hot-item debounce (minRefreshIntervalMs) until their interval since the last send has passed', ['tenant'], (g, s) =>
+    eachTenant(s, (t, r) => g.set({ tenant: t.id }, r.held)),
+  );
+  gauge('refresh_scheduled_requests', 'Requests whose not_before has not come yet (accepted, not coalesced)', ['tenant'], (g, s) =>
+    eachTenant(s, (t, r) => g.set({ tenant: t.id }, r.scheduled)),
   );
   gauge('refresh_queue_jobs', 'BullMQ jobs by queue (ingest, dispatch, results, webhooks) and state', ['queue', 'state'], (g, s) => {
     if (!s.reading) return;

@@ -16,7 +16,7 @@ export interface CompletionSummary {
   request_id: string;
   tenant: string;
   status: 'completed' | 'in_progress';
-  counts: { pending: number; deferred: number; in_flight: number; submitted: number; completed: number; failed: number; unknown: number };
+  counts: { pending: number; deferred: number; in_flight: number; submitted: number; completed: number; failed: number; unknown: number; canceled: number };
   received: number;
   task_ids: string[];
   created_at: string;
@@ -29,14 +29,15 @@ export class WebhookDeliveryError extends Error {
 }
 
 export function completionSummary(r: RequestRecord, completedAt: number): CompletionSummary {
-  const { pending, deferred, in_flight, submitted, completed, failed, unknown } = r.counts;
+  const { pending, deferred, in_flight, submitted, completed, failed, unknown, canceled } = r.counts;
   return {
     event: 'refresh_request.completed',
     request_id: r.requestId,
     tenant: r.tenant,
     // only completed requests are retired; the status is read, not assumed, all the same
     status: r.ingestDone && pending + deferred + in_flight + submitted === 0 ? 'completed' : 'in_progress',
-    counts: { pending, deferred, in_flight, submitted, completed, failed, unknown },
+    // every state, as the status endpoint counts them: an admin cancel completes a request too
+    counts: { pending, deferred, in_flight, submitted, completed, failed, unknown, canceled },
     received: r.received,
     task_ids: r.taskIds,
     created_at: new Date(r.createdAt).toISOString(),

@@ -59,7 +59,7 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
   const probe = createRedis(config.env, 'api', (err) => logger.warn({ err: err.message, connection: 'probe' }, 'redis error'));
   connections.push(probe);
   const metricsStore = createMetricsStore(probe, config.env.KEY_PREFIX, (err) => logger.warn({ err: err.message }, 'metrics queue error'));
-  registerStateGauges(metrics.registry, { tenants: config.tenants, store: metricsStore, clock, logger });
+  registerStateGauges(metrics.registry, { tenants: config.tenants, store: metricsStore, clock, logger, callers: config.callers });
   // read by /readyz only, on the fail-fast connection like the other probes
   const pauseReader = createTenantGate(probe, config.env.KEY_PREFIX);
   const dispatchQueue = new Queue<DispatchJob>(QUEUE_NAMES.dispatch, { connection: connect('dispatch-queue'), prefix });
@@ -91,6 +91,7 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
     QUEUE_NAMES.ingest,
     createIngestProcessor({
       store, scheduler, clock, logger, metrics, chunkItems: config.ingest.chunkItems, retentionSeconds,
+      minRefreshIntervalMs: (tenant) => config.tenants.find((t) => t.id === tenant)?.minRefreshIntervalMs ?? 0,
       stopping: () => stopped !== null,
     }),
     { ...common, connection: connect('ingest-worker'), concurrency: Math.max(1, Math.floor(config.worker.concurrency / 4)) },
@@ -99,6 +100,7 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
     QUEUE_NAMES.dispatch,
     createDispatchProcessor({
       config, store, scheduler, clock, logger, metrics, gate,
+      stopping: () => stopped !== null,
       call: caller.call,
       invalidateToken: (tenant) => caller.invalidateToken(tenant),
       // polls of a paused tenant wait for its probe; when one lifts the pause they go at once

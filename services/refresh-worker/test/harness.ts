@@ -38,6 +38,7 @@ export interface TenantSpec {
   project?: typeof PROJECT;
   quotaErrorCodes?: string[];
   maxCallsPerSecond?: number;
+  minRefreshIntervalMs?: number;
   /** the tenant's auth as the config file writes it; AK/SK of its project unless given */
   auth?: Record<string, unknown>;
   /**
@@ -89,10 +90,12 @@ export function testWorld(name: string) {
     /** What the API does for an accepted request: stage, record, enqueue. */
     async submit(
       tenant: string, items: string[], priority: 'high' | 'normal' | 'low' = 'normal', now = Date.now(), callback?: RequestCallback,
+      /** the API caller it comes from (its lane and its charges); none unless given */
+      caller?: string,
     ): Promise<string> {
       const requestId = newRequestId(tenant);
       for (let i = 0; i < items.length; i += 5000) await requests.stage(tenant, requestId, items.slice(i, i + 5000), 3600);
-      await requests.create({ tenant, requestId, priority, received: items.length, createdAt: now, callback }, 3600);
+      await requests.create({ tenant, requestId, priority, received: items.length, createdAt: now, callback, caller }, 3600);
       await ingestQueue.add('ingest', { tenant, requestId, priority }, { ...INGEST_JOB_OPTIONS, jobId: requestId });
       return requestId;
     },

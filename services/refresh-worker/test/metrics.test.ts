@@ -132,6 +132,7 @@ describe('worker metrics', () => {
       queue: new Set(['ingest', 'dispatch', 'results', 'webhooks']),
       verdict: new Set(RESULT_VERDICTS),
       state: new Set(JOB_STATES),
+      caller: new Set([...config.callers.map((c) => c.id), 'unattributed']),
     };
     const ours = samples(text).filter((s) => s.name.startsWith('refresh_'));
     expect(ours.length).toBeGreaterThan(0);

@@ -1,5 +1,5 @@
 import { verifyWebhook } from '@refresh/core';
-import { QUEUE_NAMES, createRedis, queuePrefix, webhookJobId } from '@refresh/store';
+import { QUEUE_NAMES, createAdminStore, createRedis, queuePrefix, retireJobEntry, webhookJobId } from '@refresh/store';
 import { Queue } from 'bullmq';
 import { REDIS_TARGET, eventually, startSimulator, testConfig, testWorld, urls, type Simulator } from './harness';
 import { value } from './metrics-text';
@@ -61,6 +61,26 @@ describe('completion webhooks', () => {
       return job && { state, job };
     }, 'the webhook job to finish');
 
+  it('when an admin cancels a request with a callback, then the webhook counts its canceled items, and the counts add up to its items', async () => {
+    const hook = await receiver();
+    await workerAllowing([hook.host]);
+    // nothing is sent: the items stay pending until the cancel
+    await world.dispatchQueue.pause();
+    const requestId = await world.submit('news', urls(12), 'normal', Date.now(), { url: hook.url, caller: 'cms' });
+    await eventually(async () => (await world.requests.get(requestId))?.ingestDone, 'coalesced');
+    const cancel = await createAdminStore(world.redis, world.prefix).cancel(requestId, { now: Date.now(), ttlSeconds: 3600 });
+    expect(cancel).toMatchObject({ status: 'ok', canceled: 12, completedRequests: [requestId] });
+    // what the API's admin route does after a cancel that completed the request
+    const retire = retireJobEntry('news', requestId, 0, Date.now());
+    await ingest.add(retire.name, retire.data, retire.opts);
+
+    const { state } = await finished(requestId);
+    expect(state).toBe('completed');
+    const summary = JSON.parse(hook.received[0]!.body) as { counts: Record<string, number>; received: number };
+    expect(summary.counts).toEqual({ pending: 0, deferred: 0, in_flight: 0, submitted: 0, completed: 0, failed: 0, unknown: 0, canceled: 12 });
+    expect(summary.received).toBe(12);
+  });
+
   it('when a request with a callback completes, then its receiver gets exactly one POST, signed with the caller\'s secret', async () => {
     const hook = await receiver();
     const w = await workerAllowing([hook.host]);
@@ -86,7 +106,7 @@ describe('completion webhooks', () => {
       request_id: requestId,
       tenant: 'news',
       status: 'completed',
-      counts: { pending: 0, deferred: 0, in_flight: 0, submitted: 0, completed: 4, failed: 0, unknown: 0 },
+      counts: { pending: 0, deferred: 0, in_flight: 0, submitted: 0, completed: 4, failed: 0, unknown: 0, canceled: 0 },
       received: 4,
       task_ids: sim.calls().map((c) => c.taskId).sort(),
       created_at: expect.any(String),

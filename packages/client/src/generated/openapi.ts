@@ -238,6 +238,12 @@ export interface components {
             priority?: components["schemas"]["Priority"];
             /** @description POSTed a signed summary once every item is final; its host must be in the caller's webhook allowlist */
             callback_url?: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 instant before which none of the items is sent (an embargoed publish); they go out within lingerMs + 1 s after it when budget allows. In the past or more than 30 days ahead: 400
+             * @example 2026-12-05T18:00:00+08:00
+             */
+            not_before?: string;
         };
         DropInRefreshBody: {
             /** @description VOD media asset ids, any number */
@@ -297,9 +303,14 @@ export interface components {
             ingested: number;
             /**
              * Format: date-time
-             * @description when deferred items can move again (the budget reset)
+             * @description when waiting items can move again: the budget reset for deferred items, the reserve release, or not_before for a request not yet due
              */
             next_attempt_at?: string;
+            /**
+             * Format: date-time
+             * @description the request was scheduled: nothing of it is sent before this instant
+             */
+            not_before?: string;
             /** @description when every item should have gone out and got VOD's verdict, counting the tenant's items that go before them, the budget left today and the daily limit; null when nothing is left to wait for, or while sending for the tenant is paused (nothing can be promised) */
             estimated_completion_at: string | null;
             /** @description budget days the items need, counting today as 1; more than 1 means they wait for later local midnights. null when nothing is left to wait for */
@@ -330,6 +341,11 @@ export interface components {
                 code: string;
                 message: string;
             };
+            /**
+             * Format: date-time
+             * @description a pending item held by the hot-item debounce (asked for again within minRefreshIntervalMs of its last send): when it goes, once for every request that asked meanwhile
+             */
+            next_attempt_at?: string;
         };
         /** @enum {string} */
         ItemState: "pending" | "deferred" | "in_flight" | "submitted" | "completed" | "failed" | "unknown" | "canceled" | "expired";
@@ -365,6 +381,21 @@ export interface components {
             resets_at: string;
             /** @description items pending for the tenant, all requests together */
             pending: number;
+            /** @description scheduled refreshes waiting for their not_before */
+            scheduled: {
+                /** @description requests with a not_before still ahead (not coalesced yet, so not in pending) */
+                requests: number;
+                /** @description their lines, duplicates included (the next 1,000 requests) */
+                items: number;
+                /** @description the earliest not_before among them */
+                next_at: string | null;
+            };
+            /** @description units of `used` charged to each caller: an item's unit is split equally between the callers that asked for it, and every unit spent, resent or refunded moves the charges with it */
+            spent_by_caller: {
+                [key: string]: number;
+            };
+            /** @description units of `used` charged to no caller: requests recorded without one, and a day VOD said was spent (its quota code raises `used` to the limit) */
+            unattributed: number;
             /** @description the urgent reserve */
             reserve: {
                 /** @description units of each budget day only high-priority items may spend before the release (config reserve.high) */
@@ -481,6 +512,8 @@ export interface operations {
                 priority?: components["schemas"]["Priority"];
                 /** @description text/plain uploads only: as callback_url in the JSON body */
                 callback_url?: string;
+                /** @description text/plain uploads only: as not_before in the JSON body */
+                not_before?: string;
             };
             header?: {
                 /** @description a retry with the same key and body answers with the first request */
@@ -573,7 +606,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description a limit was hit: the caller's request rate, or (submissions) the tenant's backlog cap; details.limit says which; retry after Retry-After */
+            /** @description a limit was hit: the caller's request rate, or (submissions) the caller's open uploads or the tenant's backlog cap, counted as the body arrives; details.limit says which; retry after Retry-After */
             429: {
                 headers: {
                     /** @description whole seconds to wait before retrying */
@@ -634,7 +667,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description a limit was hit: the caller's request rate, or (submissions) the tenant's backlog cap; details.limit says which; retry after Retry-After */
+            /** @description a limit was hit: the caller's request rate, or (submissions) the caller's open uploads or the tenant's backlog cap, counted as the body arrives; details.limit says which; retry after Retry-After */
             429: {
                 headers: {
                     /** @description whole seconds to wait before retrying */
@@ -709,7 +742,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description a limit was hit: the caller's request rate, or (submissions) the tenant's backlog cap; details.limit says which; retry after Retry-After */
+            /** @description a limit was hit: the caller's request rate, or (submissions) the caller's open uploads or the tenant's backlog cap, counted as the body arrives; details.limit says which; retry after Retry-After */
             429: {
                 headers: {
                     /** @description whole seconds to wait before retrying */
@@ -786,7 +819,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description a limit was hit: the caller's request rate, or (submissions) the tenant's backlog cap; details.limit says which; retry after Retry-After */
+            /** @description a limit was hit: the caller's request rate, or (submissions) the caller's open uploads or the tenant's backlog cap, counted as the body arrives; details.limit says which; retry after Retry-After */
             429: {
                 headers: {
                     /** @description whole seconds to wait before retrying */
@@ -901,7 +934,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description a limit was hit: the caller's request rate, or (submissions) the tenant's backlog cap; details.limit says which; retry after Retry-After */
+            /** @description a limit was hit: the caller's request rate, or (submissions) the caller's open uploads or the tenant's backlog cap, counted as the body arrives; details.limit says which; retry after Retry-After */
             429: {
                 headers: {
                     /** @description whole seconds to wait before retrying */
@@ -971,7 +1004,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description a limit was hit: the caller's request rate, or (submissions) the tenant's backlog cap; details.limit says which; retry after Retry-After */
+            /** @description a limit was hit: the caller's request rate, or (submissions) the caller's open uploads or the tenant's backlog cap, counted as the body arrives; details.limit says which; retry after Retry-After */
             429: {
                 headers: {
                     /** @description whole seconds to wait before retrying */

@@ -12,6 +12,13 @@ import { routeName } from '../metrics';
  * is paused (`paused`, always present) or throttled by VOD (`throttled_until`, only while it is),
  * and when the whole backlog pending now will have gone out and got VOD's verdict.
  */
+const round3 = (n: number) => Math.round(n * 1000) / 1000;
+
+/** Units charged to each caller today; requests of no caller (recorded before callers were) are unattributed. */
+function spentByCaller(charges: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(charges).filter(([caller]) => caller !== ''));
+}
+
 export function budgetRoutes(ctx: ApiContext): Router {
   const router = Router();
   router.get('/v1/tenants/:tenant/budget', routeName('budget'), ctx.authenticate, async (req, res) => {
@@ -25,6 +32,13 @@ export function budgetRoutes(ctx: ApiContext): Router {
       remaining: b.remaining,
       resets_at: new Date(b.resetsAt).toISOString(),
       pending: b.pending,
+      scheduled: {
+        requests: b.scheduled.requests,
+        items: b.scheduled.items,
+        next_at: b.scheduled.nextAt === null ? null : new Date(b.scheduled.nextAt).toISOString(),
+      },
+      spent_by_caller: spentByCaller(b.charges),
+      unattributed: round3(b.used - Object.values(b.charges).reduce((a, n) => a + n, 0)),
       reserve: {
         high: tenant.reserve.high,
         releases_at: new Date(rule.releaseAt).toISOString(),

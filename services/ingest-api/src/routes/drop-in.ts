@@ -34,7 +34,7 @@ export function dropInRoutes(ctx: ApiContext): Router {
     const accepted = await acceptRequest({
       caller,
       tenant,
-      idempotencyKeyHash: idempotencyKeyHash(req),
+      idempotencyKeyHash: idempotencyKeyHash(req, caller.id),
       readItems: async (staging) => {
         acceptJsonOnly(req);
         const { body, fingerprint } = await readJson(req, res);

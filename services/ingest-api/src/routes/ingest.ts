@@ -8,6 +8,7 @@ import type { ApiContext } from '../context';
 import { badRequest, tooLarge, unsupportedMediaType } from '../errors';
 import { idempotencyKeyHash } from '../idempotency';
 import { NO_ESTIMATE, requestOutlook } from '../estimate';
+import { notBeforeOf } from '../not-before';
 import { createJsonReader } from '../json-body';
 import { routeName } from '../metrics';
 import { logOf } from '../request-log';
@@ -30,7 +31,8 @@ export function ingestRoutes(ctx: ApiContext): Router {
     const accepted = await acceptRequest({
       caller,
       tenant,
-      idempotencyKeyHash: idempotencyKeyHash(req),
+      streamed: mediaTypeOf(req) === 'text/plain',
+      idempotencyKeyHash: idempotencyKeyHash(req, caller.id),
       readItems: (staging) => readItems(req, res, staging, caller),
       log: logOf(res, ctx.logger),
     });
@@ -45,7 +47,7 @@ export function ingestRoutes(ctx: ApiContext): Router {
 
   /** Feeds the body's items to staging by media type; returns the priority, body fingerprint and callback. */
   async function readItems(req: Request, res: Response, staging: Staging, caller: Caller): Promise<Upload> {
-    const mediaType = (req.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+    const mediaType = mediaTypeOf(req);
     const encoding = (req.get('content-encoding') ?? 'identity').trim().toLowerCase();
     if (mediaType === 'text/plain' && encoding !== 'identity') {
       throw unsupportedMediaType(`Content-Encoding ${encoding} is not accepted for text/plain uploads; send them uncompressed`);
@@ -53,9 +55,10 @@ export function ingestRoutes(ctx: ApiContext): Router {
     if (mediaType === 'application/json') {
       const { body, fingerprint } = await readJson(req, res);
       const callback = callbackFor(ctx.config, caller, body.callback_url);
+      const notBefore = notBeforeOf(body.not_before, ctx.now());
       await stageList(staging, 'asset_ids', 'asset_id', body.asset_ids);
       await stageList(staging, 'urls', 'url', body.urls);
-      return { priority: body.priority ?? 'normal', fingerprint, callback };
+      return { priority: body.priority ?? 'normal', fingerprint, callback, notBefore };
     }
     if (mediaType === 'text/plain') {
       checkTextCharset(req);
@@ -65,19 +68,31 @@ export function ingestRoutes(ctx: ApiContext): Router {
       const callbackUrl = textUploadQuery.shape.callback_url.safeParse(req.query.callback_url);
       if (!callbackUrl.success) throw badRequest('callback_url must be given once, as a string');
       const callback = callbackFor(ctx.config, caller, callbackUrl.data);
+      const scheduled = textUploadQuery.shape.not_before.safeParse(req.query.not_before);
+      if (!scheduled.success) throw badRequest('not_before must be given once, as an RFC 3339 date-time with an offset', [{ field: 'not_before', reason: 'not an RFC 3339 date-time' }]);
+      const notBefore = notBeforeOf(scheduled.data, ctx.now());
       // refused before a byte is read (the error handler discards the rest, within bounds)
       if (Number(req.get('content-length')) > ctx.config.ingest.textBodyBytes) throw tooLarge(ctx.config.ingest.textBodyBytes);
       let index = 0;
       const { fingerprint } = await readTextLines(
         req,
         // the callback is part of what was asked; without one the salt stays what it always was
-        { maxBytes: ctx.config.ingest.textBodyBytes, salt: callback ? `${p.data} ${callback.url}` : p.data, signal: ctx.shutdown },
+        // (and so is the schedule)
+        {
+          maxBytes: ctx.config.ingest.textBodyBytes,
+          salt: [p.data, ...(callback ? [callback.url] : []), ...(scheduled.data ? [`nb=${scheduled.data}`] : [])].join(' '),
+          signal: ctx.shutdown,
+        },
         (line, lineNumber) => staging.add(classifyLine(line), line, { index: index++, line: lineNumber }),
       );
-      return { priority: p.data, fingerprint, callback };
+      return { priority: p.data, fingerprint, callback, notBefore };
     }
     throw unsupportedMediaType('send application/json or text/plain');
   }
 
   return router;
+}
+
+function mediaTypeOf(req: Request): string | undefined {
+  return (req.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
 }

@@ -1,0 +1,137 @@
+import { request, type ClientRequest, type IncomingMessage } from 'node:http';
+import { createHash } from 'node:crypto';
+import { scanKeysUnder } from '@refresh/store';
+import { KEYS, eventually, postJson, startTestApi, type TestApi } from './helpers';
+
+/**
+ * No caller can fill Redis through uploads: the lines of an upload count against its tenant's
+ * backlog cap as they stream in (a chunk the cap has no room for is refused mid-upload and the
+ * staging discarded), and a caller has at most maxOpenUploads bodies being read at once, on all
+ * API replicas together. Real API on port 0, the real Redis.
+ */
+const CAP = 2_000;
+const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/** A chunked text/plain upload the test feeds line by line; its answer may come while it still sends. */
+function openUpload(t: TestApi, key: string) {
+  let answer: IncomingMessage | undefined;
+  let body = '';
+  const req: ClientRequest = request(`${t.url}/v1/tenants/news/refresh-requests`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'text/plain', 'transfer-encoding': 'chunked' },
+  });
+  const answered = new Promise<{ status: number; body: string }>((resolve, reject) => {
+    req.on('response', (res) => {
+      answer = res;
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', (err) => (answer ? undefined : reject(err)));
+  });
+  return {
+    req,
+    answered,
+    get done() {
+      return answer !== undefined;
+    },
+  };
+}
+
+/** Writes `lines` lines in pieces of `step`, yielding between them, until done or answered. */
+async function feed(upload: ReturnType<typeof openUpload>, base: string, lines: number, step: number): Promise<void> {
+  for (let i = 0; i < lines && !upload.done && !upload.req.destroyed; i += step) {
+    const piece = Array.from({ length: Math.min(step, lines - i) }, (_, j) => `https://cdn.example.com/${base}/${i + j}.m3u8`).join('\n') + '\n';
+    const flushed = upload.req.write(piece);
+    if (!flushed) await new Promise((r) => upload.req.once('drain', r));
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  if (!upload.done && !upload.req.destroyed) upload.req.end();
+}
+
+describe('bounded uploads', () => {
+  let t: TestApi;
+  beforeEach(async () => {
+    t = await startTestApi({
+      tenants: [
+        { id: 'news', projectId: 'p1', endpoint: 'http://127.0.0.1:9', maxBacklogItems: CAP, auth: { type: 'aksk', accessKey: 'AK', secretKey: 'SK' } },
+        { id: 'sports', projectId: 'p2', endpoint: 'http://127.0.0.1:9', auth: { type: 'aksk', accessKey: 'AK', secretKey: 'SK' } },
+      ],
+      callers: [
+        { id: 'cms', apiKeySha256: sha(KEYS.cms), tenants: ['news'], maxRequestsPerSecond: 1000 },
+        { id: 'sports-desk', apiKeySha256: sha(KEYS.sportsDesk), tenants: ['sports'], maxRequestsPerSecond: 1000 },
+      ],
+    });
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  /** Lines staged in Redis for the tenant right now: every request's stage list. */
+  const stagedLines = async () => {
+    // (scanKeysUnder matches `<prefix>:*`)
+    const stages = (await scanKeysUnder(t.redis, `${t.prefix}:{news}:r`)).filter((k) => k.endsWith(':stage'));
+    const lengths = await Promise.all(stages.map((k) => t.redis.llen(k)));
+    return lengths.reduce((a, n) => a + n, 0);
+  };
+
+  it('when one caller streams four 100,000-line uploads at a tenant capped at 2,000 items, then Redis never holds more than the cap, each is refused mid-upload, and another tenant goes on answering 202', async () => {
+    const uploads = Array.from({ length: 4 }, () => openUpload(t, KEYS.cms));
+    let most = 0;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        most = Math.max(most, await stagedLines());
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    })();
+    const feeding = uploads.map((u, i) => feed(u, `up${i}`, 100_000, 500));
+
+    // while they stream, another tenant's caller is served as usual
+    const other = await postJson(t, 'sports', { urls: ['https://cdn.example.com/sports.m3u8'] }, { authorization: `Bearer ${KEYS.sportsDesk}` });
+    expect(other.status).toBe(202);
+
+    const answers = await Promise.all(uploads.map((u) => u.answered));
+    await Promise.all(feeding);
+    sampling = false;
+    await sampler;
+
+    // refused while still sending: 429 when others hold the room, 413 once this upload alone passed the cap
+    for (const a of answers) {
+      expect([413, 429]).toContain(a.status);
+      expect(JSON.parse(a.body)).toMatchObject({ error_code: expect.stringMatching(/^RFS\./) });
+    }
+    // the sampler saw the uploads staging (so the bound below is not vacuous) and never above the cap
+    expect(most).toBeGreaterThan(0);
+    expect(most).toBeLessThanOrEqual(CAP);
+    // nothing of them is left: no stage, no count in the backlog
+    await eventually(async () => expect(await stagedLines()).toBe(0));
+    expect(await t.redis.hlen(`${t.prefix}:{news}:uploads`)).toBe(0);
+    expect(Number((await t.redis.get(`${t.prefix}:{news}:staged`)) ?? 0)).toBe(0);
+  });
+
+  it('when a caller has four uploads streaming, then a fifth is refused with 429 naming the limit, a JSON request is not, and an upload is accepted once one has ended', async () => {
+    const open = Array.from({ length: 4 }, () => openUpload(t, KEYS.cms));
+    for (const [i, u] of open.entries()) u.req.write(`https://cdn.example.com/open/${i}.m3u8\n`);
+    // the four are being read (each holds its place) before the fifth asks
+    await eventually(async () => expect(await t.redis.zcard(`${t.prefix}:{caller:cms}:uploads`)).toBe(4));
+
+    const textUpload = (line: string) =>
+      fetch(`${t.url}/v1/tenants/news/refresh-requests`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${KEYS.cms}`, 'content-type': 'text/plain' },
+        body: `${line}\n`,
+      });
+    const fifth = await textUpload('https://cdn.example.com/fifth.m3u8');
+    expect(fifth.status).toBe(429);
+    expect(await fifth.json()).toMatchObject({ error_code: 'RFS.0011', details: { limit: 'caller_uploads', caller: 'cms', max_open_uploads: 4 } });
+    // a JSON body is bounded by its byte cap and read whole: it holds no upload place
+    expect((await postJson(t, 'news', { urls: ['https://cdn.example.com/json.m3u8'] })).status).toBe(202);
+
+    open[0]!.req.end();
+    expect((await open[0]!.answered).status).toBe(202);
+    expect((await textUpload('https://cdn.example.com/sixth.m3u8')).status).toBe(202);
+    for (const u of open.slice(1)) u.req.end();
+    for (const u of open.slice(1)) expect((await u.answered).status).toBe(202);
+  });
+});

@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   const clock = acceleratedClock({ offsetMs: config.env.CLOCK_OFFSET_MS, rate: config.env.CLOCK_RATE, startMs: config.env.CLOCK_START_MS });
   const { CLOCK_OFFSET_MS: offsetMs, CLOCK_RATE: rate, CLOCK_START_MS: startMs } = config.env;
   if (offsetMs !== 0 || rate !== 1) logger.warn({ offsetMs, rate, startMs }, 'clock offset or accelerated: for tests and drills only');
-  const api = createApi({ config, redis, queues: { ingest, dispatch, webhooks }, logger, now: clock.now });
+  const api = createApi({ config, redis, queues: { ingest, dispatch, webhooks }, logger, now: clock.now, realMs: clock.realMs });
   await api.start(config.env.PORT);
 
   let shuttingDown = false;

@@ -7,9 +7,9 @@
 // SIM_CLOCK_*), the day starting at local 00:00:30. The traffic is day-traffic.mjs; the figures
 // day-figures.mjs. A benchmark, not a test: a missed target prints MISSED and the exit code
 // stays 0; a crash, an error answer or the deadline exits 1.
-// Settings the build does not have yet (callers[].weight, tenant minRefreshIntervalMs, the
-// request's not_before) are detected from the config schema and the API contract; without them
-// the runs go on and the figures they would give print n/a.
+// Settings a build may not have (callers[].weight, tenant minRefreshIntervalMs, the request's
+// not_before: the bench was written before they arrived) are detected from the config schema and
+// the API contract; without them the runs go on and the figures they would give print n/a.
 // Env: DAY_CLOCK_RATE (300), DAY_DEADLINE_SECONDS (1200, the whole bench), DAY_RECORD_DIR (writes
 // each run's requests, completions and the simulator's calls there as JSON, to look into a
 // figure), REDIS_URL to use an existing Redis under key prefixes of its own instead of starting one.

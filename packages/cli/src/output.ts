@@ -1,4 +1,5 @@
 import { RefreshApiError, RefreshNetworkError, RefreshWaitTimeoutError } from '@refresh/client';
+import { refusedUntilReset } from './exit-codes';
 
 /** Machine output: one JSON document on stdout, nothing else ever goes there with --json. */
 export function printJson(value: unknown): void {
@@ -21,7 +22,9 @@ export function reportError(err: unknown): void {
   if (err instanceof RefreshApiError) {
     note(`refresh: ${err.message}`);
     for (const line of describeDetails(err.details)) note(`  ${line}`);
-    if (err.retryAfterSeconds !== undefined) note(`  retry after ${err.retryAfterSeconds} s`);
+    const reset = refusedUntilReset(err);
+    if (reset) note(`  the tenant's backlog stays full until its budget resets at ${reset.toISOString()}; send it again after that`);
+    else if (err.retryAfterSeconds !== undefined) note(`  retry after ${err.retryAfterSeconds} s`);
   } else if (err instanceof Error) {
     note(`refresh: ${err.message}`);
   } else {
@@ -29,16 +32,21 @@ export function reportError(err: unknown): void {
   }
 }
 
-/** The error as JSON for --json callers. */
+/**
+ * The error as JSON for --json callers: always `{status, code, kind, message, details}`, null
+ * where the service gave none (it was not reached, or the error is the CLI's own).
+ */
 export function errorJson(err: unknown): Record<string, unknown> {
   if (err instanceof RefreshApiError) {
-    return { error: { status: err.status, code: err.code, kind: err.kind, message: err.message, details: err.details } };
+    const reset = refusedUntilReset(err);
+    return {
+      error: { status: err.status, code: err.code, kind: err.kind, message: err.message, details: err.details ?? null, ...(reset && { resets_at: reset.toISOString() }) },
+    };
   }
-  if (err instanceof RefreshWaitTimeoutError) {
-    return { error: { code: 'WAIT_TIMEOUT', message: err.message }, request: err.lastView };
-  }
-  if (err instanceof RefreshNetworkError) return { error: { code: err.code ?? 'NETWORK', message: err.message } };
-  return { error: { code: 'UNEXPECTED', message: err instanceof Error ? err.message : String(err) } };
+  const plain = (code: string, kind: string, message: string) => ({ status: null, code, kind, message, details: null });
+  if (err instanceof RefreshWaitTimeoutError) return { error: plain('WAIT_TIMEOUT', 'timeout', err.message), request: err.lastView };
+  if (err instanceof RefreshNetworkError) return { error: plain(err.code ?? 'NETWORK', 'network', err.message) };
+  return { error: plain('UNEXPECTED', 'unexpected', err instanceof Error ? err.message : String(err)) };
 }
 
 const SHOWN_DETAILS = 10;

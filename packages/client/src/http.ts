@@ -76,7 +76,9 @@ export class Http {
         if (call.signal?.aborted) throw call.signal.reason;
         failure = networkError(err, !call.repeatable);
       }
-      const retryable = failure instanceof RefreshNetworkError || RETRY_STATUSES.has(failure.status);
+      // a Retry-After longer than we would wait (a backlog full until the budget resets) is an answer, not a hiccup
+      const waitsTooLong = failure instanceof RefreshApiError && (failure.retryAfterSeconds ?? 0) * 1000 > MAX_RETRY_AFTER_MS;
+      const retryable = (failure instanceof RefreshNetworkError || RETRY_STATUSES.has(failure.status)) && !waitsTooLong;
       if (!call.repeatable || !retryable || attempt >= this.opts.retries) throw failure;
       await sleep(this.delayMs(attempt, failure), undefined, { signal: call.signal });
     }

@@ -201,17 +201,24 @@ export function createRequestStore(redisClient: RedisClient, prefix: string) {
       bodyHash: string,
       requestId: string,
       ttlSeconds: number,
-    ): Promise<{ status: 'new' } | { status: 'same'; requestId: string } | { status: 'conflict'; requestId: string }> {
-      const k = keys(tenant).idempotency(keyHash);
-      const ok = await redis.set(k, `${bodyHash} ${requestId}`, 'EX', ttlSeconds, 'NX');
-      if (ok === 'OK') return { status: 'new' };
-      const prior = (await redis.get(k)) ?? '';
-      const [hash = '', id = ''] = prior.split(' ');
-      return hash === bodyHash ? { status: 'same', requestId: id } : { status: 'conflict', requestId: id };
-    },
-
-    async replaceIdempotencyKey(tenant: string, keyHash: string, bodyHash: string, requestId: string, ttlSeconds: number): Promise<void> {
-      await redis.set(keys(tenant).idempotency(keyHash), `${bodyHash} ${requestId}`, 'EX', ttlSeconds);
+      /** the API's clock and how long the binding is its owner's alone before the request is recorded */
+      lease: { now: number; ms: number } = { now: Date.now(), ms: 10_000 },
+    ): Promise<
+      | { status: 'new' }
+      | { status: 'same'; requestId: string }
+      | { status: 'conflict'; requestId: string }
+      | { status: 'pending'; requestId: string; leaseEndsAt: number }
+    > {
+      const k = keys(tenant);
+      const res = (await redis.claimIdempotencyKey(
+        k.idempotency(keyHash), bodyHash, requestId, ttlSeconds, lease.now, lease.ms, k.requestPrefix,
+      )) as string[];
+      switch (res[0]) {
+        case 'new': return { status: 'new' };
+        case 'same': return { status: 'same', requestId: res[1] ?? '' };
+        case 'pending': return { status: 'pending', requestId: res[1] ?? '', leaseEndsAt: Number(res[2]) };
+        default: return { status: 'conflict', requestId: res[1] ?? '' };
+      }
     },
 
     async forgetIdempotencyKey(tenant: string, keyHash: string): Promise<void> {

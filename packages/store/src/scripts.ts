@@ -20,6 +20,7 @@ const SCRIPTS = {
   admitRequest: { file: 'admit-request.lua', keys: 6 },
   stageChunk: { file: 'stage-chunk.lua', keys: 5 },
   openUpload: { file: 'open-upload.lua', keys: 1 },
+  claimIdempotencyKey: { file: 'claim-idempotency-key.lua', keys: 1 },
   discardRequest: { file: 'discard-request.lua', keys: 5 },
   readTenantState: { file: 'read-tenant-state.lua', keys: 8 },
   readRequestPosition: { file: 'read-request-position.lua', keys: 9 },

@@ -67,6 +67,7 @@ async function everyScript(t: string): Promise<void> {
   await requests.stageCounted(t, r3, ['a:y1', 'a:y2'], { ttlSeconds: 600, maxBacklog: 100, now: 1000, leaseMs: 60_000 });
   await requests.discard(t, r3);
   await uploads.close('cms', r3);
+  await requests.rememberIdempotencyKey(t, 'f'.repeat(64), 'body-hash', r1, 600, { now: 1000, ms: 10_000 });
 }
 
 describe('hash slots of the scripts', () => {

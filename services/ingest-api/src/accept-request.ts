@@ -58,8 +58,36 @@ export interface AcceptedRequest {
  * 1. admission (back-pressure: rate limits, 429) — before a byte of the body is read;
  * 2. read and stage the items; 3. the Idempotency-Key; 4. record and enqueue.
  */
+/**
+ * How long a key bound to a request not yet recorded stays its owner's: recording takes
+ * milliseconds, and an owner refused forgets the key, so only an owner that died holds it so long.
+ */
+const IDEMPOTENCY_LEASE_MS = 10_000;
+/** How often a retry waiting for a key's owner looks again. */
+const IDEMPOTENCY_POLL_MS = 25;
+const tenantIdOf = (requestId: string) => requestId.slice(0, requestId.indexOf('.'));
+
 export function createAcceptRequest(ctx: ApiContext) {
   const retentionSeconds = Math.ceil(ctx.config.statusTtlDays * 86400);
+
+  /**
+   * Binds the key to `requestId`, or finds the request it is bound to (claim-idempotency-key.lua).
+   * While that request's owner may still be between binding and recording it (its lease), this
+   * waits for one of the two: the request recorded (answered as a replay) or the lease over
+   * (the owner is gone: the key is taken over). Never two requests for one key.
+   */
+  async function bindIdempotencyKey(keyHash: string, fingerprint: string, requestId: string) {
+    for (;;) {
+      const prior = await dependency(
+        ctx.store.rememberIdempotencyKey(tenantIdOf(requestId), keyHash, fingerprint, requestId, IDEMPOTENCY_TTL_SECONDS, {
+          now: ctx.now(),
+          ms: IDEMPOTENCY_LEASE_MS,
+        }),
+      );
+      if (prior.status !== 'pending') return prior;
+      await new Promise((r) => setTimeout(r, IDEMPOTENCY_POLL_MS));
+    }
+  }
 
   return async function acceptRequest({ caller, tenant, idempotencyKeyHash: keyHash, readItems, log, streamed = false }: AcceptInput): Promise<AcceptedRequest> {
     // 1. admission: a tenant whose backlog is full is refused before its body is read (the
@@ -102,22 +130,14 @@ export function createAcceptRequest(ctx: ApiContext) {
         throw err;
       }
 
-      // 3. idempotency
+      // 3. idempotency: one request per (caller, key), whatever the replicas and the timing
       if (keyHash !== null) {
         let prior: Awaited<ReturnType<typeof ctx.store.rememberIdempotencyKey>>;
         try {
-          prior = await dependency(
-            ctx.store.rememberIdempotencyKey(tenant.id, keyHash, upload.fingerprint, requestId, IDEMPOTENCY_TTL_SECONDS),
-          );
+          prior = await bindIdempotencyKey(keyHash, upload.fingerprint, requestId);
         } catch (err) {
           await staging.discard();
           throw err;
-        }
-        if (prior.status === 'same' && !(await dependency(ctx.store.get(prior.requestId)))) {
-          // the key names a request that was never recorded (its API died before queueing it):
-          // this request takes the key over instead of answering for one that does not exist
-          await dependency(ctx.store.replaceIdempotencyKey(tenant.id, keyHash, upload.fingerprint, requestId, IDEMPOTENCY_TTL_SECONDS));
-          prior = { status: 'new' };
         }
         if (prior.status !== 'new') {
           // a retry of an earlier request: its own staging and job exist, this copy is not needed

@@ -141,10 +141,31 @@ describe('the refresh command line', () => {
     expect(JSON.parse(status.stdout)).toMatchObject({ error: { code: 'RFS.0006' } });
   });
 
-  it('when the service is down, then it exits 4 after its retries', async () => {
-    const run = await refresh(['budget', 'news'], { url: `http://127.0.0.1:${await deadPort()}` });
+  it('when the service is down, then it exits 4 after its retries, and --json gives the same error shape as any other', async () => {
+    const dead = `http://127.0.0.1:${await deadPort()}`;
+    const run = await refresh(['budget', 'news'], { url: dead });
     expect(run.code).toBe(4);
     expect(run.stderr).toContain('ECONNREFUSED');
+    const json = await refresh(['budget', 'news', '--json'], { url: dead });
+    expect(json.code).toBe(4);
+    expect(JSON.parse(json.stdout)).toEqual({
+      error: { status: null, code: expect.any(String), kind: 'network', message: expect.stringContaining('ECONNREFUSED'), details: null },
+    });
+  });
+
+  it("when the tenant's backlog is full until its budget resets, then it exits 3 (refused, not unavailable) and says when the reset is", async () => {
+    // the day's one unit goes out; then one item waits, which is all the backlog may hold
+    expect((await refresh(['submit', '--tenant', 'full', '--wait', '--interval', '100'], { url, stdin: 'https://cdn.example.com/full/1.m3u8\n' })).code).toBe(0);
+    expect((await refresh(['submit', '--tenant', 'full'], { url, stdin: 'https://cdn.example.com/full/2.m3u8\n' })).code).toBe(0);
+    const run = await refresh(['submit', '--tenant', 'full', '--json'], { url, stdin: 'https://cdn.example.com/full/3.m3u8\n' });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/until its budget resets at \d{4}-\d\d-\d\dT/);
+    const { error } = JSON.parse(run.stdout) as { error: Record<string, unknown> };
+    expect(error).toMatchObject({ status: 429, code: 'RFS.0011', kind: 'rate-limited', details: { limit: 'tenant_backlog' } });
+    // the reset is a local midnight of the tenant (Asia/Shanghai: 16:00 UTC), within a day
+    const resetsAt = Date.parse(String(error.resets_at));
+    expect(new Date(resetsAt).getUTCHours()).toBe(16);
+    expect(resetsAt - Date.now()).toBeLessThanOrEqual(86_400_000);
   });
 
   it('when an item fails at VOD, then --wait exits 5', async () => {

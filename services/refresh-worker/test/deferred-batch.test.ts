@@ -32,6 +32,9 @@ describe('a claimed batch waiting for the next budget day', () => {
   const firstReset = firstNoon.plus({ days: 1 }).startOf('day').toMillis();
   /** Sets the shared clock to `at` and makes the worker's delayed jobs (waits for the reset, retries) due now. */
   async function moveTo(at: number) {
+    // a job that marked its batch deferred moves itself to delayed right after (defer-batch.lua,
+    // then moveToDelayed): promote only once it has, or it would wait out the old day in real time
+    await eventually(async () => (await world.dispatchQueue.getActiveCount()) === 0, 'no dispatch job between marking and waiting');
     offset = at - Date.now();
     await world.dispatchQueue.promoteJobs();
   }

@@ -39,6 +39,7 @@ export interface TenantSpec {
   quotaErrorCodes?: string[];
   maxCallsPerSecond?: number;
   minRefreshIntervalMs?: number;
+  maxBacklogItems?: number;
   /** the tenant's auth as the config file writes it; AK/SK of its project unless given */
   auth?: Record<string, unknown>;
   /**

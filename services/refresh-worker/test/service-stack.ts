@@ -36,11 +36,13 @@ export async function startServiceStack(): Promise<ServiceStack> {
     [
       { id: 'news', endpoint: simUrl, dailyLimit: 5000, maxCallsPerSecond: 200 },
       { id: 'scarce', endpoint: simUrl, dailyLimit: 1 },
+      // one unit a day and room for one waiting item: a second waiting item is refused until the reset
+      { id: 'full', endpoint: simUrl, dailyLimit: 1, maxBacklogItems: 1 },
       { id: 'other', endpoint: simUrl },
     ],
     {
       callers: [
-        { id: 'cms', apiKeySha256: sha(STACK_KEY), tenants: ['news', 'scarce'] },
+        { id: 'cms', apiKeySha256: sha(STACK_KEY), tenants: ['news', 'scarce', 'full'] },
         { id: 'other', apiKeySha256: sha(OTHER_KEY), tenants: ['other'] },
       ],
       upstream: {

@@ -1,7 +1,8 @@
 /**
- * What both benches give the services they start: one tenant on the simulator, one caller, and
+ * What the benches give the services they start: one tenant on the simulator, one caller, and
  * the environment of the API, worker and simulator processes. Each bench adds its own settings
- * (caller limits, ingest sizes) through `caller` and `ingest`.
+ * (caller limits, ingest sizes) through `caller` and `ingest`; the day bench writes its own
+ * config and adds its clock to the environment.
  */
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -18,7 +19,8 @@ export function writeBenchConfig(path, { tenant, sim, simPort, apiKey, caller = 
 /** This process's environment without settings that would change the services, plus theirs. */
 export function benchEnv({ redisUrl, prefix, configPath, apiPort, metricsPort, simPort, sim }) {
   const env = { ...process.env };
-  for (const k of ['SIM_CONFIG', 'SIM_FAULTS', 'SIM_CLOCK_OFFSET_MS', 'CLOCK_OFFSET_MS', 'SIMULATOR_URL']) delete env[k];
+  const clock = ['CLOCK_OFFSET_MS', 'CLOCK_RATE', 'CLOCK_START_MS'];
+  for (const k of ['SIM_CONFIG', 'SIM_FAULTS', 'SIMULATOR_URL', ...clock, ...clock.map((c) => `SIM_${c}`)]) delete env[k];
   return Object.assign(env, {
     REDIS_URL: redisUrl, KEY_PREFIX: prefix, REFRESH_CONFIG: configPath, LOG_LEVEL: 'warn', NODE_ENV: 'production',
     PORT: String(apiPort), METRICS_PORT: String(metricsPort),

@@ -1,4 +1,4 @@
-import { parseHostPattern } from '@refresh/core';
+import { MAX_CLOCK_RATE, parseHostPattern } from '@refresh/core';
 import { z } from 'zod';
 
 const MAX_ITEMS_PER_CALL = 10; // VOD's RefreshAsset limit per kind and call
@@ -270,6 +270,17 @@ export const envSchema = z.object({
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(20_000),
   /** ms added to the wall clock; for day-change tests and drills only */
   CLOCK_OFFSET_MS: z.coerce.number().int().default(0),
+  /**
+   * clock ms per wall ms, for tests and drills only: 300 passes a budget day in under 5 minutes.
+   * Waits the worker derives from clock time are divided by it; HTTP timeouts stay real.
+   */
+  CLOCK_RATE: z.coerce.number().positive().max(MAX_CLOCK_RATE).default(1),
+  /**
+   * epoch ms, the wall instant a CLOCK_RATE clock is anchored at (there it reads that instant +
+   * CLOCK_OFFSET_MS). Give every process of a run the same value so they agree on now; by
+   * default each process anchors at its own start. No effect at rate 1.
+   */
+  CLOCK_START_MS: z.coerce.number().int().positive().optional(),
 });
 
 export type FileConfig = z.output<typeof fileSchema>;

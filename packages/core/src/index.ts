@@ -9,3 +9,4 @@ export * from './callback-url';
 export * from './webhook-signature';
 export * from './eta';
 export * from './reserve';
+export * from './clock';

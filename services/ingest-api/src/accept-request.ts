@@ -158,7 +158,7 @@ export function createAcceptRequest(ctx: ApiContext) {
         // a scheduled request is coalesced at its not_before: its items are not pending (nor linkable,
         // nor sendable) before then; the worker checks the instant again when the job runs
         const delay = upload.notBefore === undefined ? 0 : Math.max(0, upload.notBefore - ctx.now());
-        await ctx.queues.ingest.add('ingest', job, { ...INGEST_JOB_OPTIONS, jobId: requestId, ...(delay > 0 && { delay }) });
+        await ctx.queues.ingest.add('ingest', job, { ...INGEST_JOB_OPTIONS, jobId: requestId, ...(delay > 0 && { delay: ctx.realMs(delay) }) });
       } catch (err) {
         await staging.discard();
         if (keyHash !== null) await ctx.store.forgetIdempotencyKey(tenant.id, keyHash).catch(() => undefined);

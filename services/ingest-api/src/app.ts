@@ -33,8 +33,10 @@ export interface ApiDeps {
   /** `dispatch` and `webhooks` are shown in the queue UI (/admin/queues); the API adds to `dispatch` only to wake it after an admin requeue */
   queues: { ingest: Queue; dispatch?: Queue; webhooks?: Queue };
   logger: pino.Logger;
-  /** epoch ms; tests and CLOCK_OFFSET_MS move it */
+  /** epoch ms; tests, CLOCK_OFFSET_MS and CLOCK_RATE move it */
   now?: () => number;
+  /** wall ms that a span of `now`'s clock takes (core's Clock.realMs; CLOCK_RATE); the identity unless given */
+  realMs?: (clockMs: number) => number;
 }
 
 export interface Api {
@@ -68,6 +70,7 @@ export function createApi(deps: ApiDeps): Api {
     metrics: createMetrics(),
     authenticate: createAuthenticate(config),
     now: deps.now ?? Date.now,
+    realMs: deps.realMs ?? ((clockMs) => clockMs),
     shutdown: graceOver.signal,
   };
   // every authenticated route also takes a slot of its caller's request rate

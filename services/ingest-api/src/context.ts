@@ -21,6 +21,8 @@ export interface ApiContext {
   metrics: Metrics;
   authenticate: RequestHandler;
   now: () => number;
+  /** wall ms that `clockMs` of `now`'s clock take: for BullMQ delays derived from the clock */
+  realMs: (clockMs: number) => number;
   /** aborts when the shutdown grace runs out: uploads still arriving stop with its reason (a 503) */
   shutdown: AbortSignal;
 }

@@ -1,4 +1,5 @@
 import { ConfigError, LOG_REDACT, loadConfig, type AppConfig } from '@refresh/config';
+import { acceleratedClock } from '@refresh/core';
 import { QUEUE_NAMES, checkMemoryPolicy, createRedis, queuePrefix } from '@refresh/store';
 import { Queue } from 'bullmq';
 import type { RedisClient } from '@refresh/store';
@@ -39,8 +40,11 @@ async function main(): Promise<void> {
   const webhooks = new Queue(QUEUE_NAMES.webhooks, { connection: queueRedis, prefix: queuePrefix(config.env.KEY_PREFIX) });
   webhooks.on('error', (err) => logger.warn({ err }, 'webhooks queue error'));
 
-  const offset = config.env.CLOCK_OFFSET_MS;
-  const api = createApi({ config, redis, queues: { ingest, dispatch, webhooks }, logger, now: () => Date.now() + offset });
+  // the worker's clock (CLOCK_OFFSET_MS, CLOCK_RATE, CLOCK_START_MS): the wall clock in production
+  const clock = acceleratedClock({ offsetMs: config.env.CLOCK_OFFSET_MS, rate: config.env.CLOCK_RATE, startMs: config.env.CLOCK_START_MS });
+  const { CLOCK_OFFSET_MS: offsetMs, CLOCK_RATE: rate, CLOCK_START_MS: startMs } = config.env;
+  if (offsetMs !== 0 || rate !== 1) logger.warn({ offsetMs, rate, startMs }, 'clock offset or accelerated: for tests and drills only');
+  const api = createApi({ config, redis, queues: { ingest, dispatch, webhooks }, logger, now: clock.now, realMs: clock.realMs });
   await api.start(config.env.PORT);
 
   let shuttingDown = false;

@@ -15,7 +15,7 @@ export async function takeCallSlot(gate: TenantGate, clock: Clock, tenant: Tenan
   for (;;) {
     const slot = await gate.acquireCallSlot(tenant.id, clock.now(), tenant.maxCallsPerSecond);
     if (slot.ok) return;
-    await new Promise((r) => setTimeout(r, Math.min(Math.max(slot.retryInMs, 1), 1000)));
+    await new Promise((r) => setTimeout(r, clock.realMs(Math.min(Math.max(slot.retryInMs, 1), 1000))));
   }
 }
 

@@ -54,7 +54,7 @@ export function createCompletionSweeper(deps: {
 
   const schedule = () => {
     if (stopped) return;
-    timer = setTimeout(() => void sweep().finally(schedule), intervalMs);
+    timer = setTimeout(() => void sweep().finally(schedule), clock.realMs(intervalMs));
     timer.unref();
   };
 

@@ -74,6 +74,7 @@ export function createDispatchProcessor(deps: {
       // a replica with an older config (rolling deploy): hand the job back rather than drop the
       // wake-up, so a replica that knows the tenant picks it up
       deps.logger.warn({ tenant: tenantId }, 'dispatch for a tenant not in this config; handed back');
+      // wall time, not clock time: it waits for a rollout of the config
       await job.moveToDelayed(Date.now() + UNKNOWN_TENANT_RETRY_MS, token);
       throw new DelayedError();
     }
@@ -102,7 +103,7 @@ export function createDispatchProcessor(deps: {
       // keeps its turn while it waits for the pace).
       if (!gateState.probing) gateState = await gateWait(tenantId, now);
       if (gateState.waitUntil !== null) {
-        await job.moveToDelayed(Date.now() + (gateState.waitUntil - now), token);
+        await job.moveToDelayed(Date.now() + clock.realMs(gateState.waitUntil - now), token);
         throw new DelayedError();
       }
 
@@ -117,7 +118,7 @@ export function createDispatchProcessor(deps: {
         throw new DelayedError();
       }
       const slotIn = Math.min(Math.max(claim.until - now, 1), PACE_POLL_MAX_MS);
-      await new Promise((r) => setTimeout(r, slotIn));
+      await new Promise((r) => setTimeout(r, clock.realMs(slotIn)));
     }
     switch (claim.action) {
       case 'idle':
@@ -160,7 +161,7 @@ export function createDispatchProcessor(deps: {
       // An unexpected error (Redis, IAM) on the last attempt hands the job back for later.
       if (err instanceof DelayedError || err instanceof RetryableCallError || job.attemptsMade + 1 < maxAttempts) throw err;
       deps.logger.error({ tenant: tenantId, batchId, err: (err as Error).message }, 'unexpected error on the last attempt; batch kept for later');
-      await job.moveToDelayed(Date.now() + config.upstream.backoffMaxMs, token);
+      await job.moveToDelayed(Date.now() + clock.realMs(config.upstream.backoffMaxMs), token);
       throw new DelayedError();
     }
     if (rerun) await wakeIfPending(tenantId);
@@ -303,7 +304,7 @@ export function createDispatchProcessor(deps: {
         if (outcome.type === 'retry' && !outcome.reachedUpstream) await store.holdBudget(tenantId, batchId, day.dayId, false);
         await gate.throttle(tenantId, until);
         log.warn({ until: new Date(until).toISOString() }, 'VOD throttled the tenant: every replica backs off');
-        await job.moveToDelayed(Date.now() + wait, token);
+        await job.moveToDelayed(Date.now() + clock.realMs(wait), token);
         throw new DelayedError();
       }
       case 'quota_spent': {
@@ -346,7 +347,7 @@ export function createDispatchProcessor(deps: {
     at: number,
   ): Promise<never> {
     await store.deferBatch(tenantId, batchId, resetsAt);
-    await job.moveToDelayed(Date.now() + (resetsAt - at), token);
+    await job.moveToDelayed(Date.now() + clock.realMs(resetsAt - at), token);
     throw new DelayedError();
   }
 
@@ -358,7 +359,7 @@ export function createDispatchProcessor(deps: {
     why: { reason: 'credentials' | 'account'; code: string; message: string },
   ): Promise<never> {
     const probeAt = await pauseTenant({ gate, clock, logger: deps.logger, cooldownMs: config.upstream.pauseCooldownMs }, tenants.get(tenantId), tenantId, why);
-    await job.moveToDelayed(Date.now() + (probeAt - clock.now()), token);
+    await job.moveToDelayed(Date.now() + clock.realMs(probeAt - clock.now()), token);
     throw new DelayedError();
   }
 

@@ -82,7 +82,7 @@ export function createIngestProcessor(deps: {
     // then; a clock ahead of ours, or a job run early, waits out the rest)
     const early = state.notBefore === null ? 0 : state.notBefore - clock.now();
     if (early > 0 && state.ingested === 0) {
-      await job.moveToDelayed(Date.now() + early, token);
+      await job.moveToDelayed(Date.now() + clock.realMs(early), token);
       throw new DelayedError();
     }
     if (state.notBefore !== null) await store.unschedule(tenant, requestId);

@@ -28,6 +28,8 @@ async function main(): Promise<void> {
     // a call still on the wire when the grace ends is let go; its batch is sent again later
     logger.warn({ graceMs: config.env.SHUTDOWN_GRACE_MS, callMs }, 'SHUTDOWN_GRACE_MS is shorter than one upstream call may last');
   }
+  const { CLOCK_OFFSET_MS: offsetMs, CLOCK_RATE: rate, CLOCK_START_MS: startMs } = config.env;
+  if (offsetMs !== 0 || rate !== 1) logger.warn({ offsetMs, rate, startMs }, 'clock offset or accelerated: for tests and drills only');
   const worker = createRefreshWorker({ config, logger });
   const health = createHealthServer(worker.metrics.registry, () => worker.readiness());
   await worker.start();

@@ -60,7 +60,7 @@ export function createResultProcessor(deps: {
 
   /** Puts the job back until `until` (clock time); BullMQ counts no attempt for it. */
   async function holdUntil(job: Job<PollJob>, token: string | undefined, until: number): Promise<never> {
-    await job.moveToDelayed(Date.now() + Math.max(1, until - clock.now()), token);
+    await job.moveToDelayed(Date.now() + clock.realMs(Math.max(1, until - clock.now())), token);
     throw new DelayedError();
   }
 

@@ -29,7 +29,7 @@ export function createScheduler(
     async at(tenant: string, dueAt: number): Promise<void> {
       const delay = dueAt - clock.now();
       if (delay <= 0) return this.now(tenant);
-      await queue.add('dispatch', { tenant }, { ...options, delay, jobId: `at.${tenant}.${dueAt}` });
+      await queue.add('dispatch', { tenant }, { ...options, delay: clock.realMs(delay), jobId: `at.${tenant}.${dueAt}` });
     },
     /** Runs an already-claimed batch (a split half): the job id is the batch id. */
     async batch(tenant: string, batchId: string): Promise<void> {
@@ -71,7 +71,7 @@ export function createScheduler(
       await results.queue.add(
         'poll',
         { tenant, batchId, taskId, acceptedAt },
-        { ...POLL_JOB_OPTIONS, delay: results.initialDelayMs, jobId: `poll.${batchId}` },
+        { ...POLL_JOB_OPTIONS, delay: clock.realMs(results.initialDelayMs), jobId: `poll.${batchId}` },
       );
     },
   };

@@ -41,7 +41,7 @@ export interface RefreshWorkerDeps {
  */
 export function createRefreshWorker(deps: RefreshWorkerDeps) {
   const { config, logger } = deps;
-  const clock = deps.clock ?? systemClock(config.env.CLOCK_OFFSET_MS);
+  const clock = deps.clock ?? systemClock({ offsetMs: config.env.CLOCK_OFFSET_MS, rate: config.env.CLOCK_RATE, startMs: config.env.CLOCK_START_MS });
   const metrics = deps.metrics ?? createWorkerMetrics();
   const prefix = queuePrefix(config.env.KEY_PREFIX);
   const connections: RedisClient[] = [];
@@ -116,7 +116,7 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
         backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) => {
           const delay = backoffDelay(attemptsMade, { baseMs: config.upstream.backoffBaseMs, maxMs: config.upstream.backoffMaxMs });
           const retryAfter = err instanceof RetryableCallError ? (err.retryAfterMs ?? 0) : 0;
-          return Math.max(delay, retryAfter);
+          return clock.realMs(Math.max(delay, retryAfter));
         },
       },
     },

@@ -18,7 +18,7 @@ describe('completion estimates against what happens', () => {
   let world: ReturnType<typeof testWorld>;
   let api: string;
   let offset = 0;
-  const clock = { now: () => Date.now() + offset };
+  const clock = { now: () => Date.now() + offset, realMs: (ms: number) => ms };
   /** local noon `days` after the first day, so calls never meet the midnight guard */
   const firstNoon = DateTime.now().setZone(ZONE).plus({ days: 1 }).set({ hour: 12, minute: 0, second: 0, millisecond: 0 });
   const dayOf = (at: number | string) => DateTime.fromMillis(typeof at === 'string' ? Date.parse(at) : at, { zone: ZONE }).toISODate();

@@ -25,7 +25,7 @@ describe('a claimed batch waiting for the next budget day', () => {
   let world: ReturnType<typeof testWorld>;
   let api: string;
   let offset = 0;
-  const clock = { now: () => Date.now() + offset };
+  const clock = { now: () => Date.now() + offset, realMs: (ms: number) => ms };
   const firstNoon = DateTime.now().setZone(ZONE).plus({ days: 1 }).set({ hour: 12, minute: 0, second: 0, millisecond: 0 });
   const day = (n: number) => firstNoon.plus({ days: n }).toISODate()!;
   const dayOf = (at: string) => DateTime.fromMillis(Date.parse(at), { zone: ZONE }).toISODate();

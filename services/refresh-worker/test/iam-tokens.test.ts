@@ -20,7 +20,7 @@ describe('IAM tokens', () => {
   let world: ReturnType<typeof testWorld>;
   /** shared by the simulator and the providers, so tokens lapse on the same clock */
   let offset: number;
-  const clock = { now: () => Date.now() + offset };
+  const clock = { now: () => Date.now() + offset, realMs: (ms: number) => ms };
 
   async function startSim(tokenTtlMs = 24 * 60 * MIN) {
     sim = createSimulator({ projects: [{ ...PROJECT, name: REGION }], iamUsers: [USER], tokenTtlMs, now: clock.now });

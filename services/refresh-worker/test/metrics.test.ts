@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { createHealthServer } from '../src/health-server';
 import { CALL_OUTCOMES, RESULT_VERDICTS, WEBHOOK_OUTCOMES } from '../src/metrics';
+import { systemClock } from '../src/clock';
 import { registerStateGauges } from '../src/state-gauges';
 import { eventually, silent, startSimulator, testConfig, testWorld, urls, assets, type Simulator } from './harness';
 import { samples, value } from './metrics-text';
@@ -220,7 +221,7 @@ describe('when Redis does not answer a scrape in time', () => {
     const store = createMetricsStore(redis, 'test-metrics-hang', () => undefined);
     const registry = new Registry();
     const config = testConfig('test-metrics-hang', [{ id: 'news', endpoint: 'http://127.0.0.1:9' }]);
-    registerStateGauges(registry, { tenants: config.tenants, store, clock: { now: Date.now }, logger: silent, timeoutMs: 200 });
+    registerStateGauges(registry, { tenants: config.tenants, store, clock: systemClock(), logger: silent, timeoutMs: 200 });
     try {
       const text = await registry.metrics();
       expect(value(text, 'refresh_budget_limit_items', { tenant: 'news' })).toBe(1000);

@@ -16,7 +16,7 @@ describe('scheduled refreshes', () => {
   let world: ReturnType<typeof testWorld>;
   let api: string;
   let offset = 0;
-  const clock = { now: () => Date.now() + offset };
+  const clock = { now: () => Date.now() + offset, realMs: (ms: number) => ms };
   // local noon tomorrow, and the embargo at 18:00 the same day
   const noon = DateTime.now().setZone(ZONE).plus({ days: 1 }).set({ hour: 12, minute: 0, second: 0, millisecond: 0 });
   const embargo = noon.set({ hour: 18 });

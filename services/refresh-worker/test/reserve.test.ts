@@ -14,7 +14,7 @@ describe('the urgent reserve', () => {
   let sim: Simulator;
   let world: ReturnType<typeof testWorld>;
   let offset = 0;
-  const clock = { now: () => Date.now() + offset };
+  const clock = { now: () => Date.now() + offset, realMs: (ms: number) => ms };
   // local noon tomorrow: far from the release (23:00) and from the midnight guard
   const noon = DateTime.now().setZone(ZONE).plus({ days: 1 }).set({ hour: 12, minute: 0, second: 0, millisecond: 0 });
 

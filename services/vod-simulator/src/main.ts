@@ -1,5 +1,6 @@
 /** Entry point: settings → logger → simulator → start → shutdown on SIGTERM/SIGINT. */
 import { LOG_REDACT } from '@refresh/config';
+import { acceleratedClock } from '@refresh/core';
 import pino from 'pino';
 import { createSimulator } from './app';
 import { settingsFromEnv } from './settings-from-env';
@@ -15,11 +16,13 @@ async function main(): Promise<void> {
   });
   const simulator = createSimulator({
     ...settings.config,
-    now: () => Date.now() + settings.clockOffsetMs,
+    now: acceleratedClock({ offsetMs: settings.clockOffsetMs, rate: settings.clockRate, startMs: settings.clockStartMs }).now,
     logger,
   });
   await simulator.start(settings.port, settings.host);
-  if (settings.clockOffsetMs !== 0) logger.warn({ clockOffsetMs: settings.clockOffsetMs }, 'simulator clock is offset');
+  if (settings.clockOffsetMs !== 0 || settings.clockRate !== 1) {
+    logger.warn({ clockOffsetMs: settings.clockOffsetMs, clockRate: settings.clockRate, clockStartMs: settings.clockStartMs }, 'simulator clock is offset or accelerated');
+  }
 
   let stopping = false;
   const shutdown = (signal: string) => {

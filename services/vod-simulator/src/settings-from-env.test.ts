@@ -10,6 +10,7 @@ describe('settingsFromEnv', () => {
       host: '127.0.0.1',
       logLevel: 'info',
       clockOffsetMs: 0,
+      clockRate: 1,
       config: {
         projects: [
           { projectId: '0123456789abcdef0123456789abcdef', accessKey: 'DEMOACCESSKEY0000000', secretKey: 'demo-secret-key-not-for-production' },
@@ -26,8 +27,14 @@ describe('settingsFromEnv', () => {
     expect(settings).toMatchObject({ port: 0, clockOffsetMs: 86_400_000, config: { dailyLimit: 5, faults: { latencyMs: 10, rate429: 0.5 } } });
   });
 
+  it('when a run accelerates the clock, then the simulator takes the rate and the anchor the services take', () => {
+    expect(settingsFromEnv({ SIM_CLOCK_RATE: '300', SIM_CLOCK_START_MS: '1767225600000' })).toMatchObject({ clockRate: 300, clockStartMs: 1_767_225_600_000 });
+  });
+
   it('when a value is invalid, then start-up fails loudly', () => {
     expect(() => settingsFromEnv({ SIM_PORT: 'http' })).toThrow();
     expect(() => settingsFromEnv({ SIM_FAULTS: '{"rate429":2}' })).toThrow();
+    expect(() => settingsFromEnv({ SIM_CLOCK_RATE: '0' })).toThrow();
+    expect(() => settingsFromEnv({ SIM_CLOCK_RATE: '20000' })).toThrow();
   });
 });

@@ -32,10 +32,6 @@ async function main(): Promise<void> {
   if (offsetMs !== 0 || rate !== 1) logger.warn({ offsetMs, rate, startMs }, 'clock offset or accelerated: for tests and drills only');
   const worker = createRefreshWorker({ config, logger });
   const health = createHealthServer(worker.metrics.registry, () => worker.readiness());
-  await worker.start();
-  const port = await health.start(config.env.METRICS_PORT);
-  logger.info({ port, config: config.source }, 'worker health and metrics listening');
-
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) {
@@ -63,8 +59,13 @@ async function main(): Promise<void> {
     logger.info('stopped');
     process.exit(0);
   };
+  // before anything starts: a signal that comes while starting must find its handler, not
+  // Node's default, which ends the process at once (seen as an exit by signal in a test)
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  await worker.start();
+  const port = await health.start(config.env.METRICS_PORT);
+  logger.info({ port, config: config.source }, 'worker health and metrics listening');
 }
 
 void main();

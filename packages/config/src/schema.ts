@@ -221,6 +221,11 @@ export const fileSchema = z
         backoffMaxMs: z.number().int().positive().default(3_600_000),
         /** ms for one delivery, connection to last byte of the answer */
         timeoutMs: z.number().int().positive().default(10_000),
+        /**
+         * deliveries one caller may have under way at once, all worker replicas together: a caller
+         * whose receiver hangs holds at most this many delivery slots, the rest serve the others
+         */
+        perCallerConcurrency: z.number().int().min(1).max(100).default(2),
       })
       .refine((w) => w.backoffMaxMs >= w.backoffBaseMs, { message: 'backoffMaxMs must be at least backoffBaseMs', path: ['backoffMaxMs'] })
       .prefault({}),

@@ -1,10 +1,11 @@
 --[[
-open-upload: lets an API caller open one more upload if it has fewer than its limit open, on
-every API replica together. An upload holds its place under a lease (an API that dies mid-upload
-cannot keep it for ever) until close (ZREM) or the lease's end.
+open-upload: lets an API caller take one more place if it holds fewer than its limit, on every
+replica together: its uploads being read (the API), its webhooks being delivered (the worker).
+A place is held under a lease (a process that dies mid-way cannot keep it for ever) until it is
+closed (ZREM) or the lease ends.
 
-KEYS[1] the caller's open uploads   ZSET request id -> epoch ms its lease ends
-ARGV[1] now (epoch ms)   ARGV[2] lease (ms)   ARGV[3] limit   ARGV[4] request id
+KEYS[1] the caller's places   ZSET member (request id, webhook job id) -> epoch ms its lease ends
+ARGV[1] now (epoch ms)   ARGV[2] lease (ms)   ARGV[3] limit   ARGV[4] member
 Returns {1, open} when opened (open before it), or {0, open} when the caller is at its limit.
 ]]
 local now = tonumber(ARGV[1])

@@ -29,20 +29,35 @@ export type CallerRate = ReturnType<typeof createCallerRate>;
  * only under an open upload, so one caller cannot hold more than its limit of them open.
  */
 export function createCallerUploads(redisClient: RedisClient, prefix: string) {
+  return callerSlots(redisClient, (callerId) => callerKeys(prefix, callerId).uploads);
+}
+export type CallerUploads = ReturnType<typeof createCallerUploads>;
+
+/**
+ * Each API caller's completion webhooks being delivered, bounded on every worker replica
+ * together: one caller whose receiver hangs holds at most its limit of delivery slots, and the
+ * other callers' webhooks go on being delivered.
+ */
+export function createCallerWebhookSlots(redisClient: RedisClient, prefix: string) {
+  return callerSlots(redisClient, (callerId) => callerKeys(prefix, callerId).webhooks);
+}
+export type CallerWebhookSlots = ReturnType<typeof createCallerWebhookSlots>;
+
+/** Places of a caller held under leases (open-upload.lua): at most `limit` at once, on every replica together. */
+function callerSlots(redisClient: RedisClient, keyOf: (callerId: string) => string) {
   const redis = withScripts(redisClient);
   return {
-    /** Opens one upload of the caller if it has fewer than `limit` open; `open` counts those before it. */
-    async open(callerId: string, requestId: string, opts: { now: number; leaseMs: number; limit: number }): Promise<{ ok: boolean; open: number }> {
-      const [ok, open] = (await redis.openUpload(callerKeys(prefix, callerId).uploads, opts.now, opts.leaseMs, opts.limit, requestId)) as number[];
+    /** Takes one place of the caller if it holds fewer than `limit`; `open` counts those before it. */
+    async open(callerId: string, member: string, opts: { now: number; leaseMs: number; limit: number }): Promise<{ ok: boolean; open: number }> {
+      const [ok, open] = (await redis.openUpload(keyOf(callerId), opts.now, opts.leaseMs, opts.limit, member)) as number[];
       return { ok: ok === 1, open: Number(open) };
     },
-    /** Moves the upload's lease on while it is still being read (only if it is still open). */
-    async renew(callerId: string, requestId: string, leaseEndsAt: number): Promise<void> {
-      await redis.zadd(callerKeys(prefix, callerId).uploads, 'XX', leaseEndsAt, requestId);
+    /** Moves a place's lease on while it is still in use (only if it is still held). */
+    async renew(callerId: string, member: string, leaseEndsAt: number): Promise<void> {
+      await redis.zadd(keyOf(callerId), 'XX', leaseEndsAt, member);
     },
-    async close(callerId: string, requestId: string): Promise<void> {
-      await redis.zrem(callerKeys(prefix, callerId).uploads, requestId);
+    async close(callerId: string, member: string): Promise<void> {
+      await redis.zrem(keyOf(callerId), member);
     },
   };
 }
-export type CallerUploads = ReturnType<typeof createCallerUploads>;

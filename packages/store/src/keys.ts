@@ -116,6 +116,8 @@ export function callerKeys(prefix: string, callerId: string) {
     rate: `${prefix}:{caller:${callerId}}:rate`,
     /** ZSET request id → lease end (epoch ms) of the caller's uploads being read (open-upload.lua) */
     uploads: `${prefix}:{caller:${callerId}}:uploads`,
+    /** ZSET webhook job id → lease end (epoch ms) of the caller's deliveries under way (open-upload.lua) */
+    webhooks: `${prefix}:{caller:${callerId}}:webhooks`,
   };
 }
 

@@ -1,11 +1,16 @@
-import type { Job } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
 import type { AppConfig } from '@refresh/config';
 import { callbackUrlProblem } from '@refresh/core';
-import { webhookJob, type RequestRecord, type RequestStore, type WebhookJob } from '@refresh/store';
+import { webhookJob, type CallerWebhookSlots, type RequestRecord, type RequestStore, type WebhookJob } from '@refresh/store';
 import type { Logger } from 'pino';
 import type { Clock } from './clock';
 import type { WorkerMetrics } from './metrics';
 import type { WebhookSender } from './webhook-sender';
+
+/** ms a delivery waits for one of its caller's slots to free before it looks again */
+const SLOT_RETRY_MS = 250;
+/** beyond the delivery timeout, how long a dead worker's slot stays held */
+const SLOT_LEASE_MARGIN_MS = 5_000;
 
 /** task ids a summary lists at most, as the status endpoint does */
 const MAX_TASK_IDS = 1000;
@@ -59,9 +64,13 @@ export function createWebhookProcessor(deps: {
   clock: Clock;
   logger: Logger;
   metrics: WorkerMetrics;
+  /** each caller's deliveries under way (webhooks.perCallerConcurrency), across replicas */
+  slots: CallerWebhookSlots;
 }) {
-  const { config, requests, sender, clock, metrics } = deps;
-  return async function processWebhook(job: Job<WebhookJob>): Promise<{ outcome: string }> {
+  const { config, requests, sender, clock, metrics, slots } = deps;
+  // a delivery holds its slot at most this long if its worker dies mid-way
+  const slotLeaseMs = config.webhooks.timeoutMs + SLOT_LEASE_MARGIN_MS;
+  return async function processWebhook(job: Job<WebhookJob>, token?: string): Promise<{ outcome: string }> {
     const { tenant, requestId, completedAt, gen = 0 } = webhookJob.parse(job.data);
     const log = deps.logger.child({ tenant, requestId });
     const r = await requests.get(requestId, MAX_TASK_IDS);
@@ -84,8 +93,21 @@ export function createWebhookProcessor(deps: {
       return { outcome: 'refused_host' };
     }
 
+    // one of the caller's delivery slots, or back to the queue (no attempt spent) while its other
+    // deliveries are under way: a receiver that hangs delays its own caller only
+    const caller = r.callback.caller;
+    const slot = await slots.open(caller, job.id!, { now: Date.now(), leaseMs: slotLeaseMs, limit: config.webhooks.perCallerConcurrency });
+    if (!slot.ok) {
+      await job.moveToDelayed(Date.now() + SLOT_RETRY_MS, token);
+      throw new DelayedError();
+    }
     const body = JSON.stringify(completionSummary(r, completedAt));
-    const result = await sender.send(r.callback.url, body, webhook.secret, gen === 0 ? `completed.${requestId}` : `completed.${requestId}.g${gen}`, clock.now());
+    let result: Awaited<ReturnType<WebhookSender['send']>>;
+    try {
+      result = await sender.send(r.callback.url, body, webhook.secret, gen === 0 ? `completed.${requestId}` : `completed.${requestId}.g${gen}`, clock.now());
+    } finally {
+      await slots.close(caller, job.id!).catch(() => undefined);
+    }
     const attempt = job.attemptsMade + 1;
     if (result.delivered) {
       await requests.markWebhookDelivered(requestId, clock.now(), gen);

@@ -2,8 +2,8 @@ import { Queue, Worker } from 'bullmq';
 import { backoffDelay } from '@refresh/core';
 import type { AppConfig } from '@refresh/config';
 import {
-  QUEUE_NAMES, checkMemoryPolicy, createDispatchStore, createMetricsStore, createRedis, createRequestStore, createTenantGate, queuePrefix,
-  type DispatchJob, type IngestJob, type PollJob, type RetireJob, type WebhookJob,
+  QUEUE_NAMES, checkMemoryPolicy, createCallerWebhookSlots, createDispatchStore, createMetricsStore, createRedis, createRequestStore,
+  createTenantGate, queuePrefix, type DispatchJob, type IngestJob, type PollJob, type RetireJob, type WebhookJob,
 } from '@refresh/store';
 import type { RedisClient } from '@refresh/store';
 import type { Logger } from 'pino';
@@ -135,6 +135,7 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
     QUEUE_NAMES.webhooks,
     createWebhookProcessor({
       config, requests: createRequestStore(storeConnection, config.env.KEY_PREFIX), sender, clock, logger, metrics,
+      slots: createCallerWebhookSlots(storeConnection, config.env.KEY_PREFIX),
     }),
     {
       ...common,

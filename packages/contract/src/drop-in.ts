@@ -87,6 +87,11 @@ export const dropInPaths: ZodOpenApiPathsObject = {
       responses: {
         '202': { description: 'queued', content: { 'application/json': { schema: dropInAccepted } } },
         ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429, 503),
+        '400': {
+          ...errorResponses(400)['400'],
+          description:
+            "what VOD would refuse, as VOD does: `VOD.10053` \"The request parameter is illegal, illegal field: <field>.\" (our `details` beside it); our own `RFS.0001` only where VOD has no such check (the tenant a project maps to, X-Refresh-Tenant, Idempotency-Key)",
+        },
       },
     },
     get: {
@@ -96,7 +101,11 @@ export const dropInPaths: ZodOpenApiPathsObject = {
       requestParams: { path: z.object({ project_id: projectIdParam }), query: dropInResultsQuery },
       responses: {
         '200': { description: "the task's items and their status", content: { 'application/json': { schema: dropInResults } } },
-        ...errorResponses(400, 401, 404, 429, 503),
+        ...errorResponses(400, 401, 429, 503),
+        '400': {
+          ...errorResponses(400)['400'],
+          description: 'a bad query, or a task_id that is unknown, another caller\'s or of another project (all alike), as VOD answers: `VOD.10053` "…illegal field: task_id."',
+        },
       },
     },
   },

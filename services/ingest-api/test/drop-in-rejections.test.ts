@@ -17,38 +17,42 @@ describe('refusing bad calls to the drop-in endpoint', () => {
     await t.close();
   });
 
+  // what VOD would refuse, VOD's way: 400 VOD.10053 "…illegal field: <field>." (our details beside it)
   describe('bodies', () => {
     it("when the body uses the native field asset_ids instead of VOD's asset_id_list, then 400 names the unknown field", async () => {
-      const body = await expectError(await postDropIn(t, 'p1', { asset_ids: ['a1'] }), 400, 'RFS.0001');
+      const body = await expectError(await postDropIn(t, 'p1', { asset_ids: ['a1'] }), 400, 'VOD.10053');
+      expect(body.error_msg).toBe('The request parameter is illegal, illegal field: asset_ids.');
       expect(JSON.stringify(body.details)).toContain('asset_ids');
     });
 
     it('when a field has the wrong type, then 400', async () => {
-      await expectError(await postDropIn(t, 'p1', { urls: 'https://cdn.example.com/a.mp4' }), 400, 'RFS.0001');
-      await expectError(await postDropIn(t, 'p1', { asset_id_list: ['a1', 7] }), 400, 'RFS.0001');
-      await expectError(await postDropIn(t, 'p1', { asset_id_list: ['a1'], priority: 'urgent' }), 400, 'RFS.0001');
+      await expectError(await postDropIn(t, 'p1', { urls: 'https://cdn.example.com/a.mp4' }), 400, 'VOD.10053');
+      await expectError(await postDropIn(t, 'p1', { asset_id_list: ['a1', 7] }), 400, 'VOD.10053');
+      await expectError(await postDropIn(t, 'p1', { asset_id_list: ['a1'], priority: 'urgent' }), 400, 'VOD.10053');
     });
 
     it('when one URL of 30 is bad, then 400 names its field and index and nothing of the 29 good ones is kept', async () => {
       const urls = Array.from({ length: 30 }, (_, i) => `https://cdn.example.com/${i}.mp4`);
       urls.splice(25, 0, 'ftp://cdn.example.com/a.mp4');
-      const body = await expectError(await postDropIn(t, 'p1', { urls }), 400, 'RFS.0001');
+      const body = await expectError(await postDropIn(t, 'p1', { urls }), 400, 'VOD.10053');
+      expect(body.error_msg).toBe('The request parameter is illegal, illegal field: urls.');
       expect(body.details).toEqual([{ field: 'urls', index: 25, reason: expect.any(String) }]);
     });
 
     it('when an asset id is not valid, then 400 names asset_id_list and its index', async () => {
-      const body = await expectError(await postDropIn(t, 'p1', { asset_id_list: ['ok', 'not ok'] }), 400, 'RFS.0001');
+      const body = await expectError(await postDropIn(t, 'p1', { asset_id_list: ['ok', 'not ok'] }), 400, 'VOD.10053');
+      expect(body.error_msg).toBe('The request parameter is illegal, illegal field: asset_id_list.');
       expect(body.details).toEqual([{ field: 'asset_id_list', index: 1, reason: expect.any(String) }]);
     });
 
     it('when the body has no items, then 400', async () => {
-      await expectError(await postDropIn(t, 'p1', {}), 400, 'RFS.0001');
-      await expectError(await postDropIn(t, 'p1', { asset_id_list: [], urls: [] }), 400, 'RFS.0001');
+      await expectError(await postDropIn(t, 'p1', {}), 400, 'VOD.10053');
+      await expectError(await postDropIn(t, 'p1', { asset_id_list: [], urls: [] }), 400, 'VOD.10053');
     });
 
     it('when the JSON is malformed, then 400', async () => {
-      await expectError(await postDropIn(t, 'p1', '{"urls": ["https://x/1",'), 400, 'RFS.0001');
-      await expectError(await postDropIn(t, 'p1', '["https://x/1"]'), 400, 'RFS.0001');
+      await expectError(await postDropIn(t, 'p1', '{"urls": ["https://x/1",'), 400, 'VOD.10053');
+      await expectError(await postDropIn(t, 'p1', '["https://x/1"]'), 400, 'VOD.10053');
     });
 
     it('when the body is not JSON (a text upload, as the native endpoint takes), then 415', async () => {

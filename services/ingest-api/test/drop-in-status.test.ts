@@ -86,16 +86,16 @@ describe("reading a drop-in task in VOD's refresh_results shape", () => {
     ['limit=10001', 'task_id=news.0011223344556677&limit=10001'],
     ['a cursor not given as next_cursor', 'task_id=news.0011223344556677&cursor=x'],
     ['an unknown parameter', 'task_id=news.0011223344556677&page=2'],
-  ])('when the query has %s, then 400 in VOD\'s error shape', async (_what, query) => {
+  ])('when the query has %s, then 400 in VOD\'s error shape and code', async (_what, query) => {
     const { status, body } = await getDropIn(t, 'p1', query);
     expect(status).toBe(400);
-    expect(body).toEqual({ error_code: 'RFS.0001', error_msg: expect.any(String), details: expect.any(Array) });
+    expect(body).toEqual({ error_code: 'VOD.10053', error_msg: expect.stringMatching(/^The request parameter is illegal, illegal field: \w+\.$/), details: expect.any(Array) });
   });
 
-  it("when the task is unknown, another caller's, or asked for under another project, then the same 404", async () => {
+  it("when the task is unknown, another caller's, or asked for under another project, then the same 400, as VOD answers a task id it does not know", async () => {
     const id = await task({ asset_id_list: ['h1'] });
     const unknown = await getDropIn(t, 'p1', `task_id=news.${'0'.repeat(16)}`);
-    expect(unknown).toEqual({ status: 404, body: { error_code: 'RFS.0006', error_msg: 'unknown task_id' } });
+    expect(unknown).toEqual({ status: 400, body: { error_code: 'VOD.10053', error_msg: 'The request parameter is illegal, illegal field: task_id.' } });
     expect(await getDropIn(t, 'p1', 'task_id=not-a-task')).toEqual(unknown);
     expect(await getDropIn(t, 'p1', `task_id=${id}`, KEYS.sportsDesk)).toEqual(unknown);
     expect(await getDropIn(t, 'p2', `task_id=${id}`)).toEqual(unknown);

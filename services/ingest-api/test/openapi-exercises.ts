@@ -186,7 +186,7 @@ export const EXERCISES: Exercise[] = [
   { when: 'results are asked for without a task_id', operation: DROP_IN_GET, status: 400, send: (c) => c.get(c.t.url, '/v1/p1/asset/refresh') },
   { when: 'results are read without a key', operation: DROP_IN_GET, status: 401,
     send: (c) => c.get(c.t.url, `/v1/p1/asset/refresh?task_id=${c.requestId}`, null) },
-  { when: 'results of an unknown task are read', operation: DROP_IN_GET, status: 404,
+  { when: 'results of an unknown task are read', operation: DROP_IN_GET, status: 400,
     send: (c) => c.get(c.t.url, '/v1/p1/asset/refresh?task_id=news.0123456789abcdef') },
   { when: 'results are read while Redis is unreachable', operation: DROP_IN_GET, status: 503,
     send: (c) => c.get(c.down.url, `/v1/p1/asset/refresh?task_id=${c.requestId}`) },

@@ -792,7 +792,7 @@ export interface operations {
                     "application/json": components["schemas"]["DropInResults"];
                 };
             };
-            /** @description the request is not valid; nothing was queued */
+            /** @description a bad query, or a task_id that is unknown, another caller's or of another project (all alike), as VOD answers: `VOD.10053` "…illegal field: task_id." */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -803,15 +803,6 @@ export interface operations {
             };
             /** @description missing or unknown API key */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description unknown tenant or request */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -871,7 +862,7 @@ export interface operations {
                     "application/json": components["schemas"]["DropInAccepted"];
                 };
             };
-            /** @description the request is not valid; nothing was queued */
+            /** @description what VOD would refuse, as VOD does: `VOD.10053` "The request parameter is illegal, illegal field: <field>." (our `details` beside it); our own `RFS.0001` only where VOD has no such check (the tenant a project maps to, X-Refresh-Tenant, Idempotency-Key) */
             400: {
                 headers: {
                     [name: string]: unknown;

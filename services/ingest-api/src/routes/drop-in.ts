@@ -5,17 +5,16 @@ import { createAcceptRequest } from '../accept-request';
 import { callerOf } from '../auth';
 import type { ApiContext } from '../context';
 import { toVodResults } from '../drop-in-results';
-import { badFields, dependency, notFound, unsupportedMediaType } from '../errors';
+import { badFields, dependency, unsupportedMediaType } from '../errors';
 import { idempotencyKeyHash } from '../idempotency';
 import { createJsonReader } from '../json-body';
 import { routeName } from '../metrics';
 import { TENANT_HEADER, tenantForProject } from '../project-tenant';
 import { logOf } from '../request-log';
 import { stageList } from '../staging';
+import { asVodRefusal, vodIllegalField } from '../vod-errors';
 
 const PATH = '/v1/:project_id/asset/refresh';
-/** One answer for an unknown task and for one the caller may not see, so ids are never confirmed. */
-const UNKNOWN_TASK = 'unknown task_id';
 
 /**
  * The drop-in endpoint: VOD's RefreshAsset and ShowRefreshResult on VOD's own path, so a
@@ -31,10 +30,12 @@ export function dropInRoutes(ctx: ApiContext): Router {
     const projectId = String(req.params.project_id);
     const caller = callerOf(res);
     const tenant = tenantForProject(ctx.config, caller, projectId, req.get(TENANT_HEADER));
+    const keyHash = idempotencyKeyHash(req, caller.id);
+    // what VOD would refuse in the body, VOD's way (vod-errors.ts); the tenant and the key were settled above
     const accepted = await acceptRequest({
       caller,
       tenant,
-      idempotencyKeyHash: idempotencyKeyHash(req, caller.id),
+      idempotencyKeyHash: keyHash,
       readItems: async (staging) => {
         acceptJsonOnly(req);
         const { body, fingerprint } = await readJson(req, res);
@@ -43,6 +44,8 @@ export function dropInRoutes(ctx: ApiContext): Router {
         return { priority: body.priority ?? 'normal', fingerprint };
       },
       log: logOf(res, ctx.logger),
+    }).catch((err: unknown) => {
+      throw asVodRefusal(err, 'body');
     });
     const answer: DropInAccepted = { task_id: accepted.requestId };
     res.status(202).location(`/v1/${encodeURIComponent(projectId)}/asset/refresh?task_id=${accepted.requestId}`).json(answer);
@@ -51,17 +54,18 @@ export function dropInRoutes(ctx: ApiContext): Router {
   router.get(PATH, routeName('dropin_results'), ctx.authenticate, async (req, res) => {
     const q = dropInResultsQuery.safeParse(req.query);
     if (!q.success) {
-      throw badFields('bad query', q.error.issues, '(query)');
+      throw asVodRefusal(badFields('bad query', q.error.issues, 'task_id'), 'task_id');
     }
     const { task_id: taskId, cursor, limit } = q.data;
     const caller = callerOf(res);
     // the tenant is in the id; a task of another project, or of a tenant the caller may not
-    // use, answers exactly like an unknown one
+    // use, answers exactly like an unknown one, so ids are never confirmed
     const tenantId = tenantOfRequest(taskId);
     const visible = ctx.config.tenants.some(
       (t) => t.id === tenantId && caller.tenants.has(t.id) && t.projectId === String(req.params.project_id),
     );
-    if (!visible || (await dependency(ctx.store.get(taskId))) === null) throw notFound(UNKNOWN_TASK);
+    // VOD refuses a task id it does not know as an illegal parameter
+    if (!visible || (await dependency(ctx.store.get(taskId))) === null) throw vodIllegalField('task_id');
     const page = await dependency(ctx.store.progressItems(taskId, cursor, limit));
     const answer: DropInResults = { refresh_results: toVodResults(page.items) };
     if (page.next !== null) answer.next_cursor = String(page.next);

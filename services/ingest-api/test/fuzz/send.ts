@@ -45,7 +45,8 @@ function sendOnce(base: URL, agent: Agent, r: FuzzRequest): Promise<Answer> {
   });
 }
 
-const ERROR_CODE = /^RFS\.\d{4}$/;
+// our codes, and VOD's for what the drop-in endpoint refuses as VOD would (vod-errors.ts)
+const ERROR_CODE = /^(RFS\.\d{4}|VOD\.\d{5})$/;
 
 /** Throws, naming the request, unless the answer is a 4xx with VOD's error shape. */
 export function expectRefusal(why: string, a: Answer): void {

@@ -86,7 +86,11 @@ export const dropInPaths: ZodOpenApiPathsObject = {
       requestBody: { content: { 'application/json': { schema: dropInRefreshBody } } },
       responses: {
         '202': { description: 'queued', content: { 'application/json': { schema: dropInAccepted } } },
-        ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429, 503),
+        ...errorResponses(400, 401, 404, 409, 413, 415, 429, 503),
+        '404': {
+          ...errorResponses(404)['404'],
+          description: 'the project has no tenant of the caller\'s (unknown and another caller\'s alike), or X-Refresh-Tenant names none of them',
+        },
         '400': {
           ...errorResponses(400)['400'],
           description:

@@ -1,26 +1,27 @@
 import type { AppConfig, TenantConfig } from '@refresh/config';
-import { tenantFor, type Caller } from './auth';
-import { badRequest, forbidden, notFound } from './errors';
+import type { Caller } from './auth';
+import { badRequest, notFound } from './errors';
 
 /** Header naming the tenant when several of a caller's tenants share one VOD project. */
 export const TENANT_HEADER = 'X-Refresh-Tenant';
 
 /**
  * The tenant a drop-in call means: the caller's tenant configured with the path's VOD
- * `projectId`. No tenant on that project → 404; none the caller may use → 403; several →
- * 400 unless `X-Refresh-Tenant` picks one (which must be the caller's and on that project).
+ * `projectId`. A project with no tenant of the caller's, whether unknown or another caller's,
+ * answers one 404, word for word, so project ids are not confirmed; so does an X-Refresh-Tenant
+ * that is not one of the caller's. Several of the caller's tenants on the project → 400 unless
+ * `X-Refresh-Tenant` picks one (which must be on that project).
  */
 export function tenantForProject(config: AppConfig, caller: Caller, projectId: string, chosen: string | undefined): TenantConfig {
-  const onProject = config.tenants.filter((t) => t.projectId === projectId);
-  if (onProject.length === 0) throw notFound(`no tenant is configured for project ${projectId}`);
+  const usable = config.tenants.filter((t) => t.projectId === projectId && caller.tenants.has(t.id));
   if (chosen !== undefined) {
-    const tenant = tenantFor(config, caller, chosen);
+    const tenant = config.tenants.find((t) => t.id === chosen && caller.tenants.has(t.id));
+    if (!tenant) throw notFound(`tenant ${chosen} (${TENANT_HEADER}) is not one of yours`);
     if (tenant.projectId !== projectId) throw badRequest(`tenant ${tenant.id} (${TENANT_HEADER}) is not on project ${projectId}`);
     return tenant;
   }
-  const usable = onProject.filter((t) => caller.tenants.has(t.id));
   const [only] = usable;
-  if (!only) throw forbidden(`caller ${caller.id} may not use project ${projectId}`);
+  if (!only) throw notFound(`project ${projectId} has no tenant of yours`);
   if (usable.length > 1) {
     throw badRequest(
       `several of your tenants use project ${projectId} (${usable.map((t) => t.id).join(', ')}); choose one with the header ${TENANT_HEADER}: <tenant id>`,

@@ -59,8 +59,10 @@ describe('the project in the drop-in path chooses the tenant', () => {
       await expectError(await postDropIn(t, 'p9', { asset_id_list: ['a1'] }), 404, 'RFS.0006');
     });
 
-    it("when the project's tenants are not the caller's, then 403", async () => {
-      await expectError(await postDropIn(t, 'p2', { asset_id_list: ['a1'] }), 403, 'RFS.0005');
+    it("when the project's tenants are not the caller's, then the same 404 as for an unknown project, word for word", async () => {
+      const foreign = await expectError(await postDropIn(t, 'p2', { asset_id_list: ['a1'] }), 404, 'RFS.0006');
+      const unknown = await expectError(await postDropIn(t, 'p9', { asset_id_list: ['a1'] }), 404, 'RFS.0006');
+      expect(foreign.error_msg.replace('p2', 'p9')).toBe(unknown.error_msg);
     });
 
     it("when two of the caller's tenants share the project and none is chosen, then 400 asks for X-Refresh-Tenant", async () => {
@@ -68,9 +70,10 @@ describe('the project in the drop-in path chooses the tenant', () => {
       expect(body.error_msg).toContain('X-Refresh-Tenant: <tenant id>');
     });
 
-    it("when X-Refresh-Tenant names a tenant not the caller's, then 403; an unknown one, then 404; one on another project, then 400", async () => {
-      await expectError(await postDropIn(t, 'p1', { asset_id_list: ['a1'] }, { 'x-refresh-tenant': 'news-eu' }), 403, 'RFS.0005');
-      await expectError(await postDropIn(t, 'p1', { asset_id_list: ['a1'] }, { 'x-refresh-tenant': 'weather' }), 404, 'RFS.0006');
+    it("when X-Refresh-Tenant names a tenant not the caller's or an unknown one, then the same 404; one on another project, then 400", async () => {
+      const foreign = await expectError(await postDropIn(t, 'p1', { asset_id_list: ['a1'] }, { 'x-refresh-tenant': 'news-eu' }), 404, 'RFS.0006');
+      const unknown = await expectError(await postDropIn(t, 'p1', { asset_id_list: ['a1'] }, { 'x-refresh-tenant': 'weather' }), 404, 'RFS.0006');
+      expect(foreign.error_msg.replace('news-eu', 'weather')).toBe(unknown.error_msg);
       await expectError(await postDropIn(t, 'p2', { asset_id_list: ['a1'] }, { 'x-refresh-tenant': 'news' }), 400, 'RFS.0001');
     });
   });

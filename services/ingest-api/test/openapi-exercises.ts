@@ -164,7 +164,7 @@ export const EXERCISES: Exercise[] = [
     send: (c) => dropIn(c.t.url, 'p1', { asset_ids: ['d1'] }) },
   { when: 'the drop-in call has no key', operation: DROP_IN_POST, status: 401,
     send: (c) => dropIn(c.t.url, 'p1', { asset_id_list: ['d1'] }, { 'x-auth-token': '' }) },
-  { when: "the drop-in project is another caller's", operation: DROP_IN_POST, status: 403,
+  { when: "the drop-in project is another caller's", operation: DROP_IN_POST, status: 404,
     send: (c) => dropIn(c.t.url, 'p2', { asset_id_list: ['d1'] }) },
   { when: 'the drop-in project is unknown', operation: DROP_IN_POST, status: 404,
     send: (c) => dropIn(c.t.url, 'nope', { asset_id_list: ['d1'] }) },

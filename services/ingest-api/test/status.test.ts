@@ -41,6 +41,18 @@ describe('reading requests and budgets', () => {
     });
   });
 
+  it('when a request is read of a tenant the caller may not use, of an unknown tenant, or unknown in its own, then the answers are the same, word for word', async () => {
+    const theirs = await accepted({ asset_ids: ['e1'] });
+    const answers = await Promise.all([
+      getJson(t, `/v1/refresh-requests/${theirs}`, KEYS.sportsDesk),
+      getJson(t, `/v1/refresh-requests/nosuchtenant.${'0'.repeat(16)}`, KEYS.sportsDesk),
+      getJson(t, `/v1/refresh-requests/sports.${'0'.repeat(16)}`, KEYS.sportsDesk),
+      getJson(t, '/v1/refresh-requests/not-an-id', KEYS.sportsDesk),
+    ]);
+    for (const a of answers) expect(a).toEqual(answers[0]);
+    expect(answers[0]).toEqual({ status: 404, body: { error_code: 'RFS.0006', error_msg: 'unknown request' } });
+  });
+
   it("when another caller reads a request, then 404 as if it did not exist", async () => {
     const id = await accepted({ asset_ids: ['p1'] });
     const res = await getJson(t, `/v1/refresh-requests/${id}`, KEYS.sportsDesk);

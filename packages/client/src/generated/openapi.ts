@@ -880,16 +880,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description the caller may not use this tenant */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description unknown tenant or request */
+            /** @description the project has no tenant of the caller's (unknown and another caller's alike), or X-Refresh-Tenant names none of them */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -64,6 +64,7 @@ Returns one of
 ]]
 --- @include "includes/take-call-slot.lua"
 --- @include "includes/charge-items.lua"
+--- @include "includes/lanes.lua"
 if redis.call('EXISTS', KEYS[3]) == 1 then
   return {'existing'}
 end
@@ -75,12 +76,9 @@ local kinds, prioCodes = {'a', 'u'}, {'h', 'n', 'l'}
 -- (KEYS[11]), each with its weight (ARGV[14..], default 1).
 local weightOf = {}
 for i = 15, #ARGV - 1, 2 do weightOf[ARGV[i]] = tonumber(ARGV[i + 1]) end
-local lanes = {''}
-for _, c in ipairs(redis.call('SMEMBERS', KEYS[11])) do lanes[#lanes + 1] = c end
+local lanes = lanesOf(KEYS[11])
 local function queueOf(k, p, lane)
-  local q = KEYS[3 + (k - 1) * 3 + p]
-  if lane == '' then return q end
-  return q .. ':' .. lane
+  return laneQueue(KEYS[3 + (k - 1) * 3 + p], lane)
 end
 
 local SKIP_LIMIT = 1000
@@ -227,6 +225,8 @@ end
 
 -- high items up to highSize, then normal and low ones together up to otherSize
 local taken = {0, 0}
+-- each claimed item's requests, read once for the request counts and the charges
+local claimedReqs = {}
 for p = 1, 3 do
   local group = (p == 1) and 1 or 2
   local cap = (p == 1) and highSize or otherSize
@@ -252,8 +252,8 @@ for p = 1, 3 do
       local w = weightOf[lane] or 1
       fair['f:' .. prioCodes[p] .. ':' .. lane] = start + math.floor(1000000 / w + 0.5)
       fair['v:' .. prioCodes[p]] = start
-      local reqs = redis.call('SMEMBERS', ik .. ':l')
-      reqs[#reqs + 1] = redis.call('HGET', ik, 'r')
+      local reqs = requestsOf(ip, id)
+      claimedReqs[#claimedReqs + 1] = reqs
       for _, r in ipairs(reqs) do
         deltas[r] = (deltas[r] or 0) + 1
         -- a request still being coalesced must recognise this item if it appears again in a
@@ -271,7 +271,7 @@ for f, n in pairs(fair) do
   fairOut[#fairOut + 1] = string.format('%.0f', n)
 end
 if #fairOut > 0 then redis.call('HSET', KEYS[12], unpack(fairOut)) end
-chargeItems(KEYS[13], ids, ip, rp, 1, tonumber(ARGV[5]))
+chargeRequests(KEYS[13], claimedReqs, rp, 1, tonumber(ARGV[5]))
 -- what is left, canceled ids further back included: only decides whether to wake a successor
 out[3] = total - #ids
 for r, n in pairs(deltas) do

@@ -46,6 +46,7 @@ A new instance is HASH v (item key), r (first request), t (enqueued at, ms). A m
 means pending: every byte per pending item counts when a backlog is millions of items long.
 Ids are reserved for the whole chunk with one INCRBY; ids of duplicates are simply skipped.
 ]]
+--- @include "includes/lanes.lua"
 local state = redis.call('HMGET', KEYS[3], 'ingested', 'cx')
 if state[2] then return {-2} end
 if tonumber(state[1] or '0') ~= tonumber(ARGV[4]) then
@@ -53,11 +54,8 @@ if tonumber(state[1] or '0') ~= tonumber(ARGV[4]) then
 end
 local reqId, now, ip = ARGV[1], ARGV[3], ARGV[6]
 local interval = tonumber(ARGV[7])
-local caller = redis.call('HGET', KEYS[3], 'caller')
-local assetQueue, urlQueue = KEYS[6], KEYS[7]
-if caller and caller ~= '' then
-  assetQueue, urlQueue = KEYS[6] .. ':' .. caller, KEYS[7] .. ':' .. caller
-end
+local caller = redis.call('HGET', KEYS[3], 'caller') or ''
+local assetQueue, urlQueue = laneQueue(KEYS[6], caller), laneQueue(KEYS[7], caller)
 local n = #ARGV - 7
 
 -- Commands go out in bulk (one per chunk, not one per item) wherever the reply is not needed
@@ -126,7 +124,7 @@ end
 bulk('HSET', KEYS[1], newPending)
 bulk('RPUSH', assetQueue, assetQ)
 bulk('RPUSH', urlQueue, urlQ)
-if created > 0 and caller and caller ~= '' then redis.call('SADD', KEYS[9], caller) end
+if created > 0 and caller ~= '' then redis.call('SADD', KEYS[9], caller) end
 bulk('RPUSH', KEYS[4], items)
 redis.call('HINCRBY', KEYS[3], 'ingested', ARGV[5])
 -- never below 0: requests staged before the counter existed are coalesced without having raised it

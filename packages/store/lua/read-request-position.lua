@@ -39,6 +39,7 @@ Returns {items_ahead, exact, used, rank, nb}
                budget from 2 and 3)
   not_before   epoch ms before which the request is not sent (scheduled), or 0
 ]]
+--- @include "includes/lanes.lua"
 local used = tonumber(redis.call('GET', KEYS[8]) or '0')
 local h = redis.call('HMGET', KEYS[1], 'priority', 'received', 'ingested', 'done', 'pending', 'la', 'lu', 'deferred', 'nb')
 local nb = tonumber(h[9] or '0')
@@ -47,12 +48,8 @@ local rank = ({high = 1, normal = 2, low = 3})[h[1] or 'normal'] or 2
 local caller = redis.call('HGET', KEYS[1], 'caller') or ''
 local weight = {}
 for i = 2, #ARGV - 1, 2 do weight[ARGV[i]] = tonumber(ARGV[i + 1]) end
-local lanes = {''}
-for _, c in ipairs(redis.call('SMEMBERS', KEYS[9])) do lanes[#lanes + 1] = c end
-local function lane(key, c)
-  if c == '' then return key end
-  return key .. ':' .. c
-end
+local lanes = lanesOf(KEYS[9])
+local lane = laneQueue
 local higher = 0
 for p = 1, rank - 1 do
   for _, c in ipairs(lanes) do

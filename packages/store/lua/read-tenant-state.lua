@@ -10,14 +10,14 @@ Lengths and the oldest head are over every lane.
 Returns {used, len_ah, len_an, len_al, len_uh, len_un, len_ul, oldest_t}
   oldest_t: epoch ms the oldest queue head was coalesced, or -1 when nothing is pending
 ]]
+--- @include "includes/lanes.lua"
 local out = {tonumber(redis.call('GET', KEYS[1]) or '0')}
 local oldest = -1
-local lanes = redis.call('SMEMBERS', KEYS[8])
+local lanes = lanesOf(KEYS[8])
 for q = 2, 7 do
   local n = 0
-  local queues = {KEYS[q]}
-  for _, c in ipairs(lanes) do queues[#queues + 1] = KEYS[q] .. ':' .. c end
-  for _, key in ipairs(queues) do
+  for _, c in ipairs(lanes) do
+    local key = laneQueue(KEYS[q], c)
     n = n + redis.call('LLEN', key)
     local head = redis.call('LINDEX', key, 0)
     if head then

@@ -1,4 +1,4 @@
-import { PRIORITIES, type ItemKind, type Priority } from '@refresh/core';
+import type { ItemKind, Priority } from '@refresh/core';
 import type { RedisClient } from './connections';
 import { createCompletionStore } from './completion-store';
 import { tenantKeys } from './keys';
@@ -276,21 +276,6 @@ export function createDispatchStore(redisClient: RedisClient, prefix: string) {
 
     async hasPending(tenant: string): Promise<boolean> {
       return (await redis.hlen(keys(tenant).pending)) > 0;
-    },
-
-    /** Pending count per (kind, priority), every caller's lane together, for scheduling hints and metrics. */
-    async pendingCounts(tenant: string): Promise<Record<ItemKind, Record<Priority, number>>> {
-      const k = keys(tenant);
-      const lanes = ['', ...(await redis.smembers(k.lanes))];
-      const pipe = redis.pipeline();
-      const order: Array<[ItemKind, Priority]> = [];
-      for (const kind of ['asset_id', 'url'] as ItemKind[]) {
-        for (const p of PRIORITIES) for (const lane of lanes) { order.push([kind, p]); pipe.llen(k.queue(kind, p, lane)); }
-      }
-      const res = (await pipe.exec()) ?? [];
-      const out = { asset_id: { high: 0, normal: 0, low: 0 }, url: { high: 0, normal: 0, low: 0 } };
-      res.forEach(([, n], i) => { const [kind, p] = order[i]!; out[kind][p] += Number(n); });
-      return out;
     },
   };
 }

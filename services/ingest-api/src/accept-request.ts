@@ -65,7 +65,6 @@ export interface AcceptedRequest {
 const IDEMPOTENCY_LEASE_MS = 10_000;
 /** How often a retry waiting for a key's owner looks again. */
 const IDEMPOTENCY_POLL_MS = 25;
-const tenantIdOf = (requestId: string) => requestId.slice(0, requestId.indexOf('.'));
 
 export function createAcceptRequest(ctx: ApiContext) {
   const retentionSeconds = Math.ceil(ctx.config.statusTtlDays * 86400);
@@ -76,10 +75,10 @@ export function createAcceptRequest(ctx: ApiContext) {
    * waits for one of the two: the request recorded (answered as a replay) or the lease over
    * (the owner is gone: the key is taken over). Never two requests for one key.
    */
-  async function bindIdempotencyKey(keyHash: string, fingerprint: string, requestId: string) {
+  async function bindIdempotencyKey(tenantId: string, keyHash: string, fingerprint: string, requestId: string) {
     for (;;) {
       const prior = await dependency(
-        ctx.store.rememberIdempotencyKey(tenantIdOf(requestId), keyHash, fingerprint, requestId, IDEMPOTENCY_TTL_SECONDS, {
+        ctx.store.rememberIdempotencyKey(tenantId, keyHash, fingerprint, requestId, IDEMPOTENCY_TTL_SECONDS, {
           now: ctx.now(),
           ms: IDEMPOTENCY_LEASE_MS,
         }),
@@ -134,7 +133,7 @@ export function createAcceptRequest(ctx: ApiContext) {
       if (keyHash !== null) {
         let prior: Awaited<ReturnType<typeof ctx.store.rememberIdempotencyKey>>;
         try {
-          prior = await bindIdempotencyKey(keyHash, upload.fingerprint, requestId);
+          prior = await bindIdempotencyKey(tenant.id, keyHash, upload.fingerprint, requestId);
         } catch (err) {
           await staging.discard();
           throw err;

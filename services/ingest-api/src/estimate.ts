@@ -1,5 +1,5 @@
 import type { RequestView } from '@refresh/contract';
-import type { AppConfig, TenantConfig } from '@refresh/config';
+import { callerWeights, type AppConfig, type TenantConfig } from '@refresh/config';
 import { budgetDay, estimateCompletion, heldAtMostAt, nextReleaseStep, reserveRule, spendableToday } from '@refresh/core';
 import type { BudgetState } from './budget-state';
 import type { ApiContext } from './context';
@@ -43,11 +43,6 @@ export function estimateFields(
     estimated_completion_at: gate.paused ? null : new Date(eta.estimatedCompletionAt).toISOString(),
     budget_days_needed: eta.budgetDays,
   };
-}
-
-/** The weights of the tenant's callers, by which claims share each priority between their lanes. */
-function callerWeights(config: AppConfig, tenantId: string): Record<string, number> {
-  return Object.fromEntries(config.callers.filter((c) => c.tenants.includes(tenantId)).map((c) => [c.id, c.weight]));
 }
 
 /** What a request's view needs besides its record, read together (requestOutlook). */

@@ -1,6 +1,6 @@
 import { DelayedError, type Job } from 'bullmq';
 import { backoffDelay, budgetDay, nextReleaseStep, reserveHeld, reserveRule, type ReserveRule } from '@refresh/core';
-import type { AppConfig, TenantConfig } from '@refresh/config';
+import { callerWeights, type AppConfig, type TenantConfig } from '@refresh/config';
 import {
   dispatchJob, type BatchRecord, type BudgetContext, type ClaimResult, type DispatchJob, type DispatchStore, type TenantGate,
 } from '@refresh/store';
@@ -60,9 +60,7 @@ export function createDispatchProcessor(deps: {
   const { config, store, scheduler, clock, metrics, gate } = deps;
   const tenants = new Map(config.tenants.map((t) => [t.id, t]));
   // each tenant's callers and their weights, for the fair sharing of its budget between them
-  const weights = new Map(config.tenants.map((t) => [
-    t.id, Object.fromEntries(config.callers.filter((c) => c.tenants.includes(t.id)).map((c) => [c.id, c.weight])),
-  ]));
+  const weights = new Map(config.tenants.map((t) => [t.id, callerWeights(config, t.id)]));
   const retentionSeconds = Math.round(config.statusTtlDays * 86_400);
   const maxAttempts = config.upstream.maxAttempts;
   const midnightGuardMs = config.upstream.connectTimeoutMs + config.upstream.timeoutMs + MIDNIGHT_MARGIN_MS;

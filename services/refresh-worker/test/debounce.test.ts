@@ -1,5 +1,4 @@
-import { DateTime } from 'luxon';
-import { eventually, startSimulator, testConfig, testWorld, urls, type Simulator } from './harness';
+import { eventually, movableClock, startSimulator, testConfig, testWorld, urls, type Simulator } from './harness';
 
 /**
  * Hot-item debounce: with minRefreshIntervalMs, an item asked for again less than that after its
@@ -13,12 +12,10 @@ const INTERVAL_MS = 10 * 60_000;
 describe('hot-item debounce', () => {
   let sim: Simulator;
   let world: ReturnType<typeof testWorld>;
-  let offset = 0;
-  const clock = { now: () => Date.now() + offset, realMs: (ms: number) => ms };
-  const noon = DateTime.now().setZone(ZONE).plus({ days: 1 }).set({ hour: 12, minute: 0, second: 0, millisecond: 0 });
+  const { clock, noon, moveTo, advance } = movableClock(ZONE);
 
   beforeEach(async () => {
-    offset = noon.toMillis() - Date.now();
+    moveTo(noon.toMillis());
     const started = await startSimulator({ now: clock.now, timezone: ZONE });
     sim = started.sim;
     world = testWorld('debounce');
@@ -41,7 +38,7 @@ describe('hot-item debounce', () => {
 
     const repeats: string[] = [];
     for (let minute = 1; minute <= 5; minute++) {
-      offset += 60_000;
+      advance(60_000);
       repeats.push(await world.submit('news', playlist, 'normal', clock.now()));
       await eventually(async () => (await world.requests.get(repeats.at(-1)!))?.ingestDone, 'coalesced');
     }
@@ -56,7 +53,7 @@ describe('hot-item debounce', () => {
     expect(sim.calls()).toHaveLength(1);
 
     // ten minutes after the first send it goes, once, and every repeat shares that send
-    offset = sentAt + INTERVAL_MS - Date.now();
+    moveTo(sentAt + INTERVAL_MS);
     await world.dispatchQueue.promoteJobs();
     for (const id of repeats) await eventually(world.settled(id), 'the repeat sent');
     expect(sim.calls()).toHaveLength(2);
@@ -68,7 +65,7 @@ describe('hot-item debounce', () => {
   it('when an item was last sent longer ago than the interval, then a new request for it goes at once', async () => {
     const asset = urls(1, 'http://cdn.example.com/cold');
     await eventually(world.settled(await world.submit('news', asset, 'normal', clock.now())), 'first');
-    offset += INTERVAL_MS + 1;
+    advance(INTERVAL_MS + 1);
     await eventually(world.settled(await world.submit('news', asset, 'normal', clock.now())), 'second, without waiting');
     expect(sim.calls()).toHaveLength(2);
   });

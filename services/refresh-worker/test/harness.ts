@@ -8,6 +8,7 @@ import {
 import { createApi } from '@refresh/ingest-api';
 import { createSimulator } from '@refresh/vod-simulator';
 import { budgetDay } from '@refresh/core';
+import { DateTime } from 'luxon';
 import pino from 'pino';
 import { createRefreshWorker, type Clock } from '../src';
 
@@ -173,6 +174,28 @@ async function clearOfMidnight(config: AppConfig): Promise<void> {
   const now = Date.now();
   const left = Math.min(...config.tenants.map((t) => budgetDay(now, t.timezone).resetsAt - now));
   if (left < MIDNIGHT_CLEARANCE_MS) await new Promise((r) => setTimeout(r, left + 100));
+}
+
+/**
+ * A clock the test moves, for the worker, the API and the simulator alike, starting at local
+ * noon tomorrow in `zone` (clear of the midnight guard and of the reserve's release window).
+ */
+export function movableClock(zone: string) {
+  let offset = 0;
+  const noon = DateTime.now().setZone(zone).plus({ days: 1 }).set({ hour: 12, minute: 0, second: 0, millisecond: 0 });
+  const clock = { now: () => Date.now() + offset, realMs: (ms: number) => ms };
+  return {
+    clock,
+    noon,
+    /** now becomes `at` (epoch ms) */
+    moveTo(at: number) {
+      offset = at - Date.now();
+    },
+    /** now moves on by `ms` */
+    advance(ms: number) {
+      offset += ms;
+    },
+  };
 }
 
 /** Polls until `check` returns a value (not a timing assertion: it only bounds a hang). */

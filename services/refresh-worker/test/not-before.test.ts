@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { eventually, startSimulator, testConfig, testWorld, type Simulator } from './harness';
+import { eventually, movableClock, startSimulator, testConfig, testWorld, type Simulator } from './harness';
 
 /**
  * Scheduled refreshes: a request with `not_before` is accepted at once, but none of its items is
@@ -15,14 +15,10 @@ describe('scheduled refreshes', () => {
   let sim: Simulator;
   let world: ReturnType<typeof testWorld>;
   let api: string;
-  let offset = 0;
-  const clock = { now: () => Date.now() + offset, realMs: (ms: number) => ms };
   // local noon tomorrow, and the embargo at 18:00 the same day
-  const noon = DateTime.now().setZone(ZONE).plus({ days: 1 }).set({ hour: 12, minute: 0, second: 0, millisecond: 0 });
+  const { clock, noon, moveTo: moveToMs } = movableClock(ZONE);
   const embargo = noon.set({ hour: 18 });
-  const moveTo = (at: DateTime) => {
-    offset = at.toMillis() - Date.now();
-  };
+  const moveTo = (at: DateTime) => moveToMs(at.toMillis());
 
   beforeEach(async () => {
     moveTo(noon);

@@ -1,6 +1,5 @@
-import { DateTime } from 'luxon';
 import { budgetDay } from '@refresh/core';
-import { eventually, startSimulator, testConfig, testWorld, urls, type Simulator } from './harness';
+import { eventually, movableClock, startSimulator, testConfig, testWorld, urls, type Simulator } from './harness';
 
 /**
  * The urgent reserve: the last units of a budget day that only high-priority items may spend
@@ -13,13 +12,11 @@ const ZONE = 'Asia/Shanghai';
 describe('the urgent reserve', () => {
   let sim: Simulator;
   let world: ReturnType<typeof testWorld>;
-  let offset = 0;
-  const clock = { now: () => Date.now() + offset, realMs: (ms: number) => ms };
   // local noon tomorrow: far from the release (23:00) and from the midnight guard
-  const noon = DateTime.now().setZone(ZONE).plus({ days: 1 }).set({ hour: 12, minute: 0, second: 0, millisecond: 0 });
+  const { clock, noon, moveTo } = movableClock(ZONE);
 
   beforeEach(async () => {
-    offset = noon.toMillis() - Date.now();
+    moveTo(noon.toMillis());
     const started = await startSimulator({ now: clock.now, timezone: ZONE });
     sim = started.sim;
     world = testWorld('reserve');
@@ -55,7 +52,7 @@ describe('the urgent reserve', () => {
     // the release frees the reserve one unit at a time over the last hour (5 units: one every 12
     // minutes); normal and low items may take used up to 20 minus what is still held, so by
     // 23:50 (none held) the backlog has the rest and the day ends spent
-    offset = budgetDay(clock.now(), ZONE).resetsAt - 10 * 60_000 - Date.now();
+    moveTo(budgetDay(clock.now(), ZONE).resetsAt - 10 * 60_000);
     await world.dispatchQueue.promoteJobs();
     await eventually(async () => (await used()) === 20 && sentOf('low.example.com') === 17, 'the day ends fully spent');
     expect((await world.requests.get(low))?.counts.pending).toBe(23);
@@ -65,7 +62,7 @@ describe('the urgent reserve', () => {
     const low = await world.submit('news', urls(40, 'http://low.example.com/v'), 'low', clock.now());
     await eventually(async () => (await used()) === 15, 'the backlog spent all but the reserve');
     // 23:30: half the window left, so 2 of the 5 units are still held; the backlog takes 3 more
-    offset = budgetDay(clock.now(), ZONE).resetsAt - 30 * 60_000 - Date.now();
+    moveTo(budgetDay(clock.now(), ZONE).resetsAt - 30 * 60_000);
     await world.dispatchQueue.promoteJobs();
     await eventually(async () => (await used()) === 18 && sentOf('low.example.com') === 18, 'the backlog took what the release freed');
     await eventually(async () => (await world.requests.get(low))?.counts.in_flight === 0, 'nothing of it in flight');

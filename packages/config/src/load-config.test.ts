@@ -76,6 +76,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ REFRESH_CONFIG: '/x.yaml', NEWS_AK: 'a', NEWS_SK: 'b' }, files(bad))).toThrow(/timezone/);
   });
 
+  it('when a tenant names an asset-id pattern, then it must compile and have one capture group', () => {
+    const withPattern = (re: string) => yamlFile.replace('projectId:', `assetIdFromUrl: '${re}'\n    projectId:`);
+    const env = { REFRESH_CONFIG: '/x.yaml', NEWS_AK: 'a', NEWS_SK: 'b' };
+    expect(loadConfig(env, files(withPattern('/asset/([0-9a-f]{32})/'))).tenants[0]?.assetIdFromUrl).toBe('/asset/([0-9a-f]{32})/');
+    expect(loadConfig(env, files(yamlFile)).tenants[0]?.assetIdFromUrl).toBeUndefined();
+    expect(() => loadConfig(env, files(withPattern('/asset/([0-9a-f]{32}/')))).toThrow(/tenants\.0\.assetIdFromUrl: does not compile/);
+    expect(() => loadConfig(env, files(withPattern('/asset/[0-9a-f]{32}/')))).toThrow(/tenants\.0\.assetIdFromUrl: must have exactly one capture group, has 0/);
+  });
+
   it('when the file is JSON, then it is read as JSON, and a syntax error names the file', () => {
     const json = JSON.stringify({ tenants: [{ id: 't', projectId: 'p', endpoint: 'http://127.0.0.1:9000', auth: { type: 'aksk', accessKey: 'a', secretKey: 's' } }] });
     expect(loadConfig({ REFRESH_CONFIG: '/c.json' }, files(json)).tenants[0]?.id).toBe('t');

@@ -1,4 +1,4 @@
-import { MAX_CLOCK_RATE, parseHostPattern } from '@refresh/core';
+import { MAX_CLOCK_RATE, assetPatternProblem, parseHostPattern } from '@refresh/core';
 import { z } from 'zod';
 
 const MAX_ITEMS_PER_CALL = 10; // VOD's RefreshAsset limit per kind and call
@@ -60,6 +60,20 @@ const tenant = z.strictObject({
    * 0 (the default) sends every repeat as soon as it can.
    */
   minRefreshIntervalMs: z.number().int().min(0).max(86_400_000).default(0),
+  /**
+   * Asset cover (off when absent): a regular expression with one capture group that yields the
+   * asset id from the tenant's playback URLs, e.g. `^https?://[^/]+/asset/([0-9a-f]{32})/`. Waiting
+   * URLs of one asset, and the asset id itself, then go as one asset-id item for one unit; VOD's
+   * verdict lists the URLs it refreshed, and a URL it did not list is sent again on its own.
+   */
+  assetIdFromUrl: z
+    .string()
+    .min(1)
+    .superRefine((source, ctx) => {
+      const problem = assetPatternProblem(source);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
   /**
    * The urgent reserve: `high` units of each budget day (default 5% of dailyLimit, rounded
    * down) that normal and low items may not spend until `releaseMinutesBeforeReset` minutes

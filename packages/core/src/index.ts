@@ -10,3 +10,4 @@ export * from './webhook-signature';
 export * from './eta';
 export * from './reserve';
 export * from './clock';
+export * from './asset-cover';

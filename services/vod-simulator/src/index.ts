@@ -10,5 +10,6 @@ export {
   type SimulatorOptions,
 } from './options';
 export type { RefreshKind } from './refresh-body';
+export { playbackUrls } from './catalogue';
 export type { AcceptedCall, Arrival, IamLogin } from './state';
 export { seededRandom } from './prng';

@@ -104,6 +104,14 @@ export const simulatorConfigSchema = z.object({
     message: 'The request parameter is illegal, illegal field: daily refresh quota exceeded.',
   }),
   faults: faultsSchema.partial().default({}),
+  /**
+   * The media catalogue: asset id → its playback URLs. ShowRefreshResult for an asset-id task
+   * lists these URLs, as VOD lists the URLs it refreshed. Assets not listed get the URLs
+   * `catalogueBase` derives (see catalogue.ts).
+   */
+  catalogue: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).default({}),
+  /** Where derived playback URLs live: `<catalogueBase>/<asset id>/…`, VOD's own URL shape. */
+  catalogueBase: z.string().regex(/^https?:\/\/[^/]+/).default('https://example.com/asset'),
 });
 
 /** What a JSON config file may hold. */

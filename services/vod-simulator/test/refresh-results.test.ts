@@ -63,3 +63,51 @@ describe('ShowRefreshResult verdicts', () => {
     expect(Object.values(await statuses(taskId))).toEqual(['SUCCEED']);
   });
 });
+
+describe('ShowRefreshResult for asset ids', () => {
+  const ASSET = '9db42f5e08c15edecd99a98da241994a';
+  const OTHER = '0f0e0d0c0b0a09080706050403020100';
+  const CATALOGUED = [`https://media.example.com/asset/${OTHER}/master.m3u8`, `https://media.example.com/asset/${OTHER}/poster.png`];
+  let sim: Simulator;
+  let base: string;
+  let clock: number;
+
+  beforeEach(async () => {
+    clock = Date.now();
+    sim = createSimulator({ projects: [{ projectId: PROJECT, ...KEYS }], taskDurationMs: DURATION_MS, now: () => clock, catalogue: { [OTHER]: CATALOGUED } });
+    base = (await sim.start(0)).url;
+  });
+
+  afterEach(async () => {
+    await sim.stop();
+  });
+
+  async function refreshAssets(ids: string[]): Promise<Record<string, string>> {
+    const res = await signedCall({ method: 'POST', url: `${base}/v1/${PROJECT}/asset/refresh`, body: { asset_id_list: ids }, credentials: KEYS, date: new Date(clock) });
+    const taskId = (res.json as { task_id: string }).task_id;
+    clock += DURATION_MS;
+    const shown = await signedCall({ method: 'GET', url: `${base}/v1/${PROJECT}/asset/refresh?task_id=${taskId}`, credentials: KEYS, date: new Date(clock) });
+    return Object.fromEntries((shown.json as { refresh_results: Array<{ url: string; status: string }> }).refresh_results.map((r) => [r.url, r.status]));
+  }
+
+  it("when an asset-id task is done, then its verdict lists the assets' playback URLs, from the catalogue or derived in VOD's shape", async () => {
+    expect(await refreshAssets([ASSET, OTHER])).toEqual({
+      [`https://example.com/asset/${ASSET}/index.m3u8`]: 'SUCCEED',
+      [`https://example.com/asset/${ASSET}/720p.m3u8`]: 'SUCCEED',
+      [`https://example.com/asset/${ASSET}/1080p.m3u8`]: 'SUCCEED',
+      [`https://example.com/asset/${ASSET}/cover.jpg`]: 'SUCCEED',
+      [CATALOGUED[0]!]: 'SUCCEED',
+      [CATALOGUED[1]!]: 'SUCCEED',
+    });
+  });
+
+  it('when an asset, or one of its URLs, is failing, then its URLs, or that URL alone, end FAILED', async () => {
+    sim.failItems([ASSET, CATALOGUED[1]!]);
+    const statuses = await refreshAssets([ASSET, OTHER]);
+    expect(Object.entries(statuses).filter(([, s]) => s === 'FAILED').map(([u]) => u)).toEqual([
+      ...['index.m3u8', '720p.m3u8', '1080p.m3u8', 'cover.jpg'].map((f) => `https://example.com/asset/${ASSET}/${f}`),
+      CATALOGUED[1],
+    ]);
+    expect(statuses[CATALOGUED[0]!]).toBe('SUCCEED');
+  });
+});

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import express, { type Request, type Response, Router } from 'express';
 import { authenticate } from '../authenticate';
 import { illegalField, scriptedError, sendError } from '../gateway-errors';
+import { playbackUrls } from '../catalogue';
 import { parseRefreshBody } from '../refresh-body';
 import type { AcceptedCall, Arrival, SimState } from '../state';
 import { localDay } from '../usage-ledger';
@@ -94,7 +95,8 @@ function refreshAsset(state: SimState, res: Response, ctx: { projectId: string; 
   ledger.add(ctx.projectId, day, parsed.items.length);
   const call: AcceptedCall = { taskId, projectId: ctx.projectId, kind: parsed.kind, items: parsed.items, acceptedAt, day, answerDelivered: false, polls: 0 };
   state.calls.push(call);
-  state.failingByTask.set(taskId, state.scripts.failing(parsed.items));
+  const urls = parsed.items.filter((item) => !isUrl(item)).flatMap((id) => playbackUrls(config, id));
+  state.failingByTask.set(taskId, state.scripts.failing([...parsed.items, ...urls]));
   state.logger.debug({ projectId: ctx.projectId, taskId, items: parsed.items.length, loseAnswer: ctx.loseAnswer }, 'refresh accepted');
   if (ctx.loseAnswer) {
     state.pending.hold(res);
@@ -112,9 +114,20 @@ function showRefreshResult(state: SimState, req: Request, res: Response, ctx: { 
     return;
   }
   call.polls += 1;
-  // Huawei reports URLs; for asset ids the simulator echoes the id, as it knows no URLs for them.
   const done = state.now() - call.acceptedAt >= state.config.taskDurationMs;
   const failing = state.failingByTask.get(call.taskId);
   const status = (item: string) => (!done ? 'PROCESSING' : failing?.has(item) ? 'FAILED' : 'SUCCEED');
-  res.status(200).json({ refresh_results: call.items.map((url) => ({ url, status: status(url) })) });
+  // Huawei reports URLs: an asset-id task lists every playback URL of its assets, each FAILED
+  // when its asset or the URL itself was failing when the task was accepted.
+  const results = call.items.flatMap((item) =>
+    isUrl(item)
+      ? [{ url: item, status: status(item) }]
+      : playbackUrls(state.config, item).map((url) => ({ url, status: failing?.has(item) ? status(item) : status(url) })),
+  );
+  res.status(200).json({ refresh_results: results });
+}
+
+/** Asset ids never contain "://" (the service's own rule for text uploads). */
+function isUrl(item: string): boolean {
+  return item.includes('://');
 }

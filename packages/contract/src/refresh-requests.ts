@@ -112,6 +112,9 @@ export const itemView = z
     next_attempt_at: isoTime.optional().meta({
       description: 'a pending item held by the hot-item debounce (asked for again within minRefreshIntervalMs of its last send): when it goes, once for every request that asked meanwhile',
     }),
+    covered_by: z.object({ asset_id: z.string() }).optional().meta({
+      description: "a URL refreshed by its asset's refresh (the tenant's assetIdFromUrl): one unit for every waiting URL of the asset; its state and task_id are those of that call, verified against the URLs VOD reports",
+    }),
   })
   .meta({ id: 'ItemView' });
 export type ItemView = z.infer<typeof itemView>;

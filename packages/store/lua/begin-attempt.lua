@@ -9,10 +9,17 @@ made on an earlier budget day is void: VOD counts the call on the day it arrives
 KEYS[1] the batch            HASH
 KEYS[2] today's budget       STRING
 KEYS[3] today's charges      HASH caller -> milli-units (includes/charge-items.lua)
+KEYS[4] today's spend ledger HASH (includes/ledger.lua)
 ARGV[1] daily limit   ARGV[2] budget key TTL (s)   ARGV[3] today's day id
 ARGV[4] instance key prefix   ARGV[5] request key prefix
+ARGV[6] ledger key prefix (keys.ts `ledger`, without the day)
+A fresh reservation settles the last one in the ledger of its day: an attempt that began
+(`st` = sending) and was neither answered nor held back has an `unknown` outcome; a reservation
+held for a call that then waited past the reset was `voided`.
 Returns {'ok', attempts} | {'budget'} (not enough left today; nothing spent) | {'done'} | {'missing'}
 ]]
+--- @include "includes/ledger.lua"
+--- @include "includes/requests-of.lua"
 --- @include "includes/charge-items.lua"
 local st = redis.call('HGET', KEYS[1], 'st')
 if not st then return {'missing'} end
@@ -24,9 +31,20 @@ if res < n or redis.call('HGET', KEYS[1], 'day') ~= ARGV[3] then
   if used + n > tonumber(ARGV[1]) then return {'budget'} end
   redis.call('INCRBY', KEYS[2], n)
   redis.call('EXPIRE', KEYS[2], tonumber(ARGV[2]))
+  local lastDay = redis.call('HGET', KEYS[1], 'day') or ''
+  if st == 'sending' then
+    ledgerAdd(ARGV[6] .. lastDay, 'unknown', n)
+  elseif res >= n and lastDay ~= '' then
+    ledgerAdd(ARGV[6] .. lastDay, 'voided', n)
+  end
+  local kind = redis.call('HGET', KEYS[1], 'kind')
+  if redis.call('HSETNX', KEYS[4], 'limit', ARGV[1]) == 1 then redis.call('EXPIRE', KEYS[4], LEDGER_TTL) end
+  ledgerAdd(KEYS[4], 'spent', n)
+  ledgerAdd(KEYS[4], 'kind:' .. kind, n)
   local ids = {}
   for id in string.gmatch(redis.call('HGET', KEYS[1], 'ids'), '[^,]+') do ids[#ids + 1] = id end
-  chargeItems(KEYS[3], ids, ARGV[4], ARGV[5], 1, tonumber(ARGV[2]))
+  ledgerAdd(KEYS[4], 'items', #ids + select(2, string.gsub(redis.call('HGET', KEYS[1], 'cov') or '', '[^,]+', '')))
+  chargeItems(KEYS[3], ids, ARGV[4], ARGV[5], 1, KEYS[4], kind)
   redis.call('HSET', KEYS[1], 'day', ARGV[3])
 end
 redis.call('HSET', KEYS[1], 'res', 0, 'st', 'sending')

@@ -11,7 +11,8 @@ one count from `pending` to `canceled`. The instance id stays in its queue: remo
 middle of a long LIST costs O(n); claim-batch.lua skips canceled ids as it pops them and never
 reserves budget for them. An instance another request still wants stays pending and counts as
 kept (it stays pending for this request too). In flight, submitted and final items are left
-alone. Checking and canceling happen in one script, so a request linking to an instance
+alone. An asset id that carries pending URLs of other requests (asset cover) is kept too.
+Checking and canceling happen in one script, so a request linking to an instance
 concurrently either comes first (the instance is kept) or finds it gone from the index (it makes
 its own). Idempotent: an instance canceled already is no longer pending.
 
@@ -26,6 +27,7 @@ Returns {canceled, kept, next index or -1 after the last page, lines never coale
          ids of requests this call completed...}, or {-1} when the request is gone.
 Requests it completes enter the completion outbox in the same step (keys.ts `completions`).
 ]]
+--- @include "includes/requests-of.lua"
 if redis.call('EXISTS', KEYS[2]) == 0 then return {-1} end
 local reqId, from, size, now, ttl = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
 local ip, rp = ARGV[6], ARGV[7]
@@ -47,11 +49,15 @@ for _, id in ipairs(ids) do
   local ik = ip .. id
   local h = redis.call('HMGET', ik, 'v', 's', 'r')
   if h[1] and not h[2] then
-    local reqs = redis.call('SMEMBERS', ik .. ':l')
-    reqs[#reqs + 1] = h[3]
+    local reqs = itemRequests(ip, id, {})
     local keep = false
     for _, r in ipairs(reqs) do
       if r ~= reqId and wanted(r) then keep = true end
+    end
+    -- an asset id that carries pending URLs (asset cover) goes for them all the same
+    for _, c in ipairs(keep and {} or redis.call('SMEMBERS', ik .. ':c')) do
+      local ch = redis.call('HMGET', ip .. c, 's', 'ca')
+      if not ch[1] and ch[2] == id then keep = true end
     end
     if keep then
       kept = kept + 1

@@ -24,6 +24,12 @@ day's used count past dailyLimit - reserve; high items may spend up to dailyLimi
 backlog that arrives early cannot leave a high item of the afternoon waiting for midnight, and
 a day with a backlog still ends fully spent, because the reserve is released before the reset.
 
+Asset cover (coalesce-items.lua): an asset-id instance may carry URLs of its asset (its `:c`
+SET). Claiming it claims every one of them still pending, for the asset's one unit: they go in
+the batch's `cov` list, while `ids` (and `n`, the units) name only what is sent. A carrier made
+for URLs alone (`sy`) whose URLs were all canceled, and that no request asked for itself, is
+dropped like a canceled instance.
+
 Canceled instances (`s` = K, cancel-items.lua) stay in their queue, as do ids whose record
 expired: dropping them from the middle of a long LIST would cost O(n). They are dropped here
 instead: heads first, so the ages below are those of live items, then as they are popped. They
@@ -42,6 +48,7 @@ KEYS[12]   fair-queuing state      HASH v:<p> virtual time, f:<p>:<caller> finis
 KEYS[13]   today's charges         HASH caller -> milli-units (includes/charge-items.lua)
 KEYS[14]   last sends              ZSET item key -> epoch ms it was last claimed (the debounce)
 KEYS[15]   held items              ZSET instance id -> epoch ms it may go (coalesce-items.lua)
+KEYS[16]   today's spend ledger    HASH (includes/ledger.lua)
 ARGV[1] now (ms)          ARGV[2] lingerMs       ARGV[3] maxItems (1..10)
 ARGV[4] daily limit       ARGV[5] budget key TTL (s)
 ARGV[6] instance key prefix   ARGV[7] request key prefix
@@ -60,9 +67,12 @@ Returns one of
                                          left: until its release at until_ms
   {'pace', until_ms}                     a batch is ready but the pace holds calls until until_ms
   {'send', kind, more, id1, v1, id2, v2, ...}   claimed; more = items still queued (canceled ids
-                                         further back included: it only decides a wake-up)
+                                         further back included: it only decides a wake-up); the
+                                         pairs are what is sent (covered URLs are in the batch)
 ]]
 --- @include "includes/take-call-slot.lua"
+--- @include "includes/ledger.lua"
+--- @include "includes/requests-of.lua"
 --- @include "includes/charge-items.lua"
 --- @include "includes/lanes.lua"
 if redis.call('EXISTS', KEYS[3]) == 1 then
@@ -225,8 +235,9 @@ end
 
 -- high items up to highSize, then normal and low ones together up to otherSize
 local taken = {0, 0}
--- each claimed item's requests, read once for the request counts and the charges
-local claimedReqs = {}
+-- each claimed unit's requests, read once for the charges; the URLs the units cover; the items
+-- they carry, and how many of those cost no unit of their own
+local claimedReqs, covered, itemsCarried, coverSaved = {}, {}, 0, 0
 for p = 1, 3 do
   local group = (p == 1) and 1 or 2
   local cap = (p == 1) and highSize or otherSize
@@ -243,23 +254,55 @@ for p = 1, 3 do
       local ik = ip .. id
       local v = redis.call('HGET', ik, 'v')
       if redis.call('HGET', KEYS[1], v) == id then redis.call('HDEL', KEYS[1], v) end
-      redis.call('HSET', ik, 's', 'F', 'b', batchId)
-      if interval > 0 then redis.call('ZADD', KEYS[14], now, v) end
-      ids[#ids + 1] = id
-      taken[group] = taken[group] + 1
-      out[#out + 1] = id
-      out[#out + 1] = v
-      local w = weightOf[lane] or 1
-      fair['f:' .. prioCodes[p] .. ':' .. lane] = start + math.floor(1000000 / w + 0.5)
-      fair['v:' .. prioCodes[p]] = start
-      local reqs = requestsOf(ip, id)
-      claimedReqs[#claimedReqs + 1] = reqs
-      for _, r in ipairs(reqs) do
-        deltas[r] = (deltas[r] or 0) + 1
-        -- a request still being coalesced must recognise this item if it appears again in a
-        -- later chunk (see coalesce-items.lua)
-        if redis.call('HGET', rp .. r, 'done') == '0' then
-          redis.call('SADD', rp .. r .. ':seen', v)
+      -- the URLs it covers that are still pending go with it; the others leave its set
+      local cov = {}
+      for _, c in ipairs(redis.call('SMEMBERS', ik .. ':c')) do
+        local ch = redis.call('HMGET', ip .. c, 'v', 's', 'ca')
+        if ch[1] and not ch[2] and ch[3] == id then
+          cov[#cov + 1] = c
+        else
+          redis.call('SREM', ik .. ':c', c)
+        end
+      end
+      local synthetic = redis.call('HGET', ik, 'sy') == '1'
+      local ownRequests = synthetic and redis.call('SCARD', ik .. ':l') or 1
+      if synthetic and #cov == 0 and ownRequests == 0 then
+        -- made for URLs that were all canceled since, and wanted by nobody itself
+        redis.call('HSET', ik, 's', 'K')
+        skipped = skipped + 1
+      else
+        redis.call('HSET', ik, 's', 'F', 'b', batchId)
+        if interval > 0 then redis.call('ZADD', KEYS[14], now, v) end
+        ids[#ids + 1] = id
+        taken[group] = taken[group] + 1
+        out[#out + 1] = id
+        out[#out + 1] = v
+        local w = weightOf[lane] or 1
+        fair['f:' .. prioCodes[p] .. ':' .. lane] = start + math.floor(1000000 / w + 0.5)
+        fair['v:' .. prioCodes[p]] = start
+        -- every item the unit carries: the sent one (unless made for URLs alone) and its URLs
+        local carried = {}
+        if not synthetic or ownRequests > 0 then carried[1] = {id, v} end
+        for _, c in ipairs(cov) do
+          local cv = redis.call('HGET', ip .. c, 'v')
+          if redis.call('HGET', KEYS[1], cv) == c then redis.call('HDEL', KEYS[1], cv) end
+          redis.call('HSET', ip .. c, 's', 'F', 'b', batchId)
+          if interval > 0 then redis.call('ZADD', KEYS[14], now, cv) end
+          covered[#covered + 1] = c
+          carried[#carried + 1] = {c, cv}
+        end
+        itemsCarried = itemsCarried + #carried
+        coverSaved = coverSaved + #carried - 1
+        claimedReqs[#claimedReqs + 1] = requestsOf(ip, id)
+        for _, item in ipairs(carried) do
+          for _, r in ipairs(itemRequests(ip, item[1], {})) do
+            deltas[r] = (deltas[r] or 0) + 1
+            -- a request still being coalesced must recognise this item if it appears again in a
+            -- later chunk (see coalesce-items.lua)
+            if redis.call('HGET', rp .. r, 'done') == '0' then
+              redis.call('SADD', rp .. r .. ':seen', item[2])
+            end
+          end
         end
       end
     end
@@ -271,7 +314,7 @@ for f, n in pairs(fair) do
   fairOut[#fairOut + 1] = string.format('%.0f', n)
 end
 if #fairOut > 0 then redis.call('HSET', KEYS[12], unpack(fairOut)) end
-chargeRequests(KEYS[13], claimedReqs, rp, 1, tonumber(ARGV[5]))
+chargeRequests(KEYS[13], claimedReqs, rp, 1, KEYS[16], kinds[pick])
 -- what is left, canceled ids further back included: only decides whether to wake a successor
 out[3] = total - #ids
 for r, n in pairs(deltas) do
@@ -281,7 +324,15 @@ end
 
 redis.call('INCRBY', KEYS[2], #ids)
 redis.call('EXPIRE', KEYS[2], tonumber(ARGV[5]))
+if #ids > 0 then
+  if redis.call('HSETNX', KEYS[16], 'limit', limit) == 1 then redis.call('EXPIRE', KEYS[16], LEDGER_TTL) end
+  ledgerAdd(KEYS[16], 'spent', #ids)
+  ledgerAdd(KEYS[16], 'kind:' .. kinds[pick], #ids)
+  ledgerAdd(KEYS[16], 'items', itemsCarried)
+  ledgerAdd(KEYS[16], 'saved:covered', coverSaved)
+end
 -- `res` is budget held for the next attempt: spent by begin-attempt, refreshed there on retries
 redis.call('HSET', KEYS[3], 'kind', kinds[pick], 'ids', table.concat(ids, ','), 'n', #ids,
   'st', 'claimed', 'res', #ids, 'day', ARGV[9], 'at', now, 'attempts', 0)
+if #covered > 0 then redis.call('HSET', KEYS[3], 'cov', table.concat(covered, ',')) end
 return out

@@ -24,6 +24,7 @@ KEYS[8] tenant staged counter  STRING lines received, not yet coalesced (lowered
 KEYS[9] tenant lanes           SET of callers with a lane
 KEYS[10] tenant last sends     ZSET item key -> epoch ms it was last claimed (claim-batch.lua)
 KEYS[11] tenant held items     ZSET instance id -> epoch ms it may go (claim-batch.lua queues it then)
+KEYS[12] today's spend ledger  HASH (includes/ledger.lua): saved:linked, saved:debounced
 A request recorded with a `caller` queues its new instances in that caller's lane: KEYS[6] and
 KEYS[7] with `:<caller>` appended (same hash tag, so the same slot), and adds it to KEYS[9].
 ARGV[1] request id
@@ -33,9 +34,21 @@ ARGV[4] expected `ingested` before this chunk
 ARGV[5] number of raw lines this chunk covers (duplicates included)
 ARGV[6] instance key prefix (tenant-tagged, ends with "i:")
 ARGV[7] the tenant's minRefreshIntervalMs (0: no debounce)
-ARGV[8..] item keys ("a:<asset id>" or "u:<normalised url>")
-Returns {created, linked, duplicates, held}, {-1} when the chunk was already applied, or {-2}
-when the request was canceled (`cx`, cancel-items.lua): its remaining lines are never coalesced.
+ARGV[8] '1' when the tenant covers URLs by asset (assetIdFromUrl), else '0'
+ARGV[9..] item keys ("a:<asset id>" or "u:<normalised url>"); with cover, pairs of an item key
+        and the asset id its URL belongs to ('' for none, and for asset ids)
+Returns {created, linked, duplicates, held, covered}, {-1} when the chunk was already applied,
+or {-2} when the request was canceled (`cx`, cancel-items.lua): its remaining lines are never
+coalesced.
+
+Asset cover: a new URL instance whose asset is known is not queued. It joins the asset's pending
+instance (`ca` its id, `cv` the asset id, `q` the URL queue it goes to should VOD's verdict not
+list it: record-results.lua), in that instance's `:c` SET, and claim-batch.lua claims it with
+the asset, for the asset's one unit. When no instance of the asset is pending, one is made for
+the URLs (`sy` = 1: no request of its own; the debounce applies to it as to any asset id) and a
+later request for the asset id links to it. The URL stays in the pending index, so repeats of
+it link to it as to any pending copy. A carrier of lower priority than the URL is used all the
+same, as linking to a pending copy always has.
 
 Hot-item debounce: a new instance of an item last claimed less than minRefreshIntervalMs ago is
 held, not queued: `nb` (when it may go) and `q` (its queue) on the instance, and its id in
@@ -47,6 +60,7 @@ means pending: every byte per pending item counts when a backlog is millions of 
 Ids are reserved for the whole chunk with one INCRBY; ids of duplicates are simply skipped.
 ]]
 --- @include "includes/lanes.lua"
+--- @include "includes/ledger.lua"
 local state = redis.call('HMGET', KEYS[3], 'ingested', 'cx')
 if state[2] then return {-2} end
 if tonumber(state[1] or '0') ~= tonumber(ARGV[4]) then
@@ -56,7 +70,9 @@ local reqId, now, ip = ARGV[1], ARGV[3], ARGV[6]
 local interval = tonumber(ARGV[7])
 local caller = redis.call('HGET', KEYS[3], 'caller') or ''
 local assetQueue, urlQueue = laneQueue(KEYS[6], caller), laneQueue(KEYS[7], caller)
-local n = #ARGV - 7
+local cover = ARGV[8] == '1'
+local step = cover and 2 or 1
+local n = (#ARGV - 8) / step
 
 -- Commands go out in bulk (one per chunk, not one per item) wherever the reply is not needed
 -- item by item: the Lua-to-Redis call is most of the cost of coalescing a large upload.
@@ -67,8 +83,11 @@ local function bulk(cmd, key, list)
   end
 end
 
-local keys = {}
-for i = 1, n do keys[i] = ARGV[i + 7] end
+local keys, assetOf = {}, {}
+for i = 1, n do
+  keys[i] = ARGV[8 + (i - 1) * step + 1]
+  if cover and ARGV[8 + i * 2] ~= '' then assetOf[i] = ARGV[8 + i * 2] end
+end
 local checkSeen = redis.call('SCARD', KEYS[5]) > 0
 local seenBefore, pendingId = {}, {}
 for i = 1, n, 2000 do
@@ -82,11 +101,45 @@ for i = 1, n, 2000 do
 end
 
 local nextId = redis.call('INCRBY', KEYS[2], n) - n
-local created, linked, dups, held = 0, 0, 0, 0
+local created, linked, dups, held, covered, debounced = 0, 0, 0, 0, 0, 0
 local inChunk, newPending, assetQ, urlQ, items = {}, {}, {}, {}, {}
+-- asset-id instances made in this chunk, by item key (the index is written at the end)
+local madeHere = {}
+
+-- a new instance of `key`, queued, or held by the debounce when it went less than the interval ago
+local function place(id, key)
+  local isAsset = string.sub(key, 1, 1) == 'a'
+  local sentAt = interval > 0 and tonumber(redis.call('ZSCORE', KEYS[10], key)) or nil
+  if sentAt and tonumber(now) - sentAt < interval then
+    local due = sentAt + interval
+    redis.call('HSET', ip .. id, 'nb', due, 'q', isAsset and assetQueue or urlQueue)
+    redis.call('ZADD', KEYS[11], due, id)
+    return true
+  elseif isAsset then
+    assetQ[#assetQ + 1] = id
+  else
+    urlQ[#urlQ + 1] = id
+  end
+  return false
+end
+
+-- the pending instance of asset `a` that carries its URLs, made when there is none
+local function carrierOf(a)
+  local key = 'a:' .. a
+  local id = madeHere[key] or redis.call('HGET', KEYS[1], key)
+  if id then return id end
+  id = redis.call('INCR', KEYS[2])
+  redis.call('HSET', ip .. id, 'v', key, 't', now, 'sy', 1)
+  newPending[#newPending + 1] = key
+  newPending[#newPending + 1] = id
+  madeHere[key] = id
+  place(id, key)
+  return id
+end
+
 for i = 1, n do
   local key = keys[i]
-  local id = pendingId[i]
+  local id = pendingId[i] or madeHere[key]
   if seenBefore[i] == 1 or inChunk[key] then
     dups = dups + 1
   elseif id and (redis.call('HGET', ip .. id, 'r') == reqId or redis.call('SADD', ip .. id .. ':l', reqId) == 0) then
@@ -96,25 +149,24 @@ for i = 1, n do
   else
     inChunk[key] = true
     if id then
-      -- pending for another request: share its outcome (linked just above)
+      -- pending for another request: share its outcome (linked just above); a saving for the
+      -- ledger, by the debounce when that copy is held
       linked = linked + 1
+      if redis.call('HEXISTS', ip .. id, 'nb') == 1 then debounced = debounced + 1 end
     else
       nextId = nextId + 1
       id = nextId
       redis.call('HSET', ip .. id, 'v', key, 'r', reqId, 't', now)
       newPending[#newPending + 1] = key
       newPending[#newPending + 1] = id
-      local isAsset = string.sub(key, 1, 1) == 'a'
-      local sentAt = interval > 0 and tonumber(redis.call('ZSCORE', KEYS[10], key)) or nil
-      if sentAt and tonumber(now) - sentAt < interval then
-        local due = sentAt + interval
-        redis.call('HSET', ip .. id, 'nb', due, 'q', isAsset and assetQueue or urlQueue)
-        redis.call('ZADD', KEYS[11], due, id)
+      if string.sub(key, 1, 1) == 'a' then madeHere[key] = id end
+      if assetOf[i] then
+        local carrier = carrierOf(assetOf[i])
+        redis.call('HSET', ip .. id, 'ca', carrier, 'cv', assetOf[i], 'q', urlQueue)
+        redis.call('SADD', ip .. carrier .. ':c', id)
+        covered = covered + 1
+      elseif place(id, key) then
         held = held + 1
-      elseif isAsset then
-        assetQ[#assetQ + 1] = id
-      else
-        urlQ[#urlQ + 1] = id
       end
       created = created + 1
     end
@@ -132,4 +184,6 @@ if redis.call('DECRBY', KEYS[8], ARGV[5]) < 0 then redis.call('SET', KEYS[8], 0)
 redis.call('HINCRBY', KEYS[3], 'pending', created + linked)
 if #assetQ > 0 then redis.call('HSET', KEYS[3], 'la', assetQ[#assetQ]) end
 if #urlQ > 0 then redis.call('HSET', KEYS[3], 'lu', urlQ[#urlQ]) end
-return {created, linked, dups, held}
+ledgerAdd(KEYS[12], 'saved:linked', linked - debounced)
+ledgerAdd(KEYS[12], 'saved:debounced', debounced)
+return {created, linked, dups, held, covered}

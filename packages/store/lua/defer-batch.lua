@@ -23,6 +23,7 @@ ARGV[1] epoch ms the batch waits for, or 0 to end the wait
 ARGV[2] instance key prefix (tenant-tagged, ends with "i:")   ARGV[3] request key prefix
 Returns the number of items moved (0 when nothing changed state).
 ]]
+--- @include "includes/requests-of.lua"
 local st = redis.call('HGET', KEYS[1], 'st')
 if not st or st == 'done' then return 0 end
 local waitUntil, ip, rp = ARGV[1], ARGV[2], ARGV[3]
@@ -39,14 +40,14 @@ else
 end
 
 local deltas, n = {}, 0
-for id in string.gmatch(redis.call('HGET', KEYS[1], 'ids') or '', '[^,]+') do
+-- the batch's items and the URLs they cover (asset cover, claim-batch.lua)
+local items = (redis.call('HGET', KEYS[1], 'ids') or '') .. ',' .. (redis.call('HGET', KEYS[1], 'cov') or '')
+for id in string.gmatch(items, '[^,]+') do
   local ik = ip .. id
   if redis.call('HGET', ik, 's') == from then
     redis.call('HSET', ik, 's', to)
     n = n + 1
-    local reqs = redis.call('SMEMBERS', ik .. ':l')
-    reqs[#reqs + 1] = redis.call('HGET', ik, 'r')
-    for _, r in ipairs(reqs) do deltas[r] = (deltas[r] or 0) + 1 end
+    for _, r in ipairs(itemRequests(ip, id, {})) do deltas[r] = (deltas[r] or 0) + 1 end
   end
 end
 for r, d in pairs(deltas) do

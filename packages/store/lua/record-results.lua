@@ -12,23 +12,31 @@ completed here enters the tenant's completion outbox in the same step (keys.ts `
 
 KEYS[1] the batch    HASH (its `ids` name the items)
 KEYS[2] the tenant's completion outbox   ZSET `<request id>:<gen>` -> epoch ms it completed
+KEYS[3] the tenant's pending index       HASH (covered URLs VOD did not list go back there)
 ARGV[1] now (ms)     ARGV[2] retention TTL (s)
 ARGV[3] instance key prefix     ARGV[4] request key prefix
 ARGV[5] error code and ARGV[6] error message of items VOD reported FAILED
-ARGV[7..] pairs: instance id, verdict C (completed) | V (failed by VOD's verdict) | U (unknown:
-          no final verdict before the polling gave up)
-Returns {completed, failed, unknown, open, ids of requests this call completed...}: items this
-call moved per verdict, and the batch's items still submitted afterwards ({0,0,0,0} when the
-batch is gone).
+ARGV[7] ledger key prefix (keys.ts `ledger`, without the day): misses count on the batch's day
+ARGV[8..] pairs: instance id, verdict C (completed) | V (failed by VOD's verdict) | U (unknown:
+          no final verdict before the polling gave up) | R (a URL its asset covered that VOD's
+          final verdict does not list: not refreshed, so queued again as a URL, a cover miss)
+The batch's items are its `ids` and the URLs they cover (`cov`, claim-batch.lua).
+Returns {completed, failed, unknown, open, requeued, ids of requests this call completed...}:
+items this call moved per verdict, the batch's items still submitted afterwards, and the covered
+URLs queued again ({0,0,0,0,0} when the batch is gone).
 ]]
+--- @include "includes/ledger.lua"
+--- @include "includes/requests-of.lua"
+--- @include "includes/uncover.lua"
 local ids = redis.call('HGET', KEYS[1], 'ids')
-if not ids then return {0, 0, 0, 0} end
+if not ids then return {0, 0, 0, 0, 0} end
+ids = ids .. ',' .. (redis.call('HGET', KEYS[1], 'cov') or '')
 local now, ttl, ip, rp = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4]
 local verdictOf = {}
-for i = 7, #ARGV, 2 do verdictOf[ARGV[i]] = ARGV[i + 1] end
+for i = 8, #ARGV, 2 do verdictOf[ARGV[i]] = ARGV[i + 1] end
 
-local counter = {C = 'completed', V = 'failed', U = 'unknown'}
-local moved = {C = 0, V = 0, U = 0}
+local counter = {C = 'completed', V = 'failed', U = 'unknown', R = 'pending'}
+local moved = {C = 0, V = 0, U = 0, R = 0}
 local deltas, open, completed = {}, 0, {}
 for id in string.gmatch(ids, '[^,]+') do
   local ik = ip .. id
@@ -37,14 +45,14 @@ for id in string.gmatch(ids, '[^,]+') do
     if counter[v] then
       if v == 'V' then
         redis.call('HSET', ik, 's', v, 'e', ARGV[5], 'm', ARGV[6], 'f', now)
+      elseif v == 'R' then
+        uncover(ip, id, KEYS[3], now)
       else
         redis.call('HSET', ik, 's', v, 'f', now)
       end
       moved[v] = moved[v] + 1
-      local reqs = redis.call('SMEMBERS', ik .. ':l')
-      reqs[#reqs + 1] = redis.call('HGET', ik, 'r')
-      for _, r in ipairs(reqs) do
-        deltas[r] = deltas[r] or {C = 0, V = 0, U = 0}
+      for _, r in ipairs(itemRequests(ip, id, {})) do
+        deltas[r] = deltas[r] or {C = 0, V = 0, U = 0, R = 0}
         deltas[r][v] = deltas[r][v] + 1
       end
     else
@@ -56,7 +64,7 @@ end
 for r, d in pairs(deltas) do
   local rk = rp .. r
   if redis.call('EXISTS', rk) == 1 then
-    redis.call('HINCRBY', rk, 'submitted', -(d.C + d.V + d.U))
+    redis.call('HINCRBY', rk, 'submitted', -(d.C + d.V + d.U + d.R))
     for v, n in pairs(d) do
       if n > 0 then redis.call('HINCRBY', rk, counter[v], n) end
     end
@@ -69,6 +77,7 @@ for r, d in pairs(deltas) do
     end
   end
 end
+ledgerAdd(ARGV[7] .. (redis.call('HGET', KEYS[1], 'day') or ''), 'miss', moved.R)
 -- the batch outlives its last poll by the retention period, however long the polling took
 redis.call('EXPIRE', KEYS[1], ttl)
-return {moved.C, moved.V, moved.U, open, unpack(completed)}
+return {moved.C, moved.V, moved.U, open, moved.R, unpack(completed)}

@@ -19,8 +19,11 @@ export type ClaimResult =
 export interface BatchRecord {
   batchId: string;
   kind: ItemKind;
+  /** what is sent: one unit each */
   ids: string[];
   values: string[];
+  /** URLs the batch's asset ids cover (asset cover): instance, its normalised URL, its asset id */
+  covered: Array<{ id: string; url: string; assetId: string }>;
   /** epoch ms each item entered its tenant's pending queue (instance `t`); NaN if it expired */
   enqueuedAt: number[];
   state: 'claimed' | 'sending' | 'done';
@@ -35,17 +38,29 @@ export interface BatchRecord {
   splitInto?: string[];
 }
 
-/** VOD's verdict on a submitted item: refreshed, refused (FAILED), or none before polling gave up. */
-export type ItemVerdict = 'completed' | 'failed_vod' | 'unknown';
-const VERDICT_CODE: Record<ItemVerdict, string> = { completed: 'C', failed_vod: 'V', unknown: 'U' };
+/**
+ * VOD's verdict on a submitted item: refreshed, refused (FAILED), or none before polling gave up;
+ * or, for a URL its asset covered, `not_covered`: the asset's final verdict does not list it, so
+ * it was not refreshed and is queued again as a URL (a cover miss).
+ */
+export type ItemVerdict = 'completed' | 'failed_vod' | 'unknown' | 'not_covered';
+const VERDICT_CODE: Record<ItemVerdict, string> = { completed: 'C', failed_vod: 'V', unknown: 'U', not_covered: 'R' };
 
 export interface RecordedResults {
-  /** items this call moved out of `submitted`, per verdict */
-  recorded: Record<ItemVerdict, number>;
+  /** items this call moved out of `submitted`, per final verdict */
+  recorded: Record<Exclude<ItemVerdict, 'not_covered'>, number>;
   /** the batch's items still submitted (no final verdict yet) */
   open: number;
   completedRequests: string[];
+  /** covered URLs queued again as URLs (`not_covered`); only when there are any */
+  requeued?: number;
 }
+
+/**
+ * What a failed batch's units went on, for the spend ledger: VOD refused its items, or the last
+ * attempt's outcome is unknown, or its budget went back (holdBudget released it).
+ */
+export type FailedUse = 'refused' | 'unknown' | 'refunded';
 
 export interface BudgetContext {
   dayId: string;
@@ -98,17 +113,25 @@ export function createDispatchStore(redisClient: RedisClient, prefix: string) {
       now: number,
       /** the tenant's minRefreshIntervalMs: an item claimed less than this ago is held until it has passed */
       minRefreshIntervalMs = 0,
-    ): Promise<{ created: number; linked: number; duplicates: number; held?: number } | null | 'canceled'> {
+      /** the budget day the ledger counts this chunk's savings on */
+      dayId = '',
+      /** with asset cover: the asset id of each item key's URL, or null (asset ids, URLs of none) */
+      assetIds?: ReadonlyArray<string | null>,
+    ): Promise<{ created: number; linked: number; duplicates: number; held?: number; covered?: number } | null | 'canceled'> {
       const k = keys(tenant);
+      const items = assetIds ? itemKeys.flatMap((key, i) => [key, assetIds[i] ?? '']) : itemKeys;
       const res = (await redis.coalesceItems(
         k.pending, k.seq, k.request(requestId), k.requestItems(requestId), k.requestSeen(requestId),
-        k.queue('asset_id', priority), k.queue('url', priority), k.staged, k.lanes, k.lastSent, k.held,
-        requestId, PRIORITY_CODE[priority], now, cursor, rawCount, k.instancePrefix, minRefreshIntervalMs, ...itemKeys,
+        k.queue('asset_id', priority), k.queue('url', priority), k.staged, k.lanes, k.lastSent, k.held, k.ledger(dayId),
+        requestId, PRIORITY_CODE[priority], now, cursor, rawCount, k.instancePrefix, minRefreshIntervalMs, assetIds ? 1 : 0, ...items,
       )) as number[];
       if (res[0] === -1) return null;
       if (res[0] === -2) return 'canceled';
-      // `held` (created but held by the debounce) only when there are any
-      return { created: res[0] ?? 0, linked: res[1] ?? 0, duplicates: res[2] ?? 0, ...(res[3] ? { held: res[3] } : {}) };
+      // `held` (created but held by the debounce) and `covered` only when there are any
+      return {
+        created: res[0] ?? 0, linked: res[1] ?? 0, duplicates: res[2] ?? 0,
+        ...(res[3] ? { held: res[3] } : {}), ...(res[4] ? { covered: res[4] } : {}),
+      };
     },
 
     /**
@@ -151,7 +174,7 @@ export function createDispatchStore(redisClient: RedisClient, prefix: string) {
       const perSecond = opts.callsPerSecond ?? 0;
       const res = (await redis.claimBatch(
         k.pending, k.budget(opts.dayId), k.batch(batchId), ...k.allQueues(), k.rate, k.lanes, k.fair, k.charges(opts.dayId),
-        k.lastSent, k.held,
+        k.lastSent, k.held, k.ledger(opts.dayId),
         opts.now, opts.lingerMs, opts.maxItems, opts.dailyLimit, opts.ttlSeconds,
         k.instancePrefix, k.requestPrefix, batchId, opts.dayId, perSecond, Math.max(1, Math.ceil(perSecond)),
         opts.reserve?.units ?? 0, opts.reserve?.releaseAt ?? 0, opts.minRefreshIntervalMs ?? 0, ...Object.entries(opts.weights ?? {}).flat(),
@@ -179,14 +202,21 @@ export function createDispatchStore(redisClient: RedisClient, prefix: string) {
       const h = await redis.hgetall(k.batch(batchId));
       if (!h.ids) return null;
       const ids = h.ids.split(',');
+      const coveredIds = h.cov ? h.cov.split(',') : [];
       const pipe = redis.pipeline();
       for (const id of ids) pipe.hmget(k.instance(id), 'v', 't');
-      const rows = ((await pipe.exec()) ?? []).map(([, row]) => (row ?? []) as Array<string | null>);
+      for (const id of coveredIds) pipe.hmget(k.instance(id), 'v', 'cv');
+      const replies = ((await pipe.exec()) ?? []).map(([, row]) => (row ?? []) as Array<string | null>);
+      const rows = replies.slice(0, ids.length);
       return {
         batchId,
         kind: h.kind === 'a' ? 'asset_id' : 'url',
         ids,
         values: rows.map(([v]) => String(v ?? '').slice(2)),
+        covered: coveredIds.map((id, i) => {
+          const [v, cv] = replies[ids.length + i] ?? [];
+          return { id, url: String(v ?? '').slice(2), assetId: cv ?? '' };
+        }),
         enqueuedAt: rows.map(([, t]) => (t ? Number(t) : Number.NaN)),
         state: (h.st ?? 'claimed') as BatchRecord['state'],
         ...(h.wait ? { waitingUntil: Number(h.wait) } : {}),
@@ -200,8 +230,8 @@ export function createDispatchStore(redisClient: RedisClient, prefix: string) {
     async beginAttempt(tenant: string, batchId: string, budget: BudgetContext): Promise<'ok' | 'budget' | 'done' | 'missing'> {
       const k = keys(tenant);
       const res = (await redis.beginAttempt(
-        k.batch(batchId), k.budget(budget.dayId), k.charges(budget.dayId),
-        budget.dailyLimit, budget.ttlSeconds, budget.dayId, k.instancePrefix, k.requestPrefix,
+        k.batch(batchId), k.budget(budget.dayId), k.charges(budget.dayId), k.ledger(budget.dayId),
+        budget.dailyLimit, budget.ttlSeconds, budget.dayId, k.instancePrefix, k.requestPrefix, k.ledgerPrefix,
       )) as string[];
       return res[0] as 'ok' | 'budget' | 'done' | 'missing';
     },
@@ -209,7 +239,9 @@ export function createDispatchStore(redisClient: RedisClient, prefix: string) {
     /** The call never left: keep the budget for the next attempt, or give it back to its day. */
     async holdBudget(tenant: string, batchId: string, batchDay: string, release: boolean): Promise<number> {
       const k = keys(tenant);
-      return Number(await redis.holdBudget(k.batch(batchId), k.budget(batchDay), k.charges(batchDay), release ? 1 : 0, k.instancePrefix, k.requestPrefix));
+      return Number(await redis.holdBudget(
+        k.batch(batchId), k.budget(batchDay), k.charges(batchDay), k.ledger(batchDay), release ? 1 : 0, k.instancePrefix, k.requestPrefix,
+      ));
     },
 
     /**
@@ -230,17 +262,23 @@ export function createDispatchStore(redisClient: RedisClient, prefix: string) {
     async finishBatch(
       tenant: string,
       batchId: string,
-      outcome: { type: 'submitted'; taskId: string } | { type: 'failed'; code: string; message: string },
+      /** `use`: what a failed batch's units went on (the spend ledger); none is recorded when absent */
+      outcome: { type: 'submitted'; taskId: string } | { type: 'failed'; code: string; message: string; use?: FailedUse },
       now: number,
       ttlSeconds: number,
-    ): Promise<{ items: number; completedRequests: string[] }> {
+    ): Promise<{ items: number; completedRequests: string[]; requeued?: number }> {
       const k = keys(tenant);
       const args =
         outcome.type === 'submitted'
           ? ['S', outcome.taskId, '', '']
           : ['X', '', outcome.code, outcome.message.slice(0, 1000)];
-      const res = (await redis.finishBatch(k.batch(batchId), k.completions, ...args, now, ttlSeconds, k.instancePrefix, k.requestPrefix)) as Array<string | number>;
-      return { items: Number(res[0] ?? 0), completedRequests: res.slice(1).map(String) };
+      const use = outcome.type === 'failed' && outcome.use !== undefined && outcome.use !== 'refunded' ? outcome.use : '';
+      const res = (await redis.finishBatch(
+        k.batch(batchId), k.completions, k.pending, ...args, now, ttlSeconds, k.instancePrefix, k.requestPrefix, use, k.ledgerPrefix,
+      )) as Array<string | number>;
+      // `requeued`: covered URLs sent back as URLs when VOD refused their asset ids; only when there are any
+      const requeued = Number(res[1] ?? 0);
+      return { items: Number(res[0] ?? 0), completedRequests: res.slice(2).map(String), ...(requeued ? { requeued } : {}) };
     },
 
     /**
@@ -257,20 +295,21 @@ export function createDispatchStore(redisClient: RedisClient, prefix: string) {
       const k = keys(tenant);
       const pairs = verdicts.flatMap(({ id, verdict }) => [id, VERDICT_CODE[verdict]]);
       const res = (await redis.recordResults(
-        k.batch(batchId), k.completions, opts.now, opts.ttlSeconds, k.instancePrefix, k.requestPrefix,
-        opts.failure.code, opts.failure.message.slice(0, 1000), ...pairs,
+        k.batch(batchId), k.completions, k.pending, opts.now, opts.ttlSeconds, k.instancePrefix, k.requestPrefix,
+        opts.failure.code, opts.failure.message.slice(0, 1000), k.ledgerPrefix, ...pairs,
       )) as Array<string | number>;
       return {
         recorded: { completed: Number(res[0] ?? 0), failed_vod: Number(res[1] ?? 0), unknown: Number(res[2] ?? 0) },
         open: Number(res[3] ?? 0),
-        completedRequests: res.slice(4).map(String),
+        completedRequests: res.slice(5).map(String),
+        ...(Number(res[4]) > 0 ? { requeued: Number(res[4]) } : {}),
       };
     },
 
     /** Cuts a refused batch in two new batches (ids `<batch>.1`, `<batch>.2`); [] when it cannot. */
     async splitBatch(tenant: string, batchId: string, now: number): Promise<string[]> {
       const k = keys(tenant);
-      const res = (await redis.splitBatch(k.batch(batchId), `${batchId}.1`, `${batchId}.2`, now, k.instancePrefix, k.batchPrefix)) as string[];
+      const res = (await redis.splitBatch(k.batch(batchId), `${batchId}.1`, `${batchId}.2`, now, k.instancePrefix, k.batchPrefix, k.ledgerPrefix)) as string[];
       return res.map(String);
     },
 

@@ -61,8 +61,15 @@ export function tenantKeys(prefix: string, tenant: string) {
      * counter by a batch changes these by the same amount, an item's unit split equally between
      * the callers that asked for it ('' for requests of no caller), so they add up to the counter
      * (VOD's quota refusal, which raises the counter to the limit, is the one unattributed part).
+     * Kept 400 days, with the day's ledger.
      */
     charges: (dayId: string) => `${t}charges:${dayId}`,
+    /**
+     * HASH the spend ledger of a budget day: counters of what its units went on and what was
+     * saved (fields in lua/includes/ledger.lua), kept 400 days like the day's charges.
+     */
+    ledger: (dayId: string) => `${t}ledger:${dayId}`,
+    ledgerPrefix: `${t}ledger:`,
     /** HASH of one upstream batch */
     batch: (batchId: string) => `${t}b:${batchId}`,
     batchPrefix: `${t}b:`,

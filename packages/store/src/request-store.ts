@@ -61,6 +61,8 @@ export interface ItemRecord {
   error?: { code: string; message: string };
   /** a pending item held by the hot-item debounce: when it may go */
   next_attempt_at?: string;
+  /** a URL that goes (or went) with its asset's refresh (asset cover) */
+  covered_by?: { asset_id: string };
 }
 
 /**
@@ -90,10 +92,10 @@ export function createRequestStore(redisClient: RedisClient, prefix: string) {
     const k = keys(tenant);
     const ids = await redis.lrange(k.requestItems(requestId), cursor, cursor + limit - 1);
     const pipe = redis.pipeline();
-    for (const id of ids) pipe.hmget(k.instance(id), 'v', 's', 'k', 'a', 'e', 'm', 'nb');
+    for (const id of ids) pipe.hmget(k.instance(id), 'v', 's', 'k', 'a', 'e', 'm', 'nb', 'cv');
     const rows = ids.length ? ((await pipe.exec()) ?? []) : [];
     const page = rows.map(([, row]): ItemRecord => {
-      const [v, s, task, at, code, msg, nb] = row as Array<string | null>;
+      const [v, s, task, at, code, msg, nb, cv] = row as Array<string | null>;
       if (!v) return { kind: 'url', value: '', state: 'expired' };
       // no state field: pending (see coalesce-items.lua)
       const item: ItemRecord = { kind: v.startsWith('a:') ? 'asset_id' : 'url', value: v.slice(2), state: (s && STATE_OF[s]) || 'pending' };
@@ -101,6 +103,7 @@ export function createRequestStore(redisClient: RedisClient, prefix: string) {
       if (s && AFTER_SUBMISSION.has(s) && at) item.submitted_at = new Date(Number(at)).toISOString();
       if (s === 'X' || s === 'V') item.error = { code: code ?? '', message: msg ?? '' };
       if (!s && nb) item.next_attempt_at = new Date(Number(nb)).toISOString();
+      if (cv) item.covered_by = { asset_id: cv };
       return item;
     });
     return { items: page, next: ids.length === limit ? cursor + limit : null };

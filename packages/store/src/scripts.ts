@@ -8,13 +8,13 @@ import type { RedisClient } from './connections';
  * `--- @include "includes/<file>.lua"` (bullmq's convention), so there is one copy to change.
  */
 const SCRIPTS = {
-  coalesceItems: { file: 'coalesce-items.lua', keys: 11 },
-  claimBatch: { file: 'claim-batch.lua', keys: 15 },
-  beginAttempt: { file: 'begin-attempt.lua', keys: 3 },
-  holdBudget: { file: 'hold-budget.lua', keys: 3 },
+  coalesceItems: { file: 'coalesce-items.lua', keys: 12 },
+  claimBatch: { file: 'claim-batch.lua', keys: 16 },
+  beginAttempt: { file: 'begin-attempt.lua', keys: 4 },
+  holdBudget: { file: 'hold-budget.lua', keys: 4 },
   deferBatch: { file: 'defer-batch.lua', keys: 1 },
-  finishBatch: { file: 'finish-batch.lua', keys: 2 },
-  recordResults: { file: 'record-results.lua', keys: 2 },
+  finishBatch: { file: 'finish-batch.lua', keys: 3 },
+  recordResults: { file: 'record-results.lua', keys: 3 },
   splitBatch: { file: 'split-batch.lua', keys: 1 },
   finishIngest: { file: 'finish-ingest.lua', keys: 7 },
   admitRequest: { file: 'admit-request.lua', keys: 6 },
@@ -29,7 +29,7 @@ const SCRIPTS = {
   claimProbe: { file: 'claim-probe.lua', keys: 1 },
   throttleTenant: { file: 'throttle-tenant.lua', keys: 1 },
   acquireCallSlot: { file: 'acquire-call-slot.lua', keys: 1 },
-  markQuotaSpent: { file: 'mark-quota-spent.lua', keys: 1 },
+  markQuotaSpent: { file: 'mark-quota-spent.lua', keys: 2 },
   markWebhookDelivered: { file: 'mark-webhook-delivered.lua', keys: 1 },
   cancelItems: { file: 'cancel-items.lua', keys: 4 },
   requeueFailed: { file: 'requeue-failed.lua', keys: 7 },

@@ -122,7 +122,7 @@ export function createTenantGate(redisClient: RedisClient, prefix: string) {
      * falls), so claims stop until the budget resets. Returns the counter after the call.
      */
     async markQuotaSpent(tenant: string, dayId: string, dailyLimit: number, ttlSeconds: number): Promise<number> {
-      return Number(await redis.markQuotaSpent(keys(tenant).budget(dayId), dailyLimit, ttlSeconds));
+      return Number(await redis.markQuotaSpent(keys(tenant).budget(dayId), keys(tenant).ledger(dayId), dailyLimit, ttlSeconds));
     },
   };
 }

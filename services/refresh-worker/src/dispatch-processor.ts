@@ -166,10 +166,14 @@ export function createDispatchProcessor(deps: {
     return result;
   };
 
-  /** Records a batch's outcome; requests it completed start their retention. */
+  /**
+   * Records a batch's outcome; requests it completed start their retention, and covered URLs it
+   * sent back to the queue (VOD refused their asset id) get a dispatcher.
+   */
   async function finish(tenantId: string, batchId: string, outcome: Parameters<DispatchStore['finishBatch']>[2]): Promise<void> {
-    const { completedRequests } = await store.finishBatch(tenantId, batchId, outcome, clock.now(), retentionSeconds);
+    const { completedRequests, requeued } = await store.finishBatch(tenantId, batchId, outcome, clock.now(), retentionSeconds);
     for (const requestId of completedRequests) await scheduler.retire(tenantId, requestId);
+    if (requeued) await scheduler.now(tenantId);
   }
 
   /**
@@ -289,7 +293,7 @@ export function createDispatchProcessor(deps: {
           log.info({ code: verdict.code, children }, 'batch refused for its items: split in two');
           return 'split';
         }
-        await finish(tenantId, batchId, { type: 'failed', code: verdict.code, message: verdict.message });
+        await finish(tenantId, batchId, { type: 'failed', code: verdict.code, message: verdict.message, use: 'refused' });
         log.warn({ code: verdict.code, value: batch.values[0] }, 'item refused by VOD');
         return 'rejected';
       }
@@ -321,7 +325,7 @@ export function createDispatchProcessor(deps: {
         const last = attempt >= maxAttempts;
         if (!reachedUpstream) await store.holdBudget(tenantId, batchId, day.dayId, last);
         if (last) {
-          await finish(tenantId, batchId, { type: 'failed', code, message });
+          await finish(tenantId, batchId, { type: 'failed', code, message, use: reachedUpstream ? 'unknown' : 'refunded' });
           log.error({ code, attempt, reachedUpstream }, 'batch failed after the last attempt');
           return 'failed';
         }

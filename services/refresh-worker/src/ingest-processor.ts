@@ -1,5 +1,5 @@
 import { DelayedError, type Job } from 'bullmq';
-import { normalizeUrl } from '@refresh/core';
+import { assetIdFromUrl, budgetDay, normalizeUrl } from '@refresh/core';
 import { ingestJob, retireJob, type DispatchStore, type IngestJob, type RetireJob } from '@refresh/store';
 import type { Logger } from 'pino';
 import type { Clock } from './clock';
@@ -9,6 +9,21 @@ import type { Scheduler } from './scheduler';
 /** Staged lines are `a:<asset id>` or `u:<url as sent>`; coalescing keys use the normalised url. */
 function coalescingKey(line: string): string {
   return line.startsWith('u:') ? `u:${normalizeUrl(line.slice(2))}` : line;
+}
+
+/** What coalescing needs to know of a tenant. */
+export interface CoalescingRules {
+  /** hot-item debounce (ms; 0: none) */
+  minRefreshIntervalMs: number;
+  /** asset cover: where the asset id sits in the tenant's URLs; null: off */
+  assetPattern: RegExp | null;
+  /** the budget day's zone: the ledger counts a chunk's savings on the day it is coalesced */
+  timezone: string;
+}
+
+/** The asset id of each coalescing key's URL (null for asset ids and URLs of no asset). */
+function assetIdsOf(keys: readonly string[], pattern: RegExp): Array<string | null> {
+  return keys.map((key) => (key.startsWith('u:') ? assetIdFromUrl(key.slice(2), pattern) : null));
 }
 
 /** While a large request is coalesced, its tenant's dispatcher is woken at most this often. */
@@ -32,8 +47,8 @@ export function createIngestProcessor(deps: {
   metrics: WorkerMetrics;
   chunkItems: number;
   retentionSeconds: number;
-  /** the tenant's minRefreshIntervalMs (hot-item debounce; 0: none) */
-  minRefreshIntervalMs: (tenant: string) => number;
+  /** the tenant's rules for coalescing */
+  tenantRules: (tenant: string) => CoalescingRules;
   /** true once the worker is shutting down: a long ingest hands itself back between chunks */
   stopping: () => boolean;
 }) {
@@ -67,6 +82,7 @@ export function createIngestProcessor(deps: {
   async function processIngest(job: Job<IngestJob>, token?: string): Promise<{ created: number; linked: number; duplicates: number }> {
     const { tenant, requestId, priority } = ingestJob.parse(job.data);
     const log = deps.logger.child({ requestId, tenant });
+    const rules = deps.tenantRules(tenant);
     const totals = { created: 0, linked: 0, duplicates: 0 };
     let state = await store.ingestedSoFar(tenant, requestId);
     if (!state) {
@@ -109,7 +125,11 @@ export function createIngestProcessor(deps: {
       const lines = await next;
       if (lines.length === 0) throw new Error(`staged items of ${requestId} end at ${cursor} of ${state.received}`);
       next = cursor + lines.length < state.received ? read(cursor + lines.length) : null;
-      const res = await store.coalesce(tenant, requestId, priority, cursor, lines.length, lines, clock.now(), deps.minRefreshIntervalMs(tenant));
+      const now = clock.now();
+      const res = await store.coalesce(
+        tenant, requestId, priority, cursor, lines.length, lines, now, rules.minRefreshIntervalMs,
+        budgetDay(now, rules.timezone).dayId, rules.assetPattern ? assetIdsOf(lines, rules.assetPattern) : undefined,
+      );
       if (res === 'canceled') {
         // an admin canceled the request: what is left of it is dropped, and it finishes now
         log.info({ cursor, received: state.received }, 'request canceled while coalescing: the rest is dropped');

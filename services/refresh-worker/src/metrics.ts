@@ -1,5 +1,5 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ItemVerdict } from '@refresh/store';
+import type { RecordedResults } from '@refresh/store';
 import type { Classification } from '@refresh/vod-client';
 
 /** Outcome classes of one upstream call (vod-client's classification): the bounded `outcome` label. */
@@ -105,7 +105,7 @@ export function createWorkerMetrics() {
       for (const t of enqueuedAt) if (Number.isFinite(t)) submissionDelay.observe({ tenant }, Math.max(0, now - t) / 1000);
     },
     /** Items a poll moved out of `submitted`, by VOD's verdict. */
-    itemResults(tenant: string, moved: Record<ItemVerdict, number>) {
+    itemResults(tenant: string, moved: RecordedResults['recorded']) {
       const byLabel: Record<(typeof RESULT_VERDICTS)[number], number> = {
         completed: moved.completed,
         failed: moved.failed_vod,

@@ -95,12 +95,17 @@ export function createResultProcessor(deps: {
     const expired = age >= schedule.maxAgeMs;
     if (expired) {
       const final = new Set(verdicts.map((v) => v.id));
-      for (const id of batch.ids) if (!final.has(id)) verdicts.push({ id, verdict: 'unknown' });
+      for (const id of [...batch.ids, ...batch.covered.map((c) => c.id)]) if (!final.has(id)) verdicts.push({ id, verdict: 'unknown' });
     }
     const failure = batch.kind === 'url' ? VOD_FAILED : VOD_FAILED_ASSETS;
     const res = await store.recordResults(tenantId, batchId, verdicts, { now: clock.now(), ttlSeconds: retentionSeconds, failure });
     metrics.itemResults(tenantId, res.recorded);
     for (const requestId of res.completedRequests) await deps.scheduler.retire(tenantId, requestId);
+    if (res.requeued) {
+      // covered URLs VOD's verdict did not list go again as URLs: they need a dispatcher
+      log.warn({ requeued: res.requeued }, 'asset cover missed URLs: they go again as URLs');
+      await deps.scheduler.now(tenantId);
+    }
     if (res.recorded.completed + res.recorded.failed_vod + res.recorded.unknown > 0) {
       log.info({ ...res.recorded, open: res.open, ageMs: age }, 'VOD verdicts recorded');
     }

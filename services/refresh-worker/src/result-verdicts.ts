@@ -9,6 +9,8 @@ export interface PolledBatch {
   ids: readonly string[];
   /** what was sent for each: normalised URLs, or asset ids */
   values: readonly string[];
+  /** URLs the batch's asset ids cover (asset cover), with their normalised URL */
+  covered?: ReadonlyArray<{ id: string; url: string }>;
 }
 
 /** A final verdict; `null` while VOD has none (still processing, or not reported). */
@@ -33,19 +35,31 @@ export function aggregateVerdict(statuses: readonly string[]): Verdict {
  * URLs, so they are compared exactly first; an answer that spells scheme or host differently
  * still matches through the same normalisation. Asset-id batches: VOD reports the URLs of the
  * assets, which the worker does not know, so every item takes the batch's aggregate verdict.
+ * Covered URLs (asset cover) are verified: each takes the status VOD reports for it, matched as
+ * in URL batches; one VOD does not list once every listed URL is final was not refreshed by this
+ * call (`not_covered`: it is sent again as a URL), so a wrong asset pattern costs units, never
+ * freshness.
  */
 export function verdictsFor(batch: PolledBatch, results: readonly RefreshResult[]): Array<{ id: string; verdict: ItemVerdict }> {
   const out: Array<{ id: string; verdict: ItemVerdict }> = [];
+  const exact = group(results, (url) => url);
+  const loose = group(results, normalizedOrNull);
+  const statusesOf = (url: string): string[] | undefined => exact.get(url) ?? loose.get(url);
   if (batch.kind === 'asset_id') {
     const verdict = aggregateVerdict(results.map((r) => r.status));
     if (verdict) for (const id of batch.ids) out.push({ id, verdict });
+    // a URL missing from the list may still appear while any listed one is not final, so it is
+    // judged only once all are
+    const listFinal = results.length > 0 && results.every((r) => aggregateVerdict([r.status]) !== null);
+    for (const { id, url } of batch.covered ?? []) {
+      const statuses = statusesOf(url);
+      const own = statuses ? aggregateVerdict(statuses) : listFinal ? 'not_covered' : null;
+      if (own) out.push({ id, verdict: own });
+    }
     return out;
   }
-  const exact = group(results, (url) => url);
-  const loose = group(results, normalizedOrNull);
   batch.ids.forEach((id, i) => {
-    const value = batch.values[i] ?? '';
-    const verdict = aggregateVerdict(exact.get(value) ?? loose.get(value) ?? []);
+    const verdict = aggregateVerdict(statusesOf(batch.values[i] ?? '') ?? []);
     if (verdict) out.push({ id, verdict });
   });
   return out;

@@ -12,7 +12,7 @@ import { createCompletionSweeper } from './completion-sweeper';
 import { resumeTenantsWithNewCredentials } from './credentials';
 import { RetryableCallError, createDispatchProcessor } from './dispatch-processor';
 import type { Readiness } from './health-server';
-import { createIngestProcessor } from './ingest-processor';
+import { createIngestProcessor, type CoalescingRules } from './ingest-processor';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics';
 import { readinessWithPauses } from './readiness';
 import { createResultProcessor } from './result-processor';
@@ -22,6 +22,12 @@ import { registerStateGauges } from './state-gauges';
 import { vodCaller } from './vod-clients';
 import { WebhookDeliveryError, createWebhookProcessor } from './webhook-processor';
 import { createWebhookSender } from './webhook-sender';
+
+/**
+ * Coalescing for a tenant not in this replica's config (a rolling deploy): no debounce, no
+ * cover, and its savings count on the UTC day.
+ */
+const UNKNOWN_TENANT_RULES: CoalescingRules = { minRefreshIntervalMs: 0, assetPattern: null, timezone: 'UTC' };
 
 /** ms Redis has to answer PING for the worker to count as ready */
 const READY_TIMEOUT_MS = 1000;
@@ -77,6 +83,11 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
   });
   const caller = vodCaller(config, clock, { redis: connect('tokens'), logger });
   const retentionSeconds = Math.round(config.statusTtlDays * 86_400);
+  const coalescingRules = new Map<string, CoalescingRules>(config.tenants.map((t) => [t.id, {
+    minRefreshIntervalMs: t.minRefreshIntervalMs,
+    assetPattern: t.assetIdFromUrl === undefined ? null : new RegExp(t.assetIdFromUrl),
+    timezone: t.timezone,
+  }]));
 
   const common = {
     prefix,
@@ -91,7 +102,7 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
     QUEUE_NAMES.ingest,
     createIngestProcessor({
       store, scheduler, clock, logger, metrics, chunkItems: config.ingest.chunkItems, retentionSeconds,
-      minRefreshIntervalMs: (tenant) => config.tenants.find((t) => t.id === tenant)?.minRefreshIntervalMs ?? 0,
+      tenantRules: (tenant) => coalescingRules.get(tenant) ?? UNKNOWN_TENANT_RULES,
       stopping: () => stopped !== null,
     }),
     { ...common, connection: connect('ingest-worker'), concurrency: Math.max(1, Math.floor(config.worker.concurrency / 4)) },

@@ -41,6 +41,8 @@ export interface TenantSpec {
   maxCallsPerSecond?: number;
   minRefreshIntervalMs?: number;
   maxBacklogItems?: number;
+  /** asset cover: the pattern that finds the asset id in the tenant's URLs; off unless given */
+  assetIdFromUrl?: string;
   /** the tenant's auth as the config file writes it; AK/SK of its project unless given */
   auth?: Record<string, unknown>;
   /**

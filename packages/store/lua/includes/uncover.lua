@@ -1,0 +1,19 @@
+--[[
+A covered URL (asset cover, coalesce-items.lua) whose asset's call did not refresh it: VOD's
+verdict for the asset did not list it (record-results.lua), or VOD refused the asset id
+(finish-batch.lua). It becomes a plain pending URL again, never covered (`nc`), at the tail of
+the queue it was meant for (`q`), and back in the pending index unless another copy of the URL
+is pending by now. The calling script moves its requests' counts to `pending`. So a wrong
+pattern costs units, never freshness.
+
+uncover(ip, id, pendingKey, now)
+]]
+local function uncover(ip, id, pendingKey, now)
+  local ik = ip .. id
+  local h = redis.call('HMGET', ik, 'v', 'ca', 'q')
+  if h[2] then redis.call('SREM', ip .. h[2] .. ':c', id) end
+  redis.call('HDEL', ik, 'ca', 'cv', 'b', 'k', 'a', 's', 'q')
+  redis.call('HSET', ik, 'nc', 1, 't', now)
+  redis.call('HSETNX', pendingKey, h[1], id)
+  redis.call('RPUSH', h[3], id)
+end

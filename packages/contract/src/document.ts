@@ -1,6 +1,7 @@
 import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { adminPaths } from './admin';
 import { budgetPaths } from './budget';
+import { spendPaths } from './spend';
 import { docsPaths } from './docs';
 import { dropInPaths } from './drop-in';
 import { healthPaths } from './health';
@@ -12,7 +13,7 @@ export type OpenApiDocument = ReturnType<typeof createDocument>;
  * Every path of the API. Each feature owns its file and exports its paths; they are only
  * joined here, so the document and the validation can never describe two contracts.
  */
-const PATHS: ZodOpenApiPathsObject[] = [refreshRequestPaths, dropInPaths, budgetPaths, healthPaths, docsPaths, adminPaths];
+const PATHS: ZodOpenApiPathsObject[] = [refreshRequestPaths, dropInPaths, budgetPaths, spendPaths, healthPaths, docsPaths, adminPaths];
 
 /** The OpenAPI 3.1 document of the API, built from the schemas that validate its requests. */
 export function openApiDocument(version = '0.1.0'): OpenApiDocument {

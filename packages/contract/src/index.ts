@@ -6,3 +6,4 @@ export * from './health';
 export * from './docs';
 export * from './admin';
 export { openApiDocument, type OpenApiDocument } from './document';
+export * from './spend';

@@ -12,3 +12,4 @@ export { createTokenStore, type TokenStore, type CachedToken } from './token-sto
 export { scanKeysUnder, deleteKeysUnder, unlinkKeys } from './prefix-keys';
 export { createCallerRate, createCallerUploads, createCallerWebhookSlots, type CallerRate, type CallerUploads, type CallerWebhookSlots } from './caller-rate';
 export { checkMemoryPolicy, SAFE_MEMORY_POLICY, type PolicyLogger, type NodePolicy } from './memory-policy';
+export { readLedger, parseLedgerDay, type LedgerDay } from './ledger';

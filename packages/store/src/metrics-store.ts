@@ -2,6 +2,7 @@ import { PRIORITIES, type Priority } from '@refresh/core';
 import { Queue } from 'bullmq';
 import type { RedisClient } from './connections';
 import { QUEUE_NAMES } from './jobs';
+import { parseLedgerDay, type LedgerDay } from './ledger';
 import { queuePrefix, tenantKeys } from './keys';
 import { withScripts, type ScriptName } from './scripts';
 import { parsePause, type TenantPause } from './tenant-gate';
@@ -34,6 +35,8 @@ export interface TenantStateReading {
 
 export interface StateReading {
   tenants: Map<string, TenantStateReading>;
+  /** each tenant's spend ledger of the budget day asked for */
+  ledgers: Map<string, LedgerDay>;
   jobs: Record<QueueName, Record<JobState, number>>;
 }
 
@@ -62,7 +65,7 @@ export function createMetricsStore(redisClient: RedisClient, prefix: string, onE
     async read(tenants: ReadonlyArray<{ id: string; dayId: string }>): Promise<StateReading> {
       // one pipeline a tenant (its keys share a slot; on Redis Cluster a pipeline may not span
       // slots), all sent at once with BullMQ's count scripts: one round trip's wait
-      const readTenant = async (t: { id: string; dayId: string }): Promise<TenantStateReading> => {
+      const readTenant = async (t: { id: string; dayId: string }): Promise<TenantStateReading & { ledger: LedgerDay }> => {
         const k = tenantKeys(prefix, t.id);
         const pipe = redis.pipeline();
         (pipe as unknown as Record<ScriptName, (...args: Array<string | number>) => unknown>)
@@ -73,15 +76,16 @@ export function createMetricsStore(redisClient: RedisClient, prefix: string, onE
         pipe.hgetall(k.charges(t.dayId));
         pipe.zcard(k.held);
         pipe.zcard(k.scheduled);
+        pipe.hgetall(k.ledger(t.dayId));
         const rows = (await pipe.exec()) ?? [];
         const reply = (i: number): unknown => {
           const [err, value] = rows[i] ?? [new Error('no reply'), null];
           if (err) throw err;
           return value;
         };
-        // its state script, its pause HASH, its outbox's size and oldest entry, the day's charges, held and scheduled
+        // its state script, its pause HASH, its outbox's size and oldest entry, the day's charges, held, scheduled and ledger
         const [row, pause, unretired, oldestEntry] = [reply(0), reply(1), reply(2), reply(3) as string[]];
-        const charges = Object.fromEntries(Object.entries(reply(4) as Record<string, string>).map(([c, milli]) => [c, Number(milli) / 1000]));
+        const ledger = parseLedgerDay(t.dayId, reply(7) as Record<string, string>, reply(4) as Record<string, string>);
         // {used, a:h n l, u:h n l, oldest}: allQueues() order
         const r = (row as number[]).map(Number);
         const pending = {} as Record<Priority, number>;
@@ -92,7 +96,7 @@ export function createMetricsStore(redisClient: RedisClient, prefix: string, onE
           paused: parsePause(pause as Record<string, string>),
           unretired: Number(unretired),
           oldestUnretiredAt: oldestEntry[1] === undefined ? null : Number(oldestEntry[1]),
-          charges, held: Number(reply(5)), scheduled: Number(reply(6)),
+          charges: ledger.charges, held: Number(reply(5)), scheduled: Number(reply(6)), ledger,
         };
       };
       const [rows, ingest, dispatch, results, webhooks] = await Promise.all([
@@ -103,8 +107,13 @@ export function createMetricsStore(redisClient: RedisClient, prefix: string, onE
         jobCounts(queues.webhooks),
       ]);
       const out = new Map<string, TenantStateReading>();
-      tenants.forEach((t, i) => out.set(t.id, rows[i]!));
-      return { tenants: out, jobs: { ingest, dispatch, results, webhooks } };
+      const ledgers = new Map<string, LedgerDay>();
+      tenants.forEach((t, i) => {
+        const { ledger, ...reading } = rows[i]!;
+        out.set(t.id, reading);
+        ledgers.set(t.id, ledger);
+      });
+      return { tenants: out, ledgers, jobs: { ingest, dispatch, results, webhooks } };
     },
 
     /** Closes the queue handles; the connection is the caller's. */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Priority } from '@refresh/core';
 import type { RedisClient } from './connections';
 import { tenantKeys, tenantOfRequest } from './keys';
+import { readLedger, type LedgerDay } from './ledger';
 import { withScripts } from './scripts';
 
 export type ItemState = 'pending' | 'deferred' | 'in_flight' | 'submitted' | 'completed' | 'failed' | 'unknown' | 'canceled';
@@ -110,6 +111,9 @@ export function createRequestStore(redisClient: RedisClient, prefix: string) {
   }
 
   return {
+    /** The tenant's spend ledger for each of `dayIds` (budget days, yyyy-MM-dd). */
+    spend: (tenant: string, dayIds: readonly string[]): Promise<LedgerDay[]> => readLedger(redis, prefix, tenant, dayIds),
+
     /** Appends validated item keys to the request's staging list (not yet visible to workers). */
     async stage(tenant: string, requestId: string, itemKeys: string[], ttlSeconds: number): Promise<void> {
       if (itemKeys.length === 0) return;

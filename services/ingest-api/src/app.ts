@@ -17,6 +17,7 @@ import { answerClientError, requireHost } from './http-refusals';
 import { createMetrics } from './metrics';
 import { requestLogging } from './request-log';
 import { budgetRoutes } from './routes/budget';
+import { spendRoutes } from './routes/spend';
 import { docsRoutes } from './routes/docs';
 import { dropInRoutes } from './routes/drop-in';
 import { healthRoutes } from './routes/health';
@@ -104,6 +105,7 @@ export function createApi(deps: ApiDeps): Api {
   app.use(dropInRoutes(ctx));
   app.use(statusRoutes(ctx));
   app.use(budgetRoutes(ctx));
+  app.use(spendRoutes(ctx));
   const { ingest, dispatch, webhooks } = deps.queues;
   const admin = adminRoutes(config.admin.apiKeySha256, [ingest, ...[dispatch, webhooks].filter((q) => q !== undefined)]);
   if (admin) app.use(admin);

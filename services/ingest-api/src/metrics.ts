@@ -10,6 +10,7 @@ export const ROUTE_NAMES = [
   'request_status',
   'request_items',
   'budget',
+  'spend',
   'healthz',
   'readyz',
   'metrics',

@@ -31,6 +31,7 @@ const SUBMIT: OperationKey = 'POST /v1/tenants/{tenant}/refresh-requests';
 const STATUS: OperationKey = 'GET /v1/refresh-requests/{request_id}';
 const ITEMS: OperationKey = 'GET /v1/refresh-requests/{request_id}/items';
 const BUDGET: OperationKey = 'GET /v1/tenants/{tenant}/budget';
+const SPEND: OperationKey = 'GET /v1/tenants/{tenant}/spend';
 const CANCEL: OperationKey = 'POST /v1/admin/refresh-requests/{request_id}/cancel';
 const REQUEUE: OperationKey = 'POST /v1/admin/refresh-requests/{request_id}/requeue-failed';
 const ADMIN_KEY = 'admin-key-for-the-contract';
@@ -156,6 +157,12 @@ export const EXERCISES: Exercise[] = [
   { when: "another tenant's budget is read", operation: BUDGET, status: 403, send: (c) => c.get(c.t.url, '/v1/tenants/sports/budget') },
   { when: 'an unknown tenant budget is read', operation: BUDGET, status: 404, send: (c) => c.get(c.t.url, '/v1/tenants/weather/budget') },
   { when: 'the budget is read while Redis is unreachable', operation: BUDGET, status: 503, send: (c) => c.get(c.down.url, '/v1/tenants/news/budget') },
+  { when: 'the spend ledger is read', operation: SPEND, status: 200, send: (c) => c.get(c.t.url, '/v1/tenants/news/spend?from=2026-01-01&to=2026-01-03') },
+  { when: 'the spend ledger is read as CSV', operation: SPEND, status: 200,
+    send: (c) => fetch(`${c.t.url}/v1/tenants/news/spend`, { headers: { ...bearer(KEYS.cms), accept: 'text/csv' } }) },
+  { when: 'the spend ledger is read for a range that is not one', operation: SPEND, status: 400, send: (c) => c.get(c.t.url, '/v1/tenants/news/spend?from=2026-02-01&to=2026-01-01') },
+  { when: 'the spend ledger is read without a key', operation: SPEND, status: 401, send: (c) => c.get(c.t.url, '/v1/tenants/news/spend', null) },
+  { when: 'the spend ledger is read while Redis is unreachable', operation: SPEND, status: 503, send: (c) => c.get(c.down.url, '/v1/tenants/news/spend') },
 
   // the drop-in endpoint: VOD's path and body
   { when: "VOD's body is posted to the drop-in endpoint", operation: DROP_IN_POST, status: 202,

@@ -4,6 +4,7 @@ import { JOB_STATES, type MetricsStore, type QueueName, type StateReading } from
 import type { Logger } from 'pino';
 import { Gauge, type Registry } from 'prom-client';
 import type { Clock } from './clock';
+import { registerLedgerCounters } from './ledger-counters';
 
 /** ms a scrape waits for Redis; after it the Redis-read gauges are left out of that scrape */
 export const STATE_READ_TIMEOUT_MS = 1500;
@@ -142,6 +143,14 @@ export function registerStateGauges(
         g.set({ tenant: t.id, caller: 'unattributed' }, Math.max(0, Math.round((r.used - attributed) * 1000) / 1000));
       }),
   );
+  registerLedgerCounters(registry, {
+    tenants,
+    callersOf,
+    ledgers: async () => {
+      const s = await snapshot();
+      return s.reading?.ledgers ?? null;
+    },
+  });
   gauge(
     'refresh_reserve_held_units',
     "Units of the tenant's remaining budget that normal and low items may not spend now (the urgent reserve, until its release)",

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { playbackUrls } from '@refresh/vod-simulator';
 import { PROJECT, startSimulator, testConfig, testWorld, type Simulator } from './harness';
 
 const API_KEY = 'switch-key';
@@ -85,9 +86,10 @@ describe('switching a publishing system from VOD to the drop-in endpoint', () =>
     return token;
   }
 
-  // The simulator reports an asset by its id under `url` (real VOD reports the asset's URLs);
-  // the drop-in endpoint names it `asset_id`. Either way the item is the same.
+  // VOD reports an asset by its playback URLs (the simulator's catalogue derives them); the
+  // drop-in endpoint, which never learns them, reports it as `asset_id` with their verdict.
   const outcome = (results: RefreshResult[]) => results.map((r) => `${r.url ?? r.asset_id} ${r.status}`).sort();
+  const assetUrls = (id: string) => playbackUrls({ catalogue: {}, catalogueBase: 'https://example.com/asset' }, id);
 
   it('when the same function and body go first to VOD and then, with only base URL and token changed, to our service, then both end with the same verdicts', async () => {
     sim.failItems(['https://cdn.example.com/switch/broken.mp4']);
@@ -100,13 +102,13 @@ describe('switching a publishing system from VOD to the drop-in endpoint', () =>
     const callsBefore = sim.calls().length;
     const viaService = await refreshViaVod(apiUrl, PROJECT.projectId, { 'X-Auth-Token': API_KEY }, body);
 
-    expect(outcome(viaVod)).toEqual([
-      'asset-switch-1 SUCCEED',
+    const urlVerdicts = [
       'https://cdn.example.com/switch/1.m3u8 SUCCEED',
       'https://cdn.example.com/switch/2.m3u8 SUCCEED',
       'https://cdn.example.com/switch/broken.mp4 FAILED',
-    ]);
-    expect(outcome(viaService)).toEqual(outcome(viaVod));
+    ];
+    expect(outcome(viaVod)).toEqual([...assetUrls('asset-switch-1').map((u) => `${u} SUCCEED`), ...urlVerdicts].sort());
+    expect(outcome(viaService)).toEqual(['asset-switch-1 SUCCEED', ...urlVerdicts].sort());
     // our worker really sent them to VOD: one call per kind
     expect(sim.calls().slice(callsBefore).flatMap((c) => c.items).sort()).toEqual([...body.asset_id_list, ...body.urls].sort());
   });

@@ -7,6 +7,7 @@ import { createHealthServer } from '../src/health-server';
 import { CALL_OUTCOMES, RESULT_VERDICTS, WEBHOOK_OUTCOMES } from '../src/metrics';
 import { systemClock } from '../src/clock';
 import { registerStateGauges } from '../src/state-gauges';
+import { SAVING_REASONS, UNIT_USES } from '../src/ledger-counters';
 import { eventually, silent, startSimulator, testConfig, testWorld, urls, assets, type Simulator } from './harness';
 import { samples, value } from './metrics-text';
 
@@ -128,7 +129,8 @@ describe('worker metrics', () => {
       result: new Set(['created', 'linked', 'duplicate']),
       outcome: new Set([...CALL_OUTCOMES, ...WEBHOOK_OUTCOMES]),
       priority: new Set(PRIORITIES),
-      reason: new Set(PAUSE_REASONS),
+      reason: new Set([...PAUSE_REASONS, ...SAVING_REASONS]),
+      use: new Set(UNIT_USES),
       queue: new Set(['ingest', 'dispatch', 'results', 'webhooks']),
       verdict: new Set(RESULT_VERDICTS),
       state: new Set(JOB_STATES),

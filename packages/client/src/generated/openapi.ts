@@ -96,6 +96,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tenants/{tenant}/spend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where each budget day's units went: per caller, per use, and what was saved
+         * @description The spend ledger, kept 400 days. `Accept: text/csv` answers the same as CSV, one row a day, with a column `caller:<id>` for each caller of the tenant.
+         */
+        get: operations["getSpend"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -346,6 +366,10 @@ export interface components {
              * @description a pending item held by the hot-item debounce (asked for again within minRefreshIntervalMs of its last send): when it goes, once for every request that asked meanwhile
              */
             next_attempt_at?: string;
+            /** @description a URL refreshed by its asset's refresh (the tenant's assetIdFromUrl): one unit for every waiting URL of the asset; its state and task_id are those of that call, verified against the URLs VOD reports */
+            covered_by?: {
+                asset_id: string;
+            };
         };
         /** @enum {string} */
         ItemState: "pending" | "deferred" | "in_flight" | "submitted" | "completed" | "failed" | "unknown" | "canceled" | "expired";
@@ -433,6 +457,55 @@ export interface components {
              * @description when one call will test whether VOD accepts the tenant again
              */
             probe_at: string;
+        };
+        SpendView: {
+            tenant: string;
+            /** @description one entry a budget day, oldest first, days with nothing spent included */
+            days: components["schemas"]["SpendDay"][];
+        };
+        SpendDay: {
+            /** @description the budget day, YYYY-MM-DD in the tenant's time zone */
+            day: string;
+            /** @description the day's limit (as it was when its first unit was spent; the configured one for a day nothing was spent on) */
+            limit: number;
+            /** @description units counted against the day: reserved for calls, less refunds, plus a quota refusal's raise (the budget's `used`) */
+            spent: number;
+            /** @description units of calls VOD accepted (it gave a task id) */
+            accepted: number;
+            /** @description units of calls VOD refused for their items (split and resent, or failed) */
+            refused: number;
+            /** @description units of calls whose outcome is unknown (timeout, 5xx, a worker killed mid-call, a throttle or quota answer): VOD may or may not have counted them */
+            unknown_outcome: number;
+            /** @description units given back: the call provably never reached VOD */
+            refunded: number;
+            /** @description units reserved for a call that then waited past the reset and spent on the next day */
+            voided: number;
+            /** @description units VOD's quota refusal added: the account's quota was used outside this service */
+            quota_raise: number;
+            /** @description units spent on asset-id and on URL refreshes (refunds not taken off) */
+            by_kind: {
+                asset_id: number;
+                url: number;
+            };
+            /** @description units charged to each caller: a unit is split equally between the callers whose items it carried; refunds taken off */
+            by_caller: {
+                [key: string]: number;
+            };
+            /** @description units charged to no caller: requests without one, and a quota raise */
+            unattributed: number;
+            /** @description items the spent units carried */
+            items_carried: number;
+            /** @description units saved: items that cost no unit of their own */
+            saved: {
+                /** @description items linked to a pending copy of the same item */
+                linked: number;
+                /** @description items linked to a copy held by the hot-item debounce (minRefreshIntervalMs) */
+                debounced: number;
+                /** @description URLs carried by their asset's unit beyond the unit's own item (assetIdFromUrl) */
+                covered: number;
+            };
+            /** @description covered URLs VOD's verdict for their asset did not list, or whose asset VOD refused: sent again as URLs */
+            cover_misses: number;
         };
         Liveness: {
             /** @constant */
@@ -957,6 +1030,91 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BudgetView"];
+                };
+            };
+            /** @description missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the caller may not use this tenant */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unknown tenant or request */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description a limit was hit: the caller's request rate, or (submissions) the caller's open uploads or the tenant's backlog cap, counted as the body arrives; details.limit says which; retry after Retry-After */
+            429: {
+                headers: {
+                    /** @description whole seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description storage is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getSpend: {
+        parameters: {
+            query?: {
+                /** @description first budget day (the tenant's time zone), YYYY-MM-DD; default: `to` */
+                from?: string;
+                /** @description last budget day, YYYY-MM-DD; default: today */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                /** @description tenant id from the service configuration */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the ledger */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpendView"];
+                    "text/csv": string;
+                };
+            };
+            /** @description the request is not valid; nothing was queued */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description missing or unknown API key */

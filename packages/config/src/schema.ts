@@ -139,6 +139,17 @@ export const fileSchema = z
         apiKeySha256: keySha256.optional(),
       })
       .prefault({}),
+    /** Who may read /metrics, on the API and on the worker's health port. */
+    metrics: z
+      .strictObject({
+        /**
+         * hex SHA-256 of the token /metrics asks for as `Authorization: Bearer <token>`, on the
+         * API and the worker alike (401 without it). Unset: /metrics is open to anyone who
+         * reaches the port, which lists tenant and caller ids; set it in production.
+         */
+        bearerTokenSha256: keySha256.optional(),
+      })
+      .prefault({}),
     batching: z
       .strictObject({
         /** items per upstream call, 1..10 */

@@ -7,6 +7,7 @@ export * from './errors';
 export * from './tenant-pause';
 export * from './callback-url';
 export * from './webhook-signature';
+export * from './bearer-token';
 export * from './eta';
 export * from './reserve';
 export * from './clock';

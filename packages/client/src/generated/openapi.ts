@@ -137,7 +137,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus metrics */
+        /** Prometheus metrics; with metrics.bearerTokenSha256 set, only for `Authorization: Bearer <that token>` */
         get: operations["metrics"];
         put?: never;
         post?: never;
@@ -561,16 +561,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description the caller may not use this tenant */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description unknown tenant or request */
+            /** @description a tenant or request that is unknown or not the caller's (one answer for both) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -658,7 +649,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description unknown tenant or request */
+            /** @description a tenant or request that is unknown or not the caller's (one answer for both) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -733,7 +724,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description unknown tenant or request */
+            /** @description a tenant or request that is unknown or not the caller's (one answer for both) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -968,16 +959,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description the caller may not use this tenant */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description unknown tenant or request */
+            /** @description a tenant or request that is unknown or not the caller's (one answer for both) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1075,6 +1057,15 @@ export interface operations {
                     "text/plain": string;
                 };
             };
+            /** @description missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     openApiDocument: {
@@ -1151,7 +1142,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description unknown tenant or request */
+            /** @description a tenant or request that is unknown or not the caller's (one answer for both) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1201,7 +1192,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description unknown tenant or request */
+            /** @description a tenant or request that is unknown or not the caller's (one answer for both) */
             404: {
                 headers: {
                     [name: string]: unknown;

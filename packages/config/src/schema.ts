@@ -139,6 +139,20 @@ export const fileSchema = z
         apiKeySha256: keySha256.optional(),
       })
       .prefault({}),
+    /**
+     * Failed authentication per client address (an IPv4 address, an IPv6 /64), all API replicas
+     * together: a key presented and refused, a caller's or the admin's, counts one. From the
+     * failure over the limit until the window ends, every request presenting a key from that
+     * address gets 429 without its key being checked, so guessing there learns nothing.
+     */
+    authFailures: z
+      .strictObject({
+        /** refused keys an address may present in one window */
+        maxPerAddress: z.number().int().min(1).max(1_000_000).default(20),
+        /** s, the window, from the address's first failure in it */
+        windowSeconds: z.number().int().min(1).max(86_400).default(300),
+      })
+      .prefault({}),
     /** Who may read /metrics, on the API and on the worker's health port. */
     metrics: z
       .strictObject({
@@ -268,6 +282,16 @@ export const envSchema = z.object({
     .transform((s) => s.split(',').map((n) => n.trim()).filter(Boolean))
     .pipe(z.array(z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+):\d{1,5}$/, 'host:port'))),
   REFRESH_CONFIG: z.string().optional(),
+  /**
+   * Express's `trust proxy`: whose X-Forwarded-For names the client, for the failed-authentication
+   * limit per address and the admin audit log. Empty (default): nobody's, the client is the
+   * socket's peer. A hop count (`1`), or addresses and CIDRs, comma-separated (`10.0.0.0/8`).
+   * Behind a load balancer set it, or every client shares the balancer's address and its limit.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('')
+    .transform((s): boolean | number | string => (s.trim() === '' ? false : /^\d+$/.test(s.trim()) ? Number(s.trim()) : s.trim())),
   /** API port */
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   /** worker metrics/health port */

@@ -1,4 +1,4 @@
-export { tenantKeys, callerKeys, queuePrefix, tenantOfRequest, type TenantKeys } from './keys';
+export { tenantKeys, callerKeys, addressKeys, queuePrefix, tenantOfRequest, type TenantKeys } from './keys';
 export { createRedis, isCluster, splitHostPort, type RedisClient, type RedisRole, type RedisTarget } from './connections';
 export { withScripts } from './scripts';
 export { createRequestStore, newRequestId, type Admission, type RequestStore, type RequestRecord, type RequestCallback, type ItemRecord, type ItemState } from './request-store';
@@ -11,4 +11,5 @@ export { createTenantGate, parsePause, type TenantGate, type TenantPause, type T
 export { createTokenStore, type TokenStore, type CachedToken } from './token-store';
 export { scanKeysUnder, deleteKeysUnder, unlinkKeys } from './prefix-keys';
 export { createCallerRate, createCallerUploads, createCallerWebhookSlots, type CallerRate, type CallerUploads, type CallerWebhookSlots } from './caller-rate';
+export { createAuthFailures, type AuthFailures, type AuthFailureState } from './auth-failures';
 export { checkMemoryPolicy, SAFE_MEMORY_POLICY, type PolicyLogger, type NodePolicy } from './memory-policy';

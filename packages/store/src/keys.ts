@@ -122,6 +122,17 @@ export function callerKeys(prefix: string, callerId: string) {
 }
 
 /**
+ * Keys of a client address (core's clientAddress: an IPv4 address or an IPv6 /64), as the API
+ * sees it. Touched alone, so the address is its own hash tag.
+ */
+export function addressKeys(prefix: string, address: string) {
+  return {
+    /** STRING refused keys presented from the address in its current window, PX its end (count-auth-failure.lua) */
+    authFailures: `${prefix}:{addr:${address}}:authfail`,
+  };
+}
+
+/**
  * BullMQ's prefix. The braces put every key of every queue in one slot, as BullMQ requires
  * on Redis Cluster.
  */

@@ -20,6 +20,8 @@ export interface ApiContext {
   logger: Logger;
   metrics: Metrics;
   authenticate: RequestHandler;
+  /** wraps an authenticator in the per-address limit of refused keys (auth-failures.ts) */
+  limitAuthFailures: (authenticate: RequestHandler) => RequestHandler;
   now: () => number;
   /** wall ms that `clockMs` of `now`'s clock take: for BullMQ delays derived from the clock */
   realMs: (clockMs: number) => number;

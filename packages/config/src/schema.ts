@@ -109,6 +109,12 @@ const caller = z.strictObject({
   maxRequestsPerSecond: z.number().positive().max(100_000).default(50),
   /** requests allowed at once after a quiet spell; default two seconds' worth of the rate */
   burst: z.number().int().min(1).max(1_000_000).optional(),
+  /**
+   * requests of the caller Redis may keep at once, all API replicas together: a request counts
+   * from its acceptance for statusTtlDays (how long its status is kept), so this bounds the
+   * status data one caller can pile up by request rate alone; beyond it, 429 caller_requests
+   */
+  maxRetainedRequests: z.number().int().min(1).max(100_000_000).default(100_000),
   /** uploads (request bodies being read) the caller may have open at once, all API replicas together */
   maxOpenUploads: z.number().int().min(1).max(1000).default(4),
   /**
@@ -251,6 +257,11 @@ export const fileSchema = z
          * whose receiver hangs holds at most this many delivery slots, the rest serve the others
          */
         perCallerConcurrency: z.number().int().min(1).max(100).default(2),
+        /**
+         * webhook jobs that failed for good kept for inspection (the queue UI), newest first; older
+         * ones go, and any after 7 days. Bounds what failing receivers leave in Redis, whoever's.
+         */
+        keepFailedJobs: z.number().int().min(0).max(1_000_000).default(10_000),
       })
       .refine((w) => w.backoffMaxMs >= w.backoffBaseMs, { message: 'backoffMaxMs must be at least backoffBaseMs', path: ['backoffMaxMs'] })
       .prefault({}),

@@ -10,6 +10,6 @@ export { createMetricsStore, JOB_STATES, type MetricsStore, type StateReading, t
 export { createTenantGate, parsePause, type TenantGate, type TenantPause, type TenantPauseReason, type CallSlot } from './tenant-gate';
 export { createTokenStore, type TokenStore, type CachedToken } from './token-store';
 export { scanKeysUnder, deleteKeysUnder, unlinkKeys } from './prefix-keys';
-export { createCallerRate, createCallerUploads, createCallerWebhookSlots, type CallerRate, type CallerUploads, type CallerWebhookSlots } from './caller-rate';
+export { createCallerRate, createCallerRequests, createCallerUploads, createCallerWebhookSlots, type CallerRate, type CallerRequests, type CallerUploads, type CallerWebhookSlots } from './caller-rate';
 export { createAuthFailures, type AuthFailures, type AuthFailureState } from './auth-failures';
 export { checkMemoryPolicy, SAFE_MEMORY_POLICY, type PolicyLogger, type NodePolicy } from './memory-policy';

@@ -116,6 +116,8 @@ export function callerKeys(prefix: string, callerId: string) {
     rate: `${prefix}:{caller:${callerId}}:rate`,
     /** ZSET request id → lease end (epoch ms) of the caller's uploads being read (open-upload.lua) */
     uploads: `${prefix}:{caller:${callerId}}:uploads`,
+    /** ZSET request id → epoch ms until which it counts as retained (open-upload.lua): maxRetainedRequests */
+    requests: `${prefix}:{caller:${callerId}}:requests`,
     /** ZSET webhook job id → lease end (epoch ms) of the caller's deliveries under way (open-upload.lua) */
     webhooks: `${prefix}:{caller:${callerId}}:webhooks`,
   };

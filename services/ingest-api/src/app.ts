@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { AppConfig } from '@refresh/config';
-import { createAuthFailures, createCallerRate, createCallerUploads, createRequestStore, createTenantGate } from '@refresh/store';
+import { createAuthFailures, createCallerRate, createCallerRequests, createCallerUploads, createRequestStore, createTenantGate } from '@refresh/store';
 import type { Queue } from 'bullmq';
 import express from 'express';
 import type { RedisClient } from '@refresh/store';
@@ -67,6 +67,7 @@ export function createApi(deps: ApiDeps): Api {
     store: createRequestStore(deps.redis, config.env.KEY_PREFIX),
     gate: createTenantGate(deps.redis, config.env.KEY_PREFIX),
     uploads: createCallerUploads(deps.redis, config.env.KEY_PREFIX),
+    retained: createCallerRequests(deps.redis, config.env.KEY_PREFIX),
     queues: deps.queues,
     logger: deps.logger,
     metrics,

@@ -32,6 +32,7 @@ export type Rejection =
   | { limit: 'auth_failures' }
   | { limit: 'caller_rate'; caller: string }
   | { limit: 'caller_uploads'; caller: string }
+  | { limit: 'caller_requests'; caller: string }
   | { limit: 'tenant_backlog'; caller: string; tenant: string };
 
 export function createMetrics() {
@@ -51,7 +52,7 @@ export function createMetrics() {
   });
   const rejections = new Counter({
     name: 'refresh_api_rejections_total',
-    help: 'Requests refused with 429, by the limit that was hit (auth_failures, caller_rate, caller_uploads or tenant_backlog), the caller refused (none for auth_failures) and, for tenant_backlog, the tenant',
+    help: 'Requests refused with 429, by the limit that was hit (auth_failures, caller_rate, caller_uploads, caller_requests or tenant_backlog), the caller refused (none for auth_failures) and, for tenant_backlog, the tenant',
     labelNames: ['limit', 'caller', 'tenant'] as const,
     registers: [registry],
   });

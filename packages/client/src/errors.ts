@@ -6,7 +6,7 @@ export { ERROR_CODES };
 /** What sort of refusal an error is; stable across messages and, mostly, across codes. */
 export type RefreshErrorKind =
   | 'validation' // 400, 413, 415: the request itself is wrong; retrying it will not help
-  | 'auth' // 401, 403: the key is unknown or may not use the tenant
+  | 'auth' // 401 (403 from older servers): the key is unknown or may not use the tenant
   | 'not-found' // 404
   | 'conflict' // 409: an Idempotency-Key reused with another body
   | 'rate-limited' // 429, after the client's retries

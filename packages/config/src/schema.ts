@@ -123,6 +123,12 @@ const caller = z.strictObject({
   maxRequestsPerSecond: z.number().positive().max(100_000).default(50),
   /** requests allowed at once after a quiet spell; default two seconds' worth of the rate */
   burst: z.number().int().min(1).max(1_000_000).optional(),
+  /**
+   * requests of the caller Redis may keep at once, all API replicas together: a request counts
+   * from its acceptance for statusTtlDays (how long its status is kept), so this bounds the
+   * status data one caller can pile up by request rate alone; beyond it, 429 caller_requests
+   */
+  maxRetainedRequests: z.number().int().min(1).max(100_000_000).default(100_000),
   /** uploads (request bodies being read) the caller may have open at once, all API replicas together */
   maxOpenUploads: z.number().int().min(1).max(1000).default(4),
   /**
@@ -151,6 +157,31 @@ export const fileSchema = z
       .strictObject({
         /** hex SHA-256 of the admin key (Bearer, or the password of HTTP Basic) */
         apiKeySha256: keySha256.optional(),
+      })
+      .prefault({}),
+    /**
+     * Failed authentication per client address (an IPv4 address, an IPv6 /64), all API replicas
+     * together: a key presented and refused, a caller's or the admin's, counts one. From the
+     * failure over the limit until the window ends, every request presenting a key from that
+     * address gets 429 without its key being checked, so guessing there learns nothing.
+     */
+    authFailures: z
+      .strictObject({
+        /** refused keys an address may present in one window */
+        maxPerAddress: z.number().int().min(1).max(1_000_000).default(20),
+        /** s, the window, from the address's first failure in it */
+        windowSeconds: z.number().int().min(1).max(86_400).default(300),
+      })
+      .prefault({}),
+    /** Who may read /metrics, on the API and on the worker's health port. */
+    metrics: z
+      .strictObject({
+        /**
+         * hex SHA-256 of the token /metrics asks for as `Authorization: Bearer <token>`, on the
+         * API and the worker alike (401 without it). Unset: /metrics is open to anyone who
+         * reaches the port, which lists tenant and caller ids; set it in production.
+         */
+        bearerTokenSha256: keySha256.optional(),
       })
       .prefault({}),
     batching: z
@@ -240,6 +271,11 @@ export const fileSchema = z
          * whose receiver hangs holds at most this many delivery slots, the rest serve the others
          */
         perCallerConcurrency: z.number().int().min(1).max(100).default(2),
+        /**
+         * webhook jobs that failed for good kept for inspection (the queue UI), newest first; older
+         * ones go, and any after 7 days. Bounds what failing receivers leave in Redis, whoever's.
+         */
+        keepFailedJobs: z.number().int().min(0).max(1_000_000).default(10_000),
       })
       .refine((w) => w.backoffMaxMs >= w.backoffBaseMs, { message: 'backoffMaxMs must be at least backoffBaseMs', path: ['backoffMaxMs'] })
       .prefault({}),
@@ -271,6 +307,16 @@ export const envSchema = z.object({
     .transform((s) => s.split(',').map((n) => n.trim()).filter(Boolean))
     .pipe(z.array(z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+):\d{1,5}$/, 'host:port'))),
   REFRESH_CONFIG: z.string().optional(),
+  /**
+   * Express's `trust proxy`: whose X-Forwarded-For names the client, for the failed-authentication
+   * limit per address and the admin audit log. Empty (default): nobody's, the client is the
+   * socket's peer. A hop count (`1`), or addresses and CIDRs, comma-separated (`10.0.0.0/8`).
+   * Behind a load balancer set it, or every client shares the balancer's address and its limit.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('')
+    .transform((s): boolean | number | string => (s.trim() === '' ? false : /^\d+$/.test(s.trim()) ? Number(s.trim()) : s.trim())),
   /** API port */
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   /** worker metrics/health port */

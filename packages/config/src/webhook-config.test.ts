@@ -23,7 +23,7 @@ describe('webhook config', () => {
   it('when nothing is said about webhooks, then callers have none and delivery has its defaults', () => {
     const cfg = load(withWebhook(''));
     expect(cfg.callers[0]?.webhook).toBeUndefined();
-    expect(cfg.webhooks).toEqual({ maxAttempts: 10, backoffBaseMs: 5000, backoffMaxMs: 3_600_000, timeoutMs: 10_000, perCallerConcurrency: 2 });
+    expect(cfg.webhooks).toEqual({ maxAttempts: 10, backoffBaseMs: 5000, backoffMaxMs: 3_600_000, timeoutMs: 10_000, perCallerConcurrency: 2, keepFailedJobs: 10_000 });
   });
 
   it('when a caller has a webhook block, then its secret comes from ${NAME} and its hosts are kept canonical', () => {

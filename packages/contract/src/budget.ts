@@ -63,7 +63,7 @@ export const budgetPaths: ZodOpenApiPathsObject = {
       requestParams: { path: z.object({ tenant: tenantParam }) },
       responses: {
         '200': { description: 'the budget', content: { 'application/json': { schema: budgetView } } },
-        ...errorResponses(401, 403, 404, 429, 503),
+        ...errorResponses(401, 404, 429, 503),
       },
     },
   },

@@ -37,8 +37,7 @@ export function errorResponses(...statuses: number[]): ZodOpenApiResponsesObject
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'the request is not valid; nothing was queued',
   401: 'missing or unknown API key',
-  403: 'the caller may not use this tenant',
-  404: 'unknown tenant or request',
+  404: "a tenant or request that is unknown or not the caller's (one answer for both)",
   409: 'conflict (an Idempotency-Key reused with another body)',
   413: 'the body is too large',
   415: 'unsupported media type or encoding',

@@ -36,8 +36,11 @@ export const healthPaths: ZodOpenApiPathsObject = {
   '/metrics': {
     get: {
       operationId: 'metrics',
-      summary: 'Prometheus metrics',
-      responses: { '200': { description: 'text exposition format', content: { 'text/plain': { schema: z.string() } } } },
+      summary: 'Prometheus metrics; with metrics.bearerTokenSha256 set, only for `Authorization: Bearer <that token>`',
+      responses: {
+        '200': { description: 'text exposition format', content: { 'text/plain': { schema: z.string() } } },
+        ...errorResponses(401),
+      },
     },
   },
 };

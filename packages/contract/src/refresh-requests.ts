@@ -168,7 +168,7 @@ export const refreshRequestPaths: ZodOpenApiPathsObject = {
           headers: z.object({ location: z.string().meta({ description: 'the status URL' }) }),
           content: { 'application/json': { schema: refreshAccepted } },
         },
-        ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429, 503),
+        ...errorResponses(400, 401, 404, 409, 413, 415, 429, 503),
       },
     },
   },

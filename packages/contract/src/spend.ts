@@ -70,7 +70,7 @@ export const spendPaths: ZodOpenApiPathsObject = {
           description: 'the ledger',
           content: { 'application/json': { schema: spendView }, 'text/csv': { schema: z.string() } },
         },
-        ...errorResponses(400, 401, 403, 404, 429, 503),
+        ...errorResponses(400, 401, 404, 429, 503),
       },
     },
   },

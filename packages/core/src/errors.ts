@@ -8,7 +8,7 @@
  *   RFS.0002  UNSUPPORTED_MEDIA_TYPE   415
  *   RFS.0003  PAYLOAD_TOO_LARGE        413
  *   RFS.0004  UNAUTHORIZED             401
- *   RFS.0005  FORBIDDEN                403
+ *   RFS.0005  FORBIDDEN                403 (no longer answered: a tenant not the caller's is a 404)
  *   RFS.0006  NOT_FOUND                404
  *   RFS.0007  CONFLICT                 409
  *   RFS.0008  UNAVAILABLE              503

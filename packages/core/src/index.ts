@@ -7,6 +7,8 @@ export * from './errors';
 export * from './tenant-pause';
 export * from './callback-url';
 export * from './webhook-signature';
+export * from './bearer-token';
+export * from './client-address';
 export * from './eta';
 export * from './reserve';
 export * from './clock';

@@ -34,6 +34,16 @@ export function createCallerUploads(redisClient: RedisClient, prefix: string) {
 export type CallerUploads = ReturnType<typeof createCallerUploads>;
 
 /**
+ * Each API caller's retained requests, counted on every API replica together: a request holds
+ * its place from acceptance for the retention period (the lease), so one caller cannot keep
+ * more than its limit of requests' status in Redis, however fast it submits.
+ */
+export function createCallerRequests(redisClient: RedisClient, prefix: string) {
+  return callerSlots(redisClient, (callerId) => callerKeys(prefix, callerId).requests);
+}
+export type CallerRequests = ReturnType<typeof createCallerRequests>;
+
+/**
  * Each API caller's completion webhooks being delivered, bounded on every worker replica
  * together: one caller whose receiver hangs holds at most its limit of delivery slots, and the
  * other callers' webhooks go on being delivered.

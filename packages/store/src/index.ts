@@ -1,4 +1,4 @@
-export { tenantKeys, callerKeys, queuePrefix, tenantOfRequest, type TenantKeys } from './keys';
+export { tenantKeys, callerKeys, addressKeys, queuePrefix, tenantOfRequest, type TenantKeys } from './keys';
 export { createRedis, isCluster, splitHostPort, type RedisClient, type RedisRole, type RedisTarget } from './connections';
 export { withScripts } from './scripts';
 export { createRequestStore, newRequestId, type Admission, type RequestStore, type RequestRecord, type RequestCallback, type ItemRecord, type ItemState } from './request-store';
@@ -10,6 +10,7 @@ export { createMetricsStore, JOB_STATES, type MetricsStore, type StateReading, t
 export { createTenantGate, parsePause, type TenantGate, type TenantPause, type TenantPauseReason, type CallSlot } from './tenant-gate';
 export { createTokenStore, type TokenStore, type CachedToken } from './token-store';
 export { scanKeysUnder, deleteKeysUnder, unlinkKeys } from './prefix-keys';
-export { createCallerRate, createCallerUploads, createCallerWebhookSlots, type CallerRate, type CallerUploads, type CallerWebhookSlots } from './caller-rate';
+export { createCallerRate, createCallerRequests, createCallerUploads, createCallerWebhookSlots, type CallerRate, type CallerRequests, type CallerUploads, type CallerWebhookSlots } from './caller-rate';
+export { createAuthFailures, type AuthFailures, type AuthFailureState } from './auth-failures';
 export { checkMemoryPolicy, SAFE_MEMORY_POLICY, type PolicyLogger, type NodePolicy } from './memory-policy';
 export { readLedger, parseLedgerDay, type LedgerDay } from './ledger';

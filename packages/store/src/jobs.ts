@@ -107,12 +107,14 @@ export const POLL_JOB_OPTIONS: JobsOptions = {
  * worker's (config `webhooks`). Finished jobs are kept a day so a late duplicate still finds
  * the id taken; the processor also skips a request whose delivery is already recorded.
  */
-export function webhookJobOptions(maxAttempts: number): JobsOptions {
+export function webhookJobOptions(maxAttempts: number, keepFailed: number): JobsOptions {
   return {
     attempts: maxAttempts,
     backoff: { type: 'jittered' },
     removeOnComplete: { age: 24 * 3600 },
-    removeOnFail: { age: 7 * 24 * 3600 },
+    // a count as well as an age: receivers that fail for good would otherwise leave one job
+    // (about 4 KB) per completion for a week, however many completions there are
+    removeOnFail: { age: 7 * 24 * 3600, count: keepFailed },
   };
 }
 

@@ -123,8 +123,21 @@ export function callerKeys(prefix: string, callerId: string) {
     rate: `${prefix}:{caller:${callerId}}:rate`,
     /** ZSET request id → lease end (epoch ms) of the caller's uploads being read (open-upload.lua) */
     uploads: `${prefix}:{caller:${callerId}}:uploads`,
+    /** ZSET request id → epoch ms until which it counts as retained (open-upload.lua): maxRetainedRequests */
+    requests: `${prefix}:{caller:${callerId}}:requests`,
     /** ZSET webhook job id → lease end (epoch ms) of the caller's deliveries under way (open-upload.lua) */
     webhooks: `${prefix}:{caller:${callerId}}:webhooks`,
+  };
+}
+
+/**
+ * Keys of a client address (core's clientAddress: an IPv4 address or an IPv6 /64), as the API
+ * sees it. Touched alone, so the address is its own hash tag.
+ */
+export function addressKeys(prefix: string, address: string) {
+  return {
+    /** STRING refused keys presented from the address in its current window, PX its end (count-auth-failure.lua) */
+    authFailures: `${prefix}:{addr:${address}}:authfail`,
   };
 }
 

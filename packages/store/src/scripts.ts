@@ -29,6 +29,7 @@ const SCRIPTS = {
   claimProbe: { file: 'claim-probe.lua', keys: 1 },
   throttleTenant: { file: 'throttle-tenant.lua', keys: 1 },
   acquireCallSlot: { file: 'acquire-call-slot.lua', keys: 1 },
+  countAuthFailure: { file: 'count-auth-failure.lua', keys: 1 },
   markQuotaSpent: { file: 'mark-quota-spent.lua', keys: 2 },
   markWebhookDelivered: { file: 'mark-webhook-delivered.lua', keys: 1 },
   cancelItems: { file: 'cancel-items.lua', keys: 4 },

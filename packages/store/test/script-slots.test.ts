@@ -1,5 +1,5 @@
 import {
-  createAdminStore, createCallerRate, createCallerUploads, createDispatchStore, createMetricsStore, createRequestStore, createTenantGate,
+  createAdminStore, createAuthFailures, createCallerRate, createCallerUploads, createDispatchStore, createMetricsStore, createRequestStore, createTenantGate,
   createTokenStore, isCluster, tenantKeys,
 } from '../src';
 import { cleanPrefix, newRedis, testPrefix } from './redis-test-utils';
@@ -21,6 +21,7 @@ const gate = createTenantGate(redis, prefix);
 const tokens = createTokenStore(redis, prefix);
 const callers = createCallerRate(redis, prefix);
 const uploads = createCallerUploads(redis, prefix);
+const authFailures = createAuthFailures(redis, prefix);
 const metrics = createMetricsStore(redis, prefix, () => undefined);
 const day = { dayId: '2026-11-23', dailyLimit: 1000, ttlSeconds: 600 };
 
@@ -61,6 +62,7 @@ async function everyScript(t: string): Promise<void> {
   await tokens.unlock(t, 'owner-1');
   await tokens.invalidate(t, 'token-1');
   await callers.take('cms', Date.now(), 5, 10);
+  await authFailures.count('2001:db8:1:2::/64', 60_000);
   // an upload still arriving: one of its caller's open uploads, its chunks counted in the backlog
   const r3 = `${t}.slots0000003`;
   await uploads.open('cms', r3, { now: 1000, leaseMs: 60_000, limit: 4 });

@@ -2,7 +2,7 @@ import type { TenantConfig } from '@refresh/config';
 import type { Priority } from '@refresh/core';
 import { INGEST_JOB_OPTIONS, ingestJob, newRequestId, type RequestCallback } from '@refresh/store';
 import type { Logger } from 'pino';
-import { UPLOAD_LEASE_MS, admit, backlogFull, checkBacklog, openUpload } from './admission';
+import { UPLOAD_LEASE_MS, admit, backlogFull, checkBacklog, openUpload, retainRequest } from './admission';
 import type { Caller } from './auth';
 import type { ApiContext } from './context';
 import { asUnavailable, badRequest, conflict, dependency } from './errors';
@@ -96,11 +96,20 @@ export function createAcceptRequest(ctx: ApiContext) {
     // 2. read and stage, as one of the caller's open uploads, counting the lines in the tenant's
     // backlog as they arrive (so no upload puts more in Redis than the cap allows)
     const requestId = newRequestId(tenant.id);
-    // a streamed body (up to textBodyBytes) holds one of the caller's open uploads while it is
-    // read; a JSON body is bounded by jsonBodyBytes and read whole, so it holds none
-    const closeUpload = streamed ? await openUpload(ctx, caller, tenant.id, requestId) : async () => undefined;
+    // the request takes one of the caller's retained places first; it gives it back unless it
+    // is recorded (a refusal, a replay of an earlier request)
+    const release = await retainRequest(ctx, caller, requestId, retentionSeconds);
+    let closeUpload = async () => undefined as void;
     try {
-      return await readStageAndRecord(requestId);
+      // a streamed body (up to textBodyBytes) holds one of the caller's open uploads while it is
+      // read; a JSON body is bounded by jsonBodyBytes and read whole, so it holds none
+      if (streamed) closeUpload = await openUpload(ctx, caller, tenant.id, requestId);
+      const accepted = await readStageAndRecord(requestId);
+      if (accepted.replayed) await release();
+      return accepted;
+    } catch (err) {
+      await release();
+      throw err;
     } finally {
       await closeUpload();
     }

@@ -46,7 +46,7 @@ export function adminAuthenticate(keySha256: string, opts: { basic: boolean } = 
  * bull-board on `/admin/queues`, for the given queues, behind the admin key. Null when the
  * config has no admin key: then the UI is not served at all (404).
  */
-export function adminRoutes(keySha256: string | undefined, queues: Queue[]): Router | null {
+export function adminRoutes(keySha256: string | undefined, queues: Queue[], limitFailures: (auth: RequestHandler) => RequestHandler): Router | null {
   if (!keySha256) return null;
   const board = new ExpressAdapter();
   board.setBasePath(ADMIN_QUEUES_PATH);
@@ -56,6 +56,6 @@ export function adminRoutes(keySha256: string | undefined, queues: Queue[]): Rou
     options: { uiConfig: { boardTitle: 'VOD refresh' } },
   });
   const router = Router();
-  router.use(ADMIN_QUEUES_PATH, routeName('admin'), adminAuthenticate(keySha256), board.getRouter() as RequestHandler);
+  router.use(ADMIN_QUEUES_PATH, routeName('admin'), limitFailures(adminAuthenticate(keySha256)), board.getRouter() as RequestHandler);
   return router;
 }

@@ -103,6 +103,26 @@ export async function openUpload(ctx: ApiContext, caller: Caller, tenantId: stri
 }
 
 /**
+ * Takes one of the caller's retained requests (maxRetainedRequests, all API replicas together)
+ * for `requestId`, before its body is read: a request holds it from acceptance for the retention
+ * period. 429 with details.limit caller_requests beyond it. Returns its release, for a request
+ * that ends up not recorded (refused, or a replay of an earlier one).
+ */
+export async function retainRequest(ctx: ApiContext, caller: Caller, requestId: string, retentionSeconds: number): Promise<() => Promise<void>> {
+  const limit = ctx.config.callers.find((c) => c.id === caller.id)?.maxRetainedRequests ?? 1;
+  const res = await dependency(ctx.retained.open(caller.id, requestId, { now: ctx.now(), leaseMs: retentionSeconds * 1000, limit }));
+  if (!res.ok) {
+    ctx.metrics.countRejection({ limit: 'caller_requests', caller: caller.id });
+    const days = ctx.config.statusTtlDays;
+    throw tooManyRequests(`caller ${caller.id} has ${fmt(res.open)} requests kept, its limit for ${fmt(days)} days; send fewer, larger requests`,
+      // a place frees when the oldest request's retention ends; the exact instant is not read here
+      3600, { limit: 'caller_requests', caller: caller.id, max_retained_requests: limit, retention_days: days });
+  }
+  // best effort: the lease frees the place anyway when the retention ends
+  return () => ctx.retained.close(caller.id, requestId).catch(() => undefined);
+}
+
+/**
  * Records the request only if the tenant's backlog has room for its items, atomically across
  * replicas (store.create with the cap). Throws 429 when it has not, or 413 when the request
  * alone is larger than the cap, which no wait would cure.

@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { AppConfig } from '@refresh/config';
-import { createCallerRate, createCallerUploads, createRequestStore, createTenantGate } from '@refresh/store';
+import { createAuthFailures, createCallerRate, createCallerRequests, createCallerUploads, createRequestStore, createTenantGate } from '@refresh/store';
 import type { Queue } from 'bullmq';
 import express from 'express';
 import type { RedisClient } from '@refresh/store';
@@ -11,6 +11,7 @@ import { adminRoutes } from './admin';
 import { withCallerRate } from './admission';
 import { adminActionRoutes } from './routes/admin-actions';
 import { createAuthenticate } from './auth';
+import { withAuthFailureLimit } from './auth-failures';
 import type { ApiContext } from './context';
 import { errorHandler, shuttingDown, unknownRoute } from './errors';
 import { answerClientError, requireHost } from './http-refusals';
@@ -60,22 +61,26 @@ export function createApi(deps: ApiDeps): Api {
   // every body being read listens here until it is whole (and takes its listener off again), so
   // 11 concurrent uploads are normal, not the leak Node's default limit of 10 warns about
   setMaxListeners(0, graceOver.signal);
+  const metrics = createMetrics();
   const ctx: ApiContext = {
     config,
     redis: deps.redis,
     store: createRequestStore(deps.redis, config.env.KEY_PREFIX),
     gate: createTenantGate(deps.redis, config.env.KEY_PREFIX),
     uploads: createCallerUploads(deps.redis, config.env.KEY_PREFIX),
+    retained: createCallerRequests(deps.redis, config.env.KEY_PREFIX),
     queues: deps.queues,
     logger: deps.logger,
-    metrics: createMetrics(),
+    metrics,
+    limitAuthFailures: withAuthFailureLimit({ config, metrics }, createAuthFailures(deps.redis, config.env.KEY_PREFIX)),
     authenticate: createAuthenticate(config),
     now: deps.now ?? Date.now,
     realMs: deps.realMs ?? ((clockMs) => clockMs),
     shutdown: graceOver.signal,
   };
-  // every authenticated route also takes a slot of its caller's request rate
-  ctx.authenticate = withCallerRate(ctx, createCallerRate(deps.redis, config.env.KEY_PREFIX), ctx.authenticate);
+  // an address over its limit of refused keys is refused before its key is checked; every
+  // authenticated route then also takes a slot of its caller's request rate
+  ctx.authenticate = withCallerRate(ctx, createCallerRate(deps.redis, config.env.KEY_PREFIX), ctx.limitAuthFailures(ctx.authenticate));
 
   let server: Server | undefined;
   let stopping: Promise<void> | undefined;
@@ -84,6 +89,8 @@ export function createApi(deps: ApiDeps): Api {
 
   const app = express();
   app.disable('x-powered-by');
+  // whose X-Forwarded-For names the client (TRUST_PROXY): req.ip is what the per-address limit counts by
+  app.set('trust proxy', config.env.TRUST_PROXY);
   app.use(requestLogging(ctx.logger));
   app.use(ctx.metrics.middleware);
   // Requests being answered, so that stop() can end their connections once they are answered.
@@ -107,7 +114,7 @@ export function createApi(deps: ApiDeps): Api {
   app.use(budgetRoutes(ctx));
   app.use(spendRoutes(ctx));
   const { ingest, dispatch, webhooks } = deps.queues;
-  const admin = adminRoutes(config.admin.apiKeySha256, [ingest, ...[dispatch, webhooks].filter((q) => q !== undefined)]);
+  const admin = adminRoutes(config.admin.apiKeySha256, [ingest, ...[dispatch, webhooks].filter((q) => q !== undefined)], ctx.limitAuthFailures);
   if (admin) app.use(admin);
   const adminActions = adminActionRoutes(ctx, config.admin.apiKeySha256);
   if (adminActions) app.use(adminActions);

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AppConfig, TenantConfig } from '@refresh/config';
 import type { RequestHandler, Response } from 'express';
-import { forbidden, notFound, unauthorized } from './errors';
+import { notFound, unauthorized } from './errors';
 
 export interface Caller {
   id: string;
@@ -66,15 +66,12 @@ export function callerOf(res: Response): Caller {
 }
 
 /**
- * The tenant a caller names in the path. Unknown → 404; known but not the caller's → 403,
- * or 404 with `hide`, for reads whose ids must not confirm another tenant's data exists.
+ * The tenant a caller names in the path. One 404, word for word, whether the tenant is unknown
+ * or another caller's: a caller probing tenant ids learns nothing about which exist, as with
+ * request ids (status.ts) and drop-in project ids (project-tenant.ts).
  */
-export function tenantFor(config: AppConfig, caller: Caller, tenantId: string, hide = false): TenantConfig {
-  const tenant = config.tenants.find((t) => t.id === tenantId);
-  if (!tenant) throw notFound(`unknown tenant ${tenantId}`);
-  if (!caller.tenants.has(tenant.id)) {
-    if (hide) throw notFound();
-    throw forbidden(`caller ${caller.id} may not use tenant ${tenant.id}`);
-  }
+export function tenantFor(config: AppConfig, caller: Caller, tenantId: string): TenantConfig {
+  const tenant = caller.tenants.has(tenantId) ? config.tenants.find((t) => t.id === tenantId) : undefined;
+  if (!tenant) throw notFound(`tenant ${tenantId} is not one of yours`);
   return tenant;
 }

@@ -1,5 +1,5 @@
 import type { AppConfig } from '@refresh/config';
-import type { RequestStore, TenantGate, CallerUploads } from '@refresh/store';
+import type { RequestStore, TenantGate, CallerRequests, CallerUploads } from '@refresh/store';
 import type { Queue } from 'bullmq';
 import type { RequestHandler } from 'express';
 import type { RedisClient } from '@refresh/store';
@@ -15,11 +15,15 @@ export interface ApiContext {
   gate: TenantGate;
   /** each caller's uploads being read (maxOpenUploads), across API replicas */
   uploads: CallerUploads;
+  /** each caller's retained requests (maxRetainedRequests), across API replicas */
+  retained: CallerRequests;
   /** `dispatch` is woken by admin requeues only */
   queues: { ingest: Queue; dispatch?: Queue };
   logger: Logger;
   metrics: Metrics;
   authenticate: RequestHandler;
+  /** wraps an authenticator in the per-address limit of refused keys (auth-failures.ts) */
+  limitAuthFailures: (authenticate: RequestHandler) => RequestHandler;
   now: () => number;
   /** wall ms that `clockMs` of `now`'s clock take: for BullMQ delays derived from the clock */
   realMs: (clockMs: number) => number;

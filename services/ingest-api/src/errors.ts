@@ -11,7 +11,6 @@ export const badRequest = (message: string, details?: unknown) =>
 export const badFields = (message: string, issues: readonly { path: readonly PropertyKey[]; message: string }[], whole: string) =>
   badRequest(message, issues.map((i) => ({ field: i.path.join('.') || whole, reason: i.message })));
 export const unauthorized = (message = 'missing or unknown API key') => new AppError(ERROR_CODES.UNAUTHORIZED, message, 401);
-export const forbidden = (message: string) => new AppError(ERROR_CODES.FORBIDDEN, message, 403);
 export const notFound = (message = 'not found') => new AppError(ERROR_CODES.NOT_FOUND, message, 404);
 export const conflict = (message: string) => new AppError(ERROR_CODES.CONFLICT, message, 409);
 /** 413 for a body over its byte cap; `details` names the cap, as the backlog's 413 names its own. */

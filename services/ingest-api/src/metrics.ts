@@ -26,11 +26,14 @@ export type RouteName = (typeof ROUTE_NAMES)[number];
  * A 429 of a limit (admission.ts), as refresh_api_rejections_total counts it. Both ids are the
  * config's (the authenticated caller, the tenant it was authorised for), never a value taken
  * from the request. caller_rate has no tenant: the rate is the caller's over all its tenants,
- * taken at authentication, before any tenant named in the path has been checked.
+ * taken at authentication, before any tenant named in the path has been checked. auth_failures
+ * has neither: the key was not checked; the address it came from is never a label.
  */
 export type Rejection =
+  | { limit: 'auth_failures' }
   | { limit: 'caller_rate'; caller: string }
   | { limit: 'caller_uploads'; caller: string }
+  | { limit: 'caller_requests'; caller: string }
   | { limit: 'tenant_backlog'; caller: string; tenant: string };
 
 export function createMetrics() {
@@ -50,8 +53,13 @@ export function createMetrics() {
   });
   const rejections = new Counter({
     name: 'refresh_api_rejections_total',
-    help: 'Requests refused with 429, by the limit that was hit (caller_rate, caller_uploads or tenant_backlog), the caller refused and, for tenant_backlog, the tenant',
+    help: 'Requests refused with 429, by the limit that was hit (auth_failures, caller_rate, caller_uploads, caller_requests or tenant_backlog), the caller refused (none for auth_failures) and, for tenant_backlog, the tenant',
     labelNames: ['limit', 'caller', 'tenant'] as const,
+    registers: [registry],
+  });
+  const authFailures = new Counter({
+    name: 'refresh_api_auth_failures_total',
+    help: 'Keys presented and refused (401), callers\' and the admin\'s; they count towards the per-address limit (authFailures)',
     registers: [registry],
   });
   const duration = new Histogram({
@@ -78,6 +86,9 @@ export function createMetrics() {
     middleware,
     countRejection(rejection: Rejection): void {
       rejections.inc(rejection);
+    },
+    countAuthFailure(): void {
+      authFailures.inc();
     },
     countItems(tenant: string, byKind: Record<ItemKind, number>): void {
       for (const kind of Object.keys(byKind) as ItemKind[]) {

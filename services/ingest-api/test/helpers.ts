@@ -16,7 +16,9 @@ const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /**
  * Two tenants; `cms` may use `news` only, `sports-desk` may use `sports` only. The endpoint is
- * never called by the API.
+ * never called by the API. Refused keys are not limited per address here (authFailures set out
+ * of reach): these tests, the fuzzer among them, send many bad keys from 127.0.0.1 on purpose;
+ * auth-failures.test.ts sets its own limit and sends from addresses of its own.
  */
 export function testConfig(prefix: string, overrides: Record<string, unknown> = {}): AppConfig {
   const auth = { type: 'aksk', accessKey: 'AK', secretKey: 'SK' };
@@ -30,6 +32,7 @@ export function testConfig(prefix: string, overrides: Record<string, unknown> = 
         { id: 'cms', apiKeySha256: sha(KEYS.cms), tenants: ['news'] },
         { id: 'sports-desk', apiKeySha256: sha(KEYS.sportsDesk), tenants: ['sports'] },
       ],
+      authFailures: { maxPerAddress: 1_000_000 },
       ...overrides,
     },
     { ...REDIS_ENV, KEY_PREFIX: prefix },
@@ -44,7 +47,7 @@ export interface TestApi {
   queue: Queue;
   api: Api;
   keys: (tenant: string) => ReturnType<typeof tenantKeys>;
-  /** every key under the test's prefix except BullMQ's own and the callers' request rates */
+  /** every key under the test's prefix except BullMQ's own, the callers' request rates and the addresses' refused keys */
   storeKeys(): Promise<string[]>;
   jobCount(): Promise<number>;
   close(): Promise<void>;
@@ -76,8 +79,10 @@ export async function startTestApi(
   const api = createApi({ config, redis, queues: { ingest: queue, dispatch }, logger, now });
   const { url } = await api.start(0, '127.0.0.1');
   const bullPrefix = `${queuePrefix(prefix)}:`;
-  // a caller's request rate is taken by every authenticated request, refused or not
+  // a caller's request rate is taken by every authenticated request, refused or not, and a
+  // refused key is counted against its address (both expire on their own)
   const callerPrefix = `${prefix}:{caller:`;
+  const addressPrefix = `${prefix}:{addr:`;
 
   return {
     url,
@@ -88,7 +93,7 @@ export async function startTestApi(
     api,
     keys: (tenant) => tenantKeys(prefix, tenant),
     async storeKeys() {
-      return (await scanKeysUnder(redis, prefix)).filter((k) => !k.startsWith(bullPrefix) && !k.startsWith(callerPrefix));
+      return (await scanKeysUnder(redis, prefix)).filter((k) => !k.startsWith(bullPrefix) && !k.startsWith(callerPrefix) && !k.startsWith(addressPrefix));
     },
     async jobCount() {
       const counts = await queue.getJobCounts();

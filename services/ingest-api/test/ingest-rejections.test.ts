@@ -164,7 +164,7 @@ describe('refusing bad refresh requests', () => {
     await expectError(await postJson(t, 'news', { asset_ids: ['a1'] }, bearer('not-a-key')), 401, 'RFS.0004');
   });
 
-  it("when a caller posts to another caller's tenant, then 403", async () => {
-    await expectError(await postJson(t, 'sports', { asset_ids: ['a1'] }), 403, 'RFS.0005');
+  it("when a caller posts to another caller's tenant, then 404, as for an unknown tenant", async () => {
+    await expectError(await postJson(t, 'sports', { asset_ids: ['a1'] }), 404, 'RFS.0006');
   });
 });

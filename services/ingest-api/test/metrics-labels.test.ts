@@ -62,7 +62,7 @@ describe('the API metrics labels', () => {
     expect(dropIn.status).toBe(429);
     expect((await getJson(t, `/v1/refresh-requests/${requestId}`)).status).toBe(200);
     expect((await getJson(t, '/v1/tenants/no-such-tenant/budget')).status).toBe(404);
-    expect((await getJson(t, '/v1/tenants/sports/budget')).status).toBe(403);
+    expect((await getJson(t, '/v1/tenants/sports/budget')).status).toBe(404);
     // cms's 6 requests are spent: refused for its rate, whatever tenant the path names
     expect((await getJson(t, '/v1/tenants/evil-tenant-name/budget')).status).toBe(429);
     expect((await fetch(`${t.url}/v1/tenants/news/budget`, { headers: bearer('leaked-key-value') })).status).toBe(401);

@@ -97,7 +97,7 @@ export const EXERCISES: Exercise[] = [
   { when: 'the request has no items', operation: SUBMIT, status: 400, send: ({ t }) => postJson(t, 'news', {}) },
   { when: 'a text upload has a bad priority', operation: SUBMIT, status: 400, send: ({ t }) => postText(t, 'news', 'a1\n', '?priority=urgent') },
   { when: 'no API key is sent', operation: SUBMIT, status: 401, send: ({ t }) => postJson(t, 'news', { asset_ids: ['a'] }, { authorization: '' }) },
-  { when: "the tenant is not the caller's", operation: SUBMIT, status: 403, send: ({ t }) => postJson(t, 'sports', { asset_ids: ['a'] }) },
+  { when: "the tenant is not the caller's", operation: SUBMIT, status: 404, send: ({ t }) => postJson(t, 'sports', { asset_ids: ['a'] }) },
   { when: 'the tenant is unknown', operation: SUBMIT, status: 404, send: ({ t }) => postJson(t, 'weather', { asset_ids: ['a'] }) },
   { when: 'an Idempotency-Key is reused with another body', operation: SUBMIT, status: 409,
     send: async ({ t }) => {
@@ -154,7 +154,7 @@ export const EXERCISES: Exercise[] = [
       }
     } },
   { when: 'the budget is read without a key', operation: BUDGET, status: 401, send: (c) => c.get(c.t.url, '/v1/tenants/news/budget', null) },
-  { when: "another tenant's budget is read", operation: BUDGET, status: 403, send: (c) => c.get(c.t.url, '/v1/tenants/sports/budget') },
+  { when: "another tenant's budget is read", operation: BUDGET, status: 404, send: (c) => c.get(c.t.url, '/v1/tenants/sports/budget') },
   { when: 'an unknown tenant budget is read', operation: BUDGET, status: 404, send: (c) => c.get(c.t.url, '/v1/tenants/weather/budget') },
   { when: 'the budget is read while Redis is unreachable', operation: BUDGET, status: 503, send: (c) => c.get(c.down.url, '/v1/tenants/news/budget') },
   { when: 'the spend ledger is read', operation: SPEND, status: 200, send: (c) => c.get(c.t.url, '/v1/tenants/news/spend?from=2026-01-01&to=2026-01-03') },

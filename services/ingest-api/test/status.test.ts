@@ -80,7 +80,7 @@ describe('reading requests and budgets', () => {
       estimated_completion_at: null,
       budget_days_needed: null,
     });
-    expect((await getJson(t, '/v1/tenants/news/budget', KEYS.sportsDesk)).status).toBe(403);
+    expect((await getJson(t, '/v1/tenants/news/budget', KEYS.sportsDesk)).status).toBe(404);
     expect((await getJson(t, '/v1/tenants/weather/budget')).status).toBe(404);
   });
 

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { bearerTokenMatches } from '@refresh/core';
 import type { Registry } from 'prom-client';
 
 /** What /readyz answers: the status, and details an operator should see (paused tenants). */
@@ -9,9 +10,10 @@ export interface Readiness {
 
 /**
  * The worker's small HTTP face: /healthz (alive), /readyz (Redis answers, config loaded) and
- * /metrics. Plain node:http; the worker serves nothing else.
+ * /metrics. Plain node:http; the worker serves nothing else. /metrics names every tenant, so
+ * with `metricsTokenSha256` (the config's metrics.bearerTokenSha256) it asks for that bearer token.
  */
-export function createHealthServer(registry: Registry, ready: () => Promise<boolean | Readiness>) {
+export function createHealthServer(registry: Registry, ready: () => Promise<boolean | Readiness>, metricsTokenSha256?: string) {
   const server: Server = createServer((req, res) => {
     const send = (status: number, body: string, type = 'application/json') => {
       res.writeHead(status, { 'content-type': type });
@@ -30,6 +32,10 @@ export function createHealthServer(registry: Registry, ready: () => Promise<bool
       return;
     }
     if (route === '/metrics') {
+      if (!bearerTokenMatches(req.headers.authorization, metricsTokenSha256)) {
+        res.setHeader('www-authenticate', 'Bearer');
+        return send(401, '{"error_code":"RFS.0004","error_msg":"missing or wrong metrics token"}');
+      }
       registry.metrics().then((text) => send(200, text, registry.contentType), () => send(500, ''));
       return;
     }

@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const { CLOCK_OFFSET_MS: offsetMs, CLOCK_RATE: rate, CLOCK_START_MS: startMs } = config.env;
   if (offsetMs !== 0 || rate !== 1) logger.warn({ offsetMs, rate, startMs }, 'clock offset or accelerated: for tests and drills only');
   const worker = createRefreshWorker({ config, logger });
-  const health = createHealthServer(worker.metrics.registry, () => worker.readiness());
+  const health = createHealthServer(worker.metrics.registry, () => worker.readiness(), config.metrics.bearerTokenSha256);
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) {

@@ -17,7 +17,7 @@ export function createScheduler(
   maxAttempts: number,
   ingestQueue: Queue<RetireJob>,
   results: { queue: Queue<PollJob>; initialDelayMs: number },
-  webhooks: { queue: Queue<WebhookJob>; maxAttempts: number },
+  webhooks: { queue: Queue<WebhookJob>; maxAttempts: number; keepFailedJobs: number },
   /** which completion of a request this is (admin requeues reopen requests) */
   generationOf: (tenant: string, requestId: string) => Promise<number> = async () => 0,
 ) {
@@ -59,7 +59,7 @@ export function createScheduler(
       await webhooks.queue.add(
         'webhook',
         { tenant, requestId, completedAt, ...(gen ? { gen } : {}) },
-        { ...webhookJobOptions(webhooks.maxAttempts), jobId: webhookJobId(requestId, gen) },
+        { ...webhookJobOptions(webhooks.maxAttempts, webhooks.keepFailedJobs), jobId: webhookJobId(requestId, gen) },
       );
     },
     /**

@@ -75,7 +75,7 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
   const scheduler = createScheduler(
     dispatchQueue, clock, config.upstream.maxAttempts, ingestQueue,
     { queue: resultsQueue, initialDelayMs: config.upstream.pollInitialDelayMs },
-    { queue: webhooksQueue, maxAttempts: config.webhooks.maxAttempts },
+    { queue: webhooksQueue, maxAttempts: config.webhooks.maxAttempts, keepFailedJobs: config.webhooks.keepFailedJobs },
     (tenant, requestId) => store.requestGeneration(tenant, requestId),
   );
   const sweeper = createCompletionSweeper({

@@ -37,7 +37,7 @@ describe('a worker on an accelerated clock', () => {
     const scheduler = createScheduler(
       dispatch, clock, 3, open<RetireJob>(QUEUE_NAMES.ingest),
       { queue: results, initialDelayMs: 5_000 },
-      { queue: open<WebhookJob>(QUEUE_NAMES.webhooks), maxAttempts: 3 },
+      { queue: open<WebhookJob>(QUEUE_NAMES.webhooks), maxAttempts: 3, keepFailedJobs: 100 },
     );
     return { clock, dispatch, results, scheduler };
   }

@@ -135,7 +135,8 @@ describe('the refresh command line', () => {
   it("when the tenant is not the caller's or the request is unknown, then it exits 3 with the service's code", async () => {
     const budget = await refresh(['budget', 'other'], { url });
     expect(budget.code).toBe(3);
-    expect(budget.stderr).toContain('RFS.0005');
+    // a tenant not the caller's answers as an unknown one (404), and is still a refusal
+    expect(budget.stderr).toContain('RFS.0006');
     const status = await refresh(['status', 'news.0000000000000000', '--json'], { url });
     expect(status.code).toBe(3);
     expect(JSON.parse(status.stdout)).toMatchObject({ error: { code: 'RFS.0006' } });

@@ -86,7 +86,7 @@ describe('the refresh client library', () => {
     const stranger = new RefreshClient({ baseUrl: stack.url, apiKey: 'nobody' });
     await expect(stranger.budget('news')).rejects.toMatchObject({ constructor: RefreshAuthError, status: 401, code: ERROR_CODES.UNAUTHORIZED });
     const other = new RefreshClient({ baseUrl: stack.url, apiKey: OTHER_KEY });
-    await expect(other.submit('news', { urls: urls(1, 'lib-forbidden') })).rejects.toMatchObject({ kind: 'auth', status: 403, code: ERROR_CODES.FORBIDDEN });
+    await expect(other.submit('news', { urls: urls(1, 'lib-forbidden') })).rejects.toMatchObject({ kind: 'not-found', status: 404, code: ERROR_CODES.NOT_FOUND });
     await expect(client.get('news.0000000000000000')).rejects.toBeInstanceOf(RefreshNotFoundError);
     await expect(client.get('news.0000000000000000')).rejects.toMatchObject({ code: ERROR_CODES.NOT_FOUND, kind: 'not-found' });
   });

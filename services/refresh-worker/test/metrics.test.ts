@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { PAUSE_REASONS, PRIORITIES, budgetDay } from '@refresh/core';
 import { JOB_STATES, createMetricsStore, createTenantGate } from '@refresh/store';
@@ -162,6 +163,27 @@ describe('worker metrics', () => {
       await w.stop();
       expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(503);
     } finally {
+      await health.stop();
+    }
+  });
+
+  it('when a metrics token is configured, then /metrics answers 401 without it and 200 with it, and the probes stay open', async () => {
+    const w = await world.worker(testConfig(world.prefix, [{ id: 'news', endpoint: simUrl }]));
+    const health = createHealthServer(w.metrics.registry, () => w.ready(), createHash('sha256').update('scrape-token').digest('hex'));
+    const port = await health.start(0, '127.0.0.1');
+    try {
+      for (const authorization of [undefined, 'Bearer wrong', 'Basic c2NyYXBlLXRva2Vu']) {
+        const res = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: authorization ? { authorization } : {} });
+        const text = await res.text();
+        expect({ status: res.status, names_tenant: text.includes('news') }).toEqual({ status: 401, names_tenant: false });
+      }
+      const res = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: 'Bearer scrape-token' } });
+      expect(res.status).toBe(200);
+      expect(value(await res.text(), 'refresh_budget_limit_items', { tenant: 'news' })).toBe(1000);
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    } finally {
+      await w.stop();
       await health.stop();
     }
   });

@@ -18,6 +18,8 @@ import { REDIS_TARGET, eventually, silent, startSimulator, testConfig, testWorld
 const PROMETHEUS = process.env.PROMETHEUS_BIN ?? 'prometheus';
 const DEPLOY = resolve(__dirname, '../../../deploy');
 const API_KEY = 'scrape-key';
+/** /metrics of both services asks for it, as deploy/prometheus/prometheus.yml sends it */
+const METRICS_TOKEN = 'scrape-metrics-token';
 
 function requirePrometheus(): void {
   const r = spawnSync(PROMETHEUS, ['--version'], { encoding: 'utf8' });
@@ -72,6 +74,7 @@ describe('Prometheus scraping the API and the worker', () => {
     world = testWorld('scrape');
     const config = testConfig(world.prefix, [{ id: 'news', endpoint: started.url }], {
       callers: [{ id: 'cms', apiKeySha256: createHash('sha256').update(API_KEY).digest('hex'), tenants: ['news'] }],
+      metrics: { bearerTokenSha256: createHash('sha256').update(METRICS_TOKEN).digest('hex') },
     });
 
     const redis = createRedis(REDIS_TARGET, 'api', () => undefined);
@@ -87,18 +90,21 @@ describe('Prometheus scraping the API and the worker', () => {
     });
     const worker = await world.worker(config);
     // as main.ts wires it: the worker's registry served by its health server
-    const health = createHealthServer(worker.metrics.registry, () => worker.ready());
+    const health = createHealthServer(worker.metrics.registry, () => worker.ready(), config.metrics.bearerTokenSha256);
     const workerPort = await health.start(0, '127.0.0.1');
     world.onClose(() => health.stop());
 
+    writeFileSync(join(dir, 'metrics-token'), METRICS_TOKEN);
+    // credentials_file relative to the config, as deploy/prometheus/prometheus.yml has it
+    const auth = 'authorization: { type: Bearer, credentials_file: metrics-token }';
     writeFileSync(
       join(dir, 'prometheus.yml'),
       [
         'global: { scrape_interval: 1s, evaluation_interval: 1s }',
         `rule_files: [${JSON.stringify(join(DEPLOY, 'prometheus/alerts.yml'))}]`,
         'scrape_configs:',
-        `  - { job_name: refresh-api, static_configs: [{ targets: ["127.0.0.1:${apiStarted.port}"] }] }`,
-        `  - { job_name: refresh-worker, static_configs: [{ targets: ["127.0.0.1:${workerPort}"] }] }`,
+        `  - { job_name: refresh-api, ${auth}, static_configs: [{ targets: ["127.0.0.1:${apiStarted.port}"] }] }`,
+        `  - { job_name: refresh-worker, ${auth}, static_configs: [{ targets: ["127.0.0.1:${workerPort}"] }] }`,
       ].join('\n'),
     );
     // the port is free when picked, not reserved: if another process binds it first, Prometheus

@@ -157,7 +157,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus metrics */
+        /** Prometheus metrics; with metrics.bearerTokenSha256 set, only for `Authorization: Bearer <that token>` */
         get: operations["metrics"];
         put?: never;
         post?: never;
@@ -634,16 +634,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description the caller may not use this tenant */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description unknown tenant or request */
+            /** @description a tenant or request that is unknown or not the caller's (one answer for both) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -731,7 +722,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description unknown tenant or request */
+            /** @description a tenant or request that is unknown or not the caller's (one answer for both) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -806,7 +797,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description unknown tenant or request */
+            /** @description a tenant or request that is unknown or not the caller's (one answer for both) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1041,16 +1032,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description the caller may not use this tenant */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description unknown tenant or request */
+            /** @description a tenant or request that is unknown or not the caller's (one answer for both) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1126,16 +1108,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description the caller may not use this tenant */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description unknown tenant or request */
+            /** @description a tenant or request that is unknown or not the caller's (one answer for both) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1233,6 +1206,15 @@ export interface operations {
                     "text/plain": string;
                 };
             };
+            /** @description missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     openApiDocument: {
@@ -1309,7 +1291,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description unknown tenant or request */
+            /** @description a tenant or request that is unknown or not the caller's (one answer for both) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1359,7 +1341,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description unknown tenant or request */
+            /** @description a tenant or request that is unknown or not the caller's (one answer for both) */
             404: {
                 headers: {
                     [name: string]: unknown;

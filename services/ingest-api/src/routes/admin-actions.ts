@@ -21,7 +21,7 @@ import { describeRequest } from '../request-view';
  */
 export function adminActionRoutes(ctx: ApiContext, keySha256: string | undefined): Router | null {
   if (!keySha256) return null;
-  const auth = adminAuthenticate(keySha256, { basic: false });
+  const auth = ctx.limitAuthFailures(adminAuthenticate(keySha256, { basic: false }));
   const admin = createAdminStore(ctx.redis, ctx.config.env.KEY_PREFIX);
   const retentionSeconds = Math.round(ctx.config.statusTtlDays * 86_400);
   const router = Router();

@@ -1,12 +1,16 @@
+import { bearerTokenMatches } from '@refresh/core';
 import { Router } from 'express';
 import type { ApiContext } from '../context';
-import { errorBody, storageUnavailable } from '../errors';
+import { errorBody, storageUnavailable, unauthorized } from '../errors';
 import { routeName } from '../metrics';
 
 /** ms Redis has to answer PING for the API to count as ready */
 const READY_TIMEOUT_MS = 1000;
 
-/** Liveness, readiness and metrics: no auth, as probes and scrapers call them. */
+/**
+ * Liveness, readiness and metrics. Probes call the first two without auth; /metrics names every
+ * tenant and caller, so it asks for the scrape token when the config sets one (metrics.bearerTokenSha256).
+ */
 export function healthRoutes(ctx: ApiContext): Router {
   const router = Router();
 
@@ -31,7 +35,8 @@ export function healthRoutes(ctx: ApiContext): Router {
     }
   });
 
-  router.get('/metrics', routeName('metrics'), async (_req, res) => {
+  router.get('/metrics', routeName('metrics'), async (req, res) => {
+    if (!bearerTokenMatches(req.get('authorization'), ctx.config.metrics.bearerTokenSha256)) throw unauthorized('missing or wrong metrics token');
     const text = await ctx.metrics.registry.metrics();
     res.type(ctx.metrics.registry.contentType).send(text);
   });

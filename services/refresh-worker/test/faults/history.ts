@@ -1,5 +1,6 @@
 /** Reads the history's other two sources: the status API (every page) and the simulator's record. */
 import type { AcceptedCall, RequestStatus, StatusItem } from './check-history';
+import type { SpendDay } from './check-ledger';
 
 interface RequestView {
   request_id: string;
@@ -37,4 +38,10 @@ export async function requestStatus(apiUrl: string, apiKey: string, requestId: s
 export async function simulatorCalls(simUrl: string, clockOffsetMs: number): Promise<AcceptedCall[]> {
   const calls = await getJson<AcceptedCall[]>(`${simUrl}/_sim/calls`);
   return calls.map((c) => ({ ...c, acceptedAt: c.acceptedAt - clockOffsetMs }));
+}
+
+/** The tenant's spend ledger for the budget days `from`..`to` (GET /v1/tenants/{tenant}/spend). */
+export async function spendDays(apiUrl: string, apiKey: string, tenant: string, from: string, to: string): Promise<SpendDay[]> {
+  const body = await getJson<{ days: SpendDay[] }>(`${apiUrl}/v1/tenants/${tenant}/spend?from=${from}&to=${to}`, apiKey);
+  return body.days;
 }

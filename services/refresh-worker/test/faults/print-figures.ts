@@ -2,7 +2,7 @@
 import type { Verdict } from './check-history';
 
 export function printFigures(
-  seed: number, faults: Record<string, number>, submitted: number, verdict: Verdict, extra: Array<[string, number]> = [],
+  seed: number, faults: Record<string, number>, submitted: number, verdict: Verdict, extra: Array<[string, string | number]> = [],
 ): void {
   const f = verdict.figures;
   const rows: Array<[string, string | number]> = [

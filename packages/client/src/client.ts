@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RefreshWaitTimeoutError } from './errors';
 import { Http } from './http';
-import type { BudgetView, ItemView, ItemsPage, Priority, RefreshAccepted, RequestView } from './types';
+import type { BudgetView, ItemView, ItemsPage, Priority, RefreshAccepted, RequestView, SpendView } from './types';
 import { uploadBody, type SubmitItems } from './upload';
 
 export interface RefreshClientOptions {
@@ -108,6 +108,20 @@ export class RefreshClient {
     return this.http.send<BudgetView>({
       method: 'GET',
       path: `/v1/tenants/${encodeURIComponent(tenant)}/budget`,
+      repeatable: true,
+      signal: opts.signal,
+    });
+  }
+
+  /** The spend ledger of budget days `from`..`to` (YYYY-MM-DD in the tenant's zone; default today). */
+  spend(tenant: string, opts: { from?: string; to?: string; signal?: AbortSignal } = {}): Promise<SpendView> {
+    const query = new URLSearchParams();
+    if (opts.from) query.set('from', opts.from);
+    if (opts.to) query.set('to', opts.to);
+    const q = query.size ? `?${query.toString()}` : '';
+    return this.http.send<SpendView>({
+      method: 'GET',
+      path: `/v1/tenants/${encodeURIComponent(tenant)}/spend${q}`,
       repeatable: true,
       signal: opts.signal,
     });

@@ -18,4 +18,6 @@ export type RequestCounts = RequestView['counts'];
 export type ItemsPage = JsonOf<'listRefreshRequestItems', 200>;
 export type ItemView = ItemsPage['items'][number];
 export type BudgetView = JsonOf<'getBudget', 200>;
+export type SpendView = JsonOf<'getSpend', 200>;
+export type SpendDay = SpendView['days'][number];
 export type { components, operations, paths } from './generated/openapi';

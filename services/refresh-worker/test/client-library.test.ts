@@ -99,6 +99,12 @@ describe('the refresh client library', () => {
     expect(budget.used + budget.remaining).toBe(5000);
   });
 
+  it("when a tenant's spend ledger is asked for a range, then every day comes back typed, oldest first", async () => {
+    const ledger = await client.spend('news', { from: '2026-01-30', to: '2026-02-01' });
+    expect(ledger.tenant).toBe('news');
+    expect(ledger.days.map((d) => [d.day, d.limit, d.spent])).toEqual([['2026-01-30', 5000, 0], ['2026-01-31', 5000, 0], ['2026-02-01', 5000, 0]]);
+  });
+
   it('when nothing listens, then the client gives up after its retries with a network error', async () => {
     const { url, close } = await startFlakyProxy(stack.url, () => 'forward');
     await close(); // the port is now free and nothing answers on it

@@ -55,6 +55,13 @@ const tenant = z.strictObject({
    */
   maxBacklogItems: z.number().int().positive().default(5_000_000),
   /**
+   * bytes of lines the tenant's requests have staged in Redis and the worker has not coalesced
+   * yet, uploads still arriving included; a chunk that would go beyond it is refused with 429
+   * (mid-upload too). Items are capped by maxBacklogItems, but a line may be 10 KiB long: this
+   * bounds the staging's memory whatever the lines' length. Default 1 GiB.
+   */
+  maxStagedBytes: z.number().int().positive().default(1024 * 1024 * 1024),
+  /**
    * Hot-item debounce (ms): an item asked for again less than this after its last send waits
    * until this long after that send, then goes once for every request that arrived meanwhile.
    * 0 (the default) sends every repeat as soon as it can.

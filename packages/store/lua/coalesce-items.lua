@@ -25,6 +25,7 @@ KEYS[9] tenant lanes           SET of callers with a lane
 KEYS[10] tenant last sends     ZSET item key -> epoch ms it was last claimed (claim-batch.lua)
 KEYS[11] tenant held items     ZSET instance id -> epoch ms it may go (claim-batch.lua queues it then)
 KEYS[12] today's spend ledger  HASH (includes/ledger.lua): saved:linked, saved:debounced
+KEYS[13] tenant staged bytes   STRING (lowered by ARGV[8], as is the request's `sb`)
 A request recorded with a `caller` queues its new instances in that caller's lane: KEYS[6] and
 KEYS[7] with `:<caller>` appended (same hash tag, so the same slot), and adds it to KEYS[9].
 ARGV[1] request id
@@ -34,8 +35,9 @@ ARGV[4] expected `ingested` before this chunk
 ARGV[5] number of raw lines this chunk covers (duplicates included)
 ARGV[6] instance key prefix (tenant-tagged, ends with "i:")
 ARGV[7] the tenant's minRefreshIntervalMs (0: no debounce)
-ARGV[8] '1' when the tenant covers URLs by asset (assetIdFromUrl), else '0'
-ARGV[9..] item keys ("a:<asset id>" or "u:<normalised url>"); with cover, pairs of an item key
+ARGV[8] bytes of the raw lines this chunk covers (as staged)
+ARGV[9] '1' when the tenant covers URLs by asset (assetIdFromUrl), else '0'
+ARGV[10..] item keys ("a:<asset id>" or "u:<normalised url>"); with cover, pairs of an item key
         and the asset id its URL belongs to ('' for none, and for asset ids)
 Returns {created, linked, duplicates, held, covered}, {-1} when the chunk was already applied,
 or {-2} when the request was canceled (`cx`, cancel-items.lua): its remaining lines are never
@@ -70,9 +72,9 @@ local reqId, now, ip = ARGV[1], ARGV[3], ARGV[6]
 local interval = tonumber(ARGV[7])
 local caller = redis.call('HGET', KEYS[3], 'caller') or ''
 local assetQueue, urlQueue = laneQueue(KEYS[6], caller), laneQueue(KEYS[7], caller)
-local cover = ARGV[8] == '1'
+local cover = ARGV[9] == '1'
 local step = cover and 2 or 1
-local n = (#ARGV - 8) / step
+local n = (#ARGV - 9) / step
 
 -- Commands go out in bulk (one per chunk, not one per item) wherever the reply is not needed
 -- item by item: the Lua-to-Redis call is most of the cost of coalescing a large upload.
@@ -85,8 +87,8 @@ end
 
 local keys, assetOf = {}, {}
 for i = 1, n do
-  keys[i] = ARGV[8 + (i - 1) * step + 1]
-  if cover and ARGV[8 + i * 2] ~= '' then assetOf[i] = ARGV[8 + i * 2] end
+  keys[i] = ARGV[9 + (i - 1) * step + 1]
+  if cover and ARGV[9 + i * 2] ~= '' then assetOf[i] = ARGV[9 + i * 2] end
 end
 local checkSeen = redis.call('SCARD', KEYS[5]) > 0
 local seenBefore, pendingId = {}, {}
@@ -181,6 +183,14 @@ bulk('RPUSH', KEYS[4], items)
 redis.call('HINCRBY', KEYS[3], 'ingested', ARGV[5])
 -- never below 0: requests staged before the counter existed are coalesced without having raised it
 if redis.call('DECRBY', KEYS[8], ARGV[5]) < 0 then redis.call('SET', KEYS[8], 0) end
+-- the chunk's bytes leave the tenant's staged bytes, up to what the request counted there (one
+-- staged before the counter existed counted nothing)
+local counted = tonumber(redis.call('HGET', KEYS[3], 'sb') or '0')
+local bytes = math.min(tonumber(ARGV[8]), counted)
+if bytes > 0 then
+  if redis.call('DECRBY', KEYS[13], bytes) < 0 then redis.call('SET', KEYS[13], 0) end
+  if counted - bytes > 0 then redis.call('HSET', KEYS[3], 'sb', counted - bytes) else redis.call('HDEL', KEYS[3], 'sb') end
+end
 redis.call('HINCRBY', KEYS[3], 'pending', created + linked)
 if #assetQ > 0 then redis.call('HSET', KEYS[3], 'la', assetQ[#assetQ]) end
 if #urlQ > 0 then redis.call('HSET', KEYS[3], 'lu', urlQ[#urlQ]) end

@@ -117,13 +117,15 @@ export function createDispatchStore(redisClient: RedisClient, prefix: string) {
       dayId = '',
       /** with asset cover: the asset id of each item key's URL, or null (asset ids, URLs of none) */
       assetIds?: ReadonlyArray<string | null>,
+      /** bytes of the raw staged lines this chunk covers: they leave the tenant's staged bytes */
+      rawBytes = 0,
     ): Promise<{ created: number; linked: number; duplicates: number; held?: number; covered?: number } | null | 'canceled'> {
       const k = keys(tenant);
       const items = assetIds ? itemKeys.flatMap((key, i) => [key, assetIds[i] ?? '']) : itemKeys;
       const res = (await redis.coalesceItems(
         k.pending, k.seq, k.request(requestId), k.requestItems(requestId), k.requestSeen(requestId),
-        k.queue('asset_id', priority), k.queue('url', priority), k.staged, k.lanes, k.lastSent, k.held, k.ledger(dayId),
-        requestId, PRIORITY_CODE[priority], now, cursor, rawCount, k.instancePrefix, minRefreshIntervalMs, assetIds ? 1 : 0, ...items,
+        k.queue('asset_id', priority), k.queue('url', priority), k.staged, k.lanes, k.lastSent, k.held, k.ledger(dayId), k.stagedBytes,
+        requestId, PRIORITY_CODE[priority], now, cursor, rawCount, k.instancePrefix, minRefreshIntervalMs, rawBytes, assetIds ? 1 : 0, ...items,
       )) as number[];
       if (res[0] === -1) return null;
       if (res[0] === -2) return 'canceled';
@@ -142,7 +144,7 @@ export function createDispatchStore(redisClient: RedisClient, prefix: string) {
       const k = keys(tenant);
       return 1 === Number(await redis.finishIngest(
         k.request(requestId), k.requestItems(requestId), k.requestTasks(requestId),
-        k.requestSeen(requestId), k.requestStage(requestId), k.staged, k.completions,
+        k.requestSeen(requestId), k.requestStage(requestId), k.staged, k.completions, k.stagedBytes,
         ttlSeconds, now, requestId,
       ));
     },

@@ -99,6 +99,13 @@ export function tenantKeys(prefix: string, tenant: string) {
     staged: `${t}staged`,
     /** HASH request id → lines staged so far, of uploads still arriving (stage-chunk.lua) */
     uploads: `${t}uploads`,
+    /**
+     * STRING bytes of the lines of the tenant's recorded requests not yet coalesced (each request
+     * keeps its own in `sb`); with `uploadBytes`, what the tenant's maxStagedBytes caps.
+     */
+    stagedBytes: `${t}staged:bytes`,
+    /** HASH request id → bytes staged so far, of uploads still arriving (stage-chunk.lua) */
+    uploadBytes: `${t}uploads:bytes`,
     /** ZSET request id → epoch ms the upload's lease ends; renewed by each chunk */
     uploadLeases: `${t}uploads:lease`,
     /**

@@ -74,8 +74,12 @@ export function newRequestId(tenant: string): string {
   return `${tenant}.${randomBytes(8).toString('hex')}`;
 }
 
-/** Whether admit-request recorded the request; `backlog` is the tenant's before it. */
-export type Admission = { admitted: boolean; backlog: number };
+/**
+ * Whether admit-request recorded the request; `backlog` is the tenant's before it. A chunk the
+ * tenant's staged-bytes cap refused carries the tenant's staged bytes and the chunk's instead
+ * (its `backlog` is then -1).
+ */
+export type Admission = { admitted: boolean; backlog: number; stagedBytes?: number; incomingBytes?: number };
 
 /**
  * The API's side of the store: staging an upload, recording a request, idempotency and the
@@ -135,21 +139,24 @@ export function createRequestStore(redisClient: RedisClient, prefix: string) {
       tenant: string,
       requestId: string,
       itemKeys: string[],
-      opts: { ttlSeconds: number; maxBacklog: number; now: number; leaseMs: number },
+      /** maxStagedBytes: the tenant's cap on bytes staged and not yet coalesced (absent: none) */
+      opts: { ttlSeconds: number; maxBacklog: number; now: number; leaseMs: number; maxStagedBytes?: number },
     ): Promise<Admission> {
       if (itemKeys.length === 0) return { admitted: true, backlog: 0 };
       const k = keys(tenant);
-      const [ok, backlog] = (await redis.stageChunk(
-        k.pending, k.staged, k.uploads, k.uploadLeases, k.requestStage(requestId),
-        opts.maxBacklog, opts.now, opts.leaseMs, opts.ttlSeconds, requestId, ...itemKeys,
+      const bytes = itemKeys.reduce((sum, key) => sum + Buffer.byteLength(key), 0);
+      const [ok, backlog, bytesFull] = (await redis.stageChunk(
+        k.pending, k.staged, k.uploads, k.uploadLeases, k.requestStage(requestId), k.stagedBytes, k.uploadBytes,
+        opts.maxBacklog, opts.now, opts.leaseMs, opts.ttlSeconds, requestId, opts.maxStagedBytes ?? -1, bytes, ...itemKeys,
       )) as number[];
+      if (bytesFull === 1) return { admitted: false, backlog: -1, stagedBytes: Number(backlog), incomingBytes: bytes };
       return { admitted: ok === 1, backlog: Number(backlog) };
     },
 
     /** Drops a request's staging and record; lines it counted leave the tenant's backlog. */
     async discard(tenant: string, requestId: string): Promise<void> {
       const k = keys(tenant);
-      await redis.discardRequest(k.request(requestId), k.requestStage(requestId), k.staged, k.uploads, k.uploadLeases, requestId);
+      await redis.discardRequest(k.request(requestId), k.requestStage(requestId), k.staged, k.uploads, k.uploadLeases, k.stagedBytes, k.uploadBytes, requestId);
     },
 
     /**
@@ -179,7 +186,7 @@ export function createRequestStore(redisClient: RedisClient, prefix: string) {
         pending: 0, in_flight: 0, submitted: 0, completed: 0, failed: 0, unknown: 0,
       };
       const [admitted, backlog] = (await redis.admitRequest(
-        k.pending, k.staged, k.request(r.requestId), k.requestStage(r.requestId), k.uploads, k.uploadLeases,
+        k.pending, k.staged, k.request(r.requestId), k.requestStage(r.requestId), k.uploads, k.uploadLeases, k.stagedBytes, k.uploadBytes,
         maxBacklog ?? -1, r.received, ttlSeconds, now ?? r.createdAt, r.requestId, ...Object.entries(fields).flat(),
       )) as number[];
       // shown by the budget until its ingest starts (a crash right here only hides it from that view)

@@ -8,7 +8,7 @@ import type { RedisClient } from './connections';
  * `--- @include "includes/<file>.lua"` (bullmq's convention), so there is one copy to change.
  */
 const SCRIPTS = {
-  coalesceItems: { file: 'coalesce-items.lua', keys: 12 },
+  coalesceItems: { file: 'coalesce-items.lua', keys: 13 },
   claimBatch: { file: 'claim-batch.lua', keys: 16 },
   beginAttempt: { file: 'begin-attempt.lua', keys: 4 },
   holdBudget: { file: 'hold-budget.lua', keys: 4 },
@@ -16,12 +16,12 @@ const SCRIPTS = {
   finishBatch: { file: 'finish-batch.lua', keys: 3 },
   recordResults: { file: 'record-results.lua', keys: 3 },
   splitBatch: { file: 'split-batch.lua', keys: 1 },
-  finishIngest: { file: 'finish-ingest.lua', keys: 7 },
-  admitRequest: { file: 'admit-request.lua', keys: 6 },
-  stageChunk: { file: 'stage-chunk.lua', keys: 5 },
+  finishIngest: { file: 'finish-ingest.lua', keys: 8 },
+  admitRequest: { file: 'admit-request.lua', keys: 8 },
+  stageChunk: { file: 'stage-chunk.lua', keys: 7 },
   openUpload: { file: 'open-upload.lua', keys: 1 },
   claimIdempotencyKey: { file: 'claim-idempotency-key.lua', keys: 1 },
-  discardRequest: { file: 'discard-request.lua', keys: 5 },
+  discardRequest: { file: 'discard-request.lua', keys: 7 },
   readTenantState: { file: 'read-tenant-state.lua', keys: 8 },
   readRequestPosition: { file: 'read-request-position.lua', keys: 9 },
   releaseTokenLock: { file: 'release-token-lock.lua', keys: 1 },

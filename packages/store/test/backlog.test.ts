@@ -114,4 +114,32 @@ describe("a tenant's backlog", () => {
     expect(await requests.stageCounted('t9', 't9.req00000003', ['a:12'], { ...lease, now: later })).toEqual({ admitted: true, backlog: 4 });
     expect(await requests.backlog('t9')).toBe(5);
   });
+
+  it("when uploads stage long lines, then their bytes count against the tenant's staging cap as they arrive, move to the request on admission, and leave as they are coalesced or the request ends", async () => {
+    const lease = { ttlSeconds: 600, maxBacklog: 1_000, leaseMs: 60_000, maxStagedBytes: 100 };
+    const line = (i: number) => `u:https://x.example/${String(i).padStart(20, '0')}`; // 40 bytes
+    const bytes = async () => Number((await redis.get(keys('t10').stagedBytes)) ?? 0);
+    const a = record('t10', 1, 3);
+    const b = record('t10', 2, 1);
+    expect(await requests.stageCounted('t10', a.requestId, [line(1), line(2)], { ...lease, now: T0 })).toEqual({ admitted: true, backlog: 0 });
+    // 80 + 40 > 100: refused for its bytes, naming the tenant's staged bytes and the chunk's, nothing written
+    expect(await otherRequests.stageCounted('t10', b.requestId, [line(3)], { ...lease, now: T0 }))
+      .toEqual({ admitted: false, backlog: -1, stagedBytes: 80, incomingBytes: 40 });
+    expect(await redis.llen(keys('t10').requestStage(b.requestId))).toBe(0);
+
+    // admission moves a's 80 bytes to the staged counter (and the request's `sb`); coalescing
+    // its first line takes 40 off, and finishing it early the rest
+    await requests.create({ ...a, received: 2 }, 600, 1_000, T0);
+    expect(await bytes()).toBe(80);
+    await dispatch.coalesce('t10', a.requestId, 'normal', 0, 1, [line(1)], T0, 0, '2030-03-10', undefined, 40);
+    expect(await bytes()).toBe(40);
+    await dispatch.finishIngest('t10', a.requestId, 600);
+    expect(await bytes()).toBe(0);
+
+    // a request the API discards gives its bytes back, whether recorded or still arriving
+    expect(await requests.stageCounted('t10', b.requestId, [line(3)], { ...lease, now: T0 })).toEqual({ admitted: true, backlog: 1 });
+    await requests.discard('t10', b.requestId);
+    expect(await redis.hlen(keys('t10').uploadBytes)).toBe(0);
+    expect(await bytes()).toBe(0);
+  });
 });

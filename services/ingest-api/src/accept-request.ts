@@ -2,7 +2,7 @@ import type { TenantConfig } from '@refresh/config';
 import type { Priority } from '@refresh/core';
 import { INGEST_JOB_OPTIONS, ingestJob, newRequestId, type RequestCallback } from '@refresh/store';
 import type { Logger } from 'pino';
-import { UPLOAD_LEASE_MS, admit, backlogFull, checkBacklog, openUpload, retainRequest } from './admission';
+import { UPLOAD_LEASE_MS, admit, backlogFull, checkBacklog, openUpload, retainRequest, stagedBytesFull } from './admission';
 import type { Caller } from './auth';
 import type { ApiContext } from './context';
 import { asUnavailable, badRequest, conflict, dependency } from './errors';
@@ -123,6 +123,8 @@ export function createAcceptRequest(ctx: ApiContext) {
           now: ctx.now,
           leaseMs: UPLOAD_LEASE_MS,
           refusal: (backlog, incoming) => backlogFull(ctx, caller, tenant, backlog, incoming),
+          maxStagedBytes: tenant.maxStagedBytes,
+          bytesRefusal: (staged, incoming) => stagedBytesFull(ctx, caller, tenant, staged, incoming),
         },
       });
       let upload: Upload;

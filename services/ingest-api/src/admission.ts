@@ -163,6 +163,24 @@ export async function backlogFull(ctx: ApiContext, caller: Caller, tenant: Tenan
   });
 }
 
+/**
+ * The refusal of a chunk the tenant's staged bytes (maxStagedBytes) have no room for: 429, as the
+ * worker coalescing what is staged frees room within moments (413 for a chunk larger than the cap
+ * alone, which no wait would cure).
+ */
+export function stagedBytesFull(ctx: ApiContext, caller: Caller, tenant: TenantConfig, staged: number, incoming: number): AppError {
+  const cap = tenant.maxStagedBytes;
+  const details = { limit: 'tenant_staged_bytes', tenant: tenant.id, staged_bytes: staged, max_staged_bytes: cap, incoming_bytes: incoming };
+  if (incoming > cap) {
+    return new AppError(ERROR_CODES.PAYLOAD_TOO_LARGE, `a chunk of ${fmt(incoming)} bytes is larger than tenant ${tenant.id}'s staging cap of ${fmt(cap)} bytes`, 413, details);
+  }
+  ctx.metrics.countRejection({ limit: 'tenant_staged_bytes', caller: caller.id, tenant: tenant.id });
+  return tooManyRequests(
+    `tenant ${tenant.id} has ${fmt(staged)} bytes of uploads waiting to be queued; with this upload's next ${fmt(incoming)} they would exceed its cap of ${fmt(cap)} bytes`,
+    BACKLOG_RETRY_SECONDS, details,
+  );
+}
+
 async function backlogRetrySeconds(ctx: ApiContext, tenant: TenantConfig): Promise<number> {
   const now = ctx.now();
   const day = budgetDay(now, tenant.timezone);

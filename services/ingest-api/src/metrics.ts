@@ -34,7 +34,8 @@ export type Rejection =
   | { limit: 'caller_rate'; caller: string }
   | { limit: 'caller_uploads'; caller: string }
   | { limit: 'caller_requests'; caller: string }
-  | { limit: 'tenant_backlog'; caller: string; tenant: string };
+  | { limit: 'tenant_backlog'; caller: string; tenant: string }
+  | { limit: 'tenant_staged_bytes'; caller: string; tenant: string };
 
 export function createMetrics() {
   const registry = new Registry();
@@ -53,7 +54,7 @@ export function createMetrics() {
   });
   const rejections = new Counter({
     name: 'refresh_api_rejections_total',
-    help: 'Requests refused with 429, by the limit that was hit (auth_failures, caller_rate, caller_uploads, caller_requests or tenant_backlog), the caller refused (none for auth_failures) and, for tenant_backlog, the tenant',
+    help: 'Requests refused with 429, by the limit that was hit (auth_failures, caller_rate, caller_uploads, caller_requests, tenant_backlog or tenant_staged_bytes), the caller refused (none for auth_failures) and, for the tenant limits, the tenant',
     labelNames: ['limit', 'caller', 'tenant'] as const,
     registers: [registry],
   });

@@ -1,5 +1,5 @@
 import { itemKey, validateAssetId, validateUrl, type ItemKind } from '@refresh/core';
-import type { RequestStore } from '@refresh/store';
+import type { Admission, RequestStore } from '@refresh/store';
 import { asUnavailable } from './errors';
 
 /** The first offenders are enough to fix an upload; listing all of a bad 10 GB file is not. */
@@ -32,7 +32,15 @@ export function createStaging(
      * Count the upload's lines in the tenant's backlog as they are staged, refusing a chunk the
      * cap has no room for: `refusal` makes the error thrown (429, or 413 beyond the cap alone).
      */
-    backlog?: { max: number; now: () => number; leaseMs: number; refusal: (backlog: number, incoming: number) => Promise<Error> };
+    backlog?: {
+      max: number;
+      now: () => number;
+      leaseMs: number;
+      refusal: (backlog: number, incoming: number) => Promise<Error>;
+      /** the tenant's maxStagedBytes, and the error of a chunk it has no room for */
+      maxStagedBytes?: number;
+      bytesRefusal?: (stagedBytes: number, incomingBytes: number) => Error;
+    };
   },
 ) {
   let buffer: string[] = [];
@@ -48,17 +56,21 @@ export function createStaging(
     buffer = [];
     wrote = true;
     const b = opts.backlog;
-    let refusedAt: number | null = null;
+    let refused: Admission | null = null;
     try {
       if (!b) await store.stage(tenant, requestId, chunk, opts.ttlSeconds);
       else {
-        const res = await store.stageCounted(tenant, requestId, chunk, { ttlSeconds: opts.ttlSeconds, maxBacklog: b.max, now: b.now(), leaseMs: b.leaseMs });
-        if (!res.admitted) refusedAt = res.backlog;
+        const res = await store.stageCounted(tenant, requestId, chunk, {
+          ttlSeconds: opts.ttlSeconds, maxBacklog: b.max, now: b.now(), leaseMs: b.leaseMs, maxStagedBytes: b.maxStagedBytes,
+        });
+        if (!res.admitted) refused = res;
       }
     } catch (err) {
       throw asUnavailable(err);
     }
-    if (b && refusedAt !== null) throw await b.refusal(refusedAt, received);
+    if (!b || refused === null) return;
+    if (refused.stagedBytes !== undefined && b.bytesRefusal) throw b.bytesRefusal(refused.stagedBytes, refused.incomingBytes ?? 0);
+    throw await b.refusal(refused.backlog, received);
   }
 
   return {

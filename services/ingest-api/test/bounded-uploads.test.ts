@@ -42,9 +42,11 @@ function openUpload(t: TestApi, key: string) {
  * Writes lines `from`..`to` (exclusive) in pieces of `step`, yielding between them, until done
  * or answered; ends the body only when `end`.
  */
-async function feed(upload: ReturnType<typeof openUpload>, base: string, from: number, to: number, step: number, end: boolean): Promise<void> {
+async function feed(
+  upload: ReturnType<typeof openUpload>, base: string, from: number, to: number, step: number, end: boolean, padding = '',
+): Promise<void> {
   for (let i = from; i < to && !upload.done && !upload.req.destroyed; i += step) {
-    const piece = Array.from({ length: Math.min(step, to - i) }, (_, j) => `https://cdn.example.com/${base}/${i + j}.m3u8`).join('\n') + '\n';
+    const piece = Array.from({ length: Math.min(step, to - i) }, (_, j) => `https://cdn.example.com/${base}/${i + j}${padding}.m3u8`).join('\n') + '\n';
     const flushed = upload.req.write(piece);
     if (!flushed) await new Promise((r) => upload.req.once('drain', r));
     await new Promise((r) => setTimeout(r, 5));
@@ -142,3 +144,65 @@ describe('bounded uploads', () => {
     for (const u of open.slice(1)) expect((await u.answered).status).toBe(202);
   });
 });
+
+describe('bounded staging bytes', () => {
+  const CAP_BYTES = 3_000_000;
+  const LONG = `/${'x'.repeat(2_000)}`; // lines of about 2 KB: 1,000 of them (a chunk) are 2 MB
+  let t: TestApi;
+  beforeEach(async () => {
+    t = await startTestApi({
+      tenants: [
+        { id: 'news', projectId: 'p1', endpoint: 'http://127.0.0.1:9', maxStagedBytes: CAP_BYTES, auth: { type: 'aksk', accessKey: 'AK', secretKey: 'SK' } },
+        { id: 'sports', projectId: 'p2', endpoint: 'http://127.0.0.1:9', auth: { type: 'aksk', accessKey: 'AK', secretKey: 'SK' } },
+      ],
+      callers: [
+        { id: 'cms', apiKeySha256: sha(KEYS.cms), tenants: ['news'], maxRequestsPerSecond: 1000 },
+        { id: 'sports-desk', apiKeySha256: sha(KEYS.sportsDesk), tenants: ['sports'], maxRequestsPerSecond: 1000 },
+      ],
+    });
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  /** Bytes of the lines staged in Redis for the tenant right now, read from the stage lists themselves. */
+  const stagedBytes = async () => {
+    const stages = (await scanKeysUnder(t.redis, `${t.prefix}:{news}:r`)).filter((k) => k.endsWith(':stage'));
+    const lists = await Promise.all(stages.map((k) => t.redis.lrange(k, 0, -1)));
+    return lists.flat().reduce((a, line) => a + Buffer.byteLength(line), 0);
+  };
+
+  it('when a caller streams two uploads of 2 KB lines at a tenant whose staging is capped at 3 MB, then Redis never holds more staged bytes than the cap, both are refused mid-upload naming the limit, and another tenant goes on answering 202', async () => {
+    const uploads = Array.from({ length: 2 }, () => openUpload(t, KEYS.cms));
+    let most = 0;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        most = Math.max(most, await stagedBytes());
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    })();
+    // a first chunk each: one fits (2 MB), the other not beside it; held open while the sampler looks
+    await Promise.all(uploads.map((u, i) => feed(u, `long${i}`, 0, 1_000, 250, false, LONG)));
+    await eventually(async () => expect(most).toBeGreaterThan(0));
+    const other = await postJson(t, 'sports', { urls: ['https://cdn.example.com/sports.m3u8'] }, { authorization: `Bearer ${KEYS.sportsDesk}` });
+    expect(other.status).toBe(202);
+
+    const feeding = uploads.map((u, i) => feed(u, `long${i}`, 1_000, 5_000, 250, true, LONG));
+    const answers = await Promise.all(uploads.map((u) => u.answered));
+    await Promise.all(feeding);
+    sampling = false;
+    await sampler;
+
+    for (const a of answers) {
+      expect(a.status).toBe(429);
+      expect(JSON.parse(a.body)).toMatchObject({ error_code: 'RFS.0011', details: { limit: 'tenant_staged_bytes', tenant: 'news', max_staged_bytes: CAP_BYTES } });
+    }
+    expect(most).toBeLessThanOrEqual(CAP_BYTES);
+    // nothing of them is left, in the lists or in the counts
+    await eventually(async () => expect(await stagedBytes()).toBe(0));
+    expect(await t.redis.hlen(`${t.prefix}:{news}:uploads:bytes`)).toBe(0);
+    expect(Number((await t.redis.get(`${t.prefix}:{news}:staged:bytes`)) ?? 0)).toBe(0);
+  });
+});
+

@@ -108,11 +108,15 @@ export function createIngestProcessor(deps: {
     // reads and normalises a chunk; started one chunk ahead, so both overlap Redis running the
     // current chunk's script
     const read = (from: number) => {
-      const p = store.readStage(tenant, requestId, from, deps.chunkItems).then((lines) => lines.map(coalescingKey));
+      const p = store.readStage(tenant, requestId, from, deps.chunkItems).then((raw) => ({
+        lines: raw.map(coalescingKey),
+        // what the chunk held in staging, to take off the tenant's staged bytes
+        bytes: raw.reduce((sum, line) => sum + Buffer.byteLength(line), 0),
+      }));
       p.catch(() => undefined); // a prefetch that is never awaited must not be an unhandled rejection
       return p;
     };
-    let next: Promise<string[]> | null = read(cursor);
+    let next: Promise<{ lines: string[]; bytes: number }> | null = read(cursor);
     while (next && cursor < state.received) {
       if (deps.stopping()) {
         // progress is in Redis: put the job back at once (no attempt spent) and let SIGTERM finish
@@ -122,13 +126,13 @@ export function createIngestProcessor(deps: {
         await job.moveToDelayed(Date.now(), token);
         throw new DelayedError();
       }
-      const lines = await next;
+      const { lines, bytes } = await next;
       if (lines.length === 0) throw new Error(`staged items of ${requestId} end at ${cursor} of ${state.received}`);
       next = cursor + lines.length < state.received ? read(cursor + lines.length) : null;
       const now = clock.now();
       const res = await store.coalesce(
         tenant, requestId, priority, cursor, lines.length, lines, now, rules.minRefreshIntervalMs,
-        budgetDay(now, rules.timezone).dayId, rules.assetPattern ? assetIdsOf(lines, rules.assetPattern) : undefined,
+        budgetDay(now, rules.timezone).dayId, rules.assetPattern ? assetIdsOf(lines, rules.assetPattern) : undefined, bytes,
       );
       if (res === 'canceled') {
         // an admin canceled the request: what is left of it is dropped, and it finishes now

@@ -6,10 +6,16 @@ arriving (uploadsKey: request id -> lines staged so far), counted as they stream
 upload can put more in Redis than the cap allows. An upload whose lease (leasesKey: request id
 -> epoch ms) ran out belongs to an API that died mid-upload: it is dropped from the count here
 (its stage list expires on its own). Included by stage-chunk.lua and admit-request.lua.
+
+stagedBytesOf(stagedBytesKey, uploadBytesKey): the bytes the tenant's maxStagedBytes cap applies
+to: those of its recorded requests' lines not yet coalesced (the staged-bytes counter, lowered by
+coalesce-items, finish-ingest and discard-request) and those of uploads still arriving
+(uploadBytesKey: request id -> bytes staged so far; a dead upload's entry goes with its lines).
 ]]
-local function backlogOf(pendKey, stagedKey, uploadsKey, leasesKey, now)
+local function backlogOf(pendKey, stagedKey, uploadsKey, leasesKey, now, uploadBytesKey)
   for _, dead in ipairs(redis.call('ZRANGEBYSCORE', leasesKey, '-inf', now)) do
     redis.call('HDEL', uploadsKey, dead)
+    redis.call('HDEL', uploadBytesKey, dead)
     redis.call('ZREM', leasesKey, dead)
   end
   local staged = tonumber(redis.call('GET', stagedKey) or '0')
@@ -17,4 +23,10 @@ local function backlogOf(pendKey, stagedKey, uploadsKey, leasesKey, now)
   local arriving = 0
   for _, n in ipairs(redis.call('HVALS', uploadsKey)) do arriving = arriving + tonumber(n) end
   return redis.call('HLEN', pendKey) + staged + arriving
+end
+
+local function stagedBytesOf(stagedBytesKey, uploadBytesKey)
+  local bytes = math.max(0, tonumber(redis.call('GET', stagedBytesKey) or '0'))
+  for _, n in ipairs(redis.call('HVALS', uploadBytesKey)) do bytes = bytes + tonumber(n) end
+  return bytes
 end

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { bearerTokenMatches } from '@refresh/core';
+import { ERROR_CODES, bearerTokenMatches } from '@refresh/core';
 import type { Registry } from 'prom-client';
 
 /** What /readyz answers: the status, and details an operator should see (paused tenants). */
@@ -39,7 +39,7 @@ export function createHealthServer(registry: Registry, ready: () => Promise<bool
       registry.metrics().then((text) => send(200, text, registry.contentType), () => send(500, ''));
       return;
     }
-    send(404, '{"error_code":"RFS.0404","error_msg":"not found"}');
+    send(404, JSON.stringify({ error_code: ERROR_CODES.NOT_FOUND, error_msg: 'not found' }));
   });
   return {
     start(port: number, host = '0.0.0.0'): Promise<number> {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
-import { PAUSE_REASONS, PRIORITIES, budgetDay } from '@refresh/core';
+import { ERROR_CODES, PAUSE_REASONS, PRIORITIES, budgetDay } from '@refresh/core';
 import { JOB_STATES, createMetricsStore, createTenantGate } from '@refresh/store';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
@@ -160,6 +160,10 @@ describe('worker metrics', () => {
       expect(value(text, 'refresh_queue_jobs', { queue: 'ingest', state: 'waiting' })).toBe(0);
       expect(text).toContain('process_cpu_user_seconds_total');
       expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+      // any other path: our not-found error, in the API's shape and code
+      const unknown = await fetch(`http://127.0.0.1:${port}/nothing-here`);
+      expect(unknown.status).toBe(404);
+      expect(await unknown.json()).toEqual({ error_code: ERROR_CODES.NOT_FOUND, error_msg: 'not found' });
       await w.stop();
       expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(503);
     } finally {

@@ -8,7 +8,7 @@
 // installed with apt-get (Debian's own packages, nothing else), once; otherwise the script names
 // the packages to install and stops. Running it again installs nothing.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -52,6 +52,18 @@ ensureTools();
 run('promtool', ['check', 'rules', 'deploy/prometheus/alerts.yml']);
 run('promtool', ['test', 'rules', 'deploy/prometheus/alerts.test.yml']);
 run('promtool', ['check', 'config', 'deploy/prometheus/prometheus.yml']);
+// the tracing Component, as an operator's overlay uses it: the base plus the component; the
+// rendered Deployments must carry the OTLP endpoint
+const tracingOverlay = mkdtempSync(join(root, '.data-tracing-'));
+writeFileSync(join(tracingOverlay, 'kustomization.yaml'),
+  'resources:\n  - ../deploy/k8s\ncomponents:\n  - ../deploy/k8s/optional/tracing\n');
+const traced = spawnSync('kubectl', ['kustomize', tracingOverlay], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+rmSync(tracingOverlay, { recursive: true, force: true });
+console.log('\n$ kubectl kustomize <base + deploy/k8s/optional/tracing> >/dev/null');
+if (traced.status !== 0 || (traced.stdout.match(/OTEL_EXPORTER_OTLP_ENDPOINT/g) ?? []).length !== 2) {
+  console.error('test:deploy: the tracing component does not render onto both Deployments');
+  process.exit(1);
+}
 for (const overlay of ['deploy/k8s', 'deploy/k8s/optional']) {
   console.log(`\n$ kubectl kustomize ${overlay} >/dev/null`);
   const r = spawnSync('kubectl', ['kustomize', overlay], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });

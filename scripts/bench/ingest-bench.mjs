@@ -4,7 +4,9 @@
 // compares with the least Redis can do per item (the ceiling). A benchmark, not a test: a
 // target missed is printed as MISSED and the exit code stays 0; a crash or an error answer
 // exits 1. Env: BENCH_SIZES (comma-separated URL counts, default 100000,1000000), REDIS_URL,
-// BENCH_CHUNK_ITEMS (the config's ingest.chunkItems).
+// BENCH_CHUNK_ITEMS (the config's ingest.chunkItems). Each size runs twice, tracing off then on
+// (OTLP/HTTP to a receiver in this process that counts and drops spans), and the cost of tracing
+// is printed as the ratio of the two ingest throughputs (target: at most 5% lost).
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -30,7 +32,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const TENANT = 'bench';
 const CEILING_CHUNK = 1000;
-const TARGET = { ratio: 0.25, seconds202At1M: 10, apiRssMb: 300, bytesBeyond: 300 };
+const TARGET = { ratio: 0.25, seconds202At1M: 10, apiRssMb: 300, bytesBeyond: 300, tracedRatio: 0.95 };
 const MB = 1024 * 1024;
 
 const sizes = (process.env.BENCH_SIZES ?? '100000,1000000').split(',').map((s) => Number(s.trim()));
@@ -72,15 +74,34 @@ async function orCrash(promise) {
   }
 }
 
+/** A stand-in OTLP/HTTP collector: takes POST /v1/traces, counts the bytes, keeps nothing. */
+const otlp = { bytes: 0, posts: 0 };
+const otlpServer = http.createServer((req, res) => {
+  req.on('data', (d) => (otlp.bytes += d.length));
+  req.on('end', () => {
+    otlp.posts++;
+    res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+  });
+});
+await new Promise((resolve) => otlpServer.listen(0, '127.0.0.1', resolve));
+otlpServer.unref();
+
+/** The OTEL_* variables of a run: none (tracing off), or OTLP/HTTP protobuf to the stand-in collector. */
+function tracingEnv(env, tracing) {
+  for (const k of Object.keys(env)) if (k.startsWith('OTEL_')) delete env[k];
+  if (tracing) env.OTEL_EXPORTER_OTLP_ENDPOINT = `http://127.0.0.1:${otlpServer.address().port}`;
+  return env;
+}
+
 /** Starts simulator, worker and API for one size, each on its own free port, and waits until ready. */
-async function startServices(bodyBytes) {
+async function startServices(bodyBytes, tracing) {
   const [simPort, apiPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
   const configPath = join(tmp, 'refresh-config.json');
   writeBenchConfig(configPath, {
     tenant: TENANT, sim, simPort, apiKey,
     ingest: { textBodyBytes: Math.max(2 * bodyBytes, MB), ...(chunkItems ? { chunkItems } : {}) },
   });
-  const env = benchEnv({ redisUrl, prefix, configPath, apiPort, metricsPort, simPort, sim });
+  const env = tracingEnv(benchEnv({ redisUrl, prefix, configPath, apiPort, metricsPort, simPort, sim }), tracing);
   const opts = { cwd: root, env, onUnexpectedExit: (err) => (crashed ??= err) };
   const simulator = startChild('vod-simulator', 'services/vod-simulator/dist/main.js', opts);
   const worker = startChild('refresh-worker', 'services/refresh-worker/dist/main.js', opts);
@@ -209,10 +230,11 @@ async function ceiling(count) {
   return { seconds, itemsPerSecond: count / seconds };
 }
 
-async function benchSize(count) {
+async function benchSize(count, tracing) {
   const { bytes, meanUrlLength } = bodyStats(run, count);
-  console.log(`\n== ${int(count)} URLs, ${fmt(bytes / MB)} MB body, mean URL ${fmt(meanUrlLength)} chars`);
-  const svc = await startServices(bytes);
+  console.log(`\n== ${int(count)} URLs, ${fmt(bytes / MB)} MB body, mean URL ${fmt(meanUrlLength)} chars, tracing ${tracing ? 'on' : 'off'}`);
+  const otlpBefore = otlp.bytes;
+  const svc = await startServices(bytes, tracing);
   const peakRss = { api: 0, worker: 0 };
   const sampler = setInterval(() => {
     for (const k of ['api', 'worker']) peakRss[k] = Math.max(peakRss[k], procMemory(svc[k].pid)?.rssKb ?? 0);
@@ -241,7 +263,7 @@ async function benchSize(count) {
     const ceil = await ceiling(count);
 
     const r = {
-      count, bytes, meanUrlLength, pending,
+      count, bytes, meanUrlLength, pending, tracing, otlpBytes: otlp.bytes - otlpBefore,
       seconds202: (answer.at - s0.at) / 1000,
       secondsCoalesced: (doneAt - s0.at) / 1000,
       apiHwmMb: apiMem.hwmKb / 1024, apiSampledMb: peakRss.api / 1024, workerHwmMb: workerMem.hwmKb / 1024,
@@ -295,20 +317,32 @@ process.on('exit', () => {
 
 const mark = (ok, figure = 0) => (Number.isNaN(figure) ? 'n/a' : ok ? 'OK' : 'MISSED');
 function report(results, server, startedAt) {
+  console.log('\nTracing cost (same run, same sizes; the stand-in collector took every span):');
+  console.log('| URLs | items/s tracing off | items/s tracing on | on ÷ off | OTLP MB exported |');
+  console.log('|---:|---:|---:|---:|---:|');
+  const pairs = [];
+  for (const off of results.filter((r) => !r.tracing)) {
+    const on = results.find((r) => r.tracing && r.count === off.count);
+    if (!on) continue;
+    pairs.push({ count: off.count, ratio: on.itemsPerSecond / off.itemsPerSecond });
+    console.log(`| ${int(off.count)} | ${int(off.itemsPerSecond)} | ${int(on.itemsPerSecond)} | ${fmt(on.itemsPerSecond / off.itemsPerSecond, 3)} | ${fmt(on.otlpBytes / MB, 2)} |`);
+  }
   console.log('\n| URLs | body MB | s to 202 | s to all pending | items/s | ceiling items/s | ratio | API peak RSS MB | Redis B/pending | beyond URL |');
   console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-  for (const r of results) {
+  for (const r of results.filter((x) => !x.tracing)) {
     console.log(`| ${int(r.count)} | ${fmt(r.bytes / MB)} | ${fmt(r.seconds202, 2)} | ${fmt(r.secondsCoalesced, 2)} | ${int(r.itemsPerSecond)} | ${int(r.ceiling)} | ${fmt(r.ratio, 3)} | ${fmt(r.apiHwmMb)} | ${fmt(r.bytesRaw, 0)} | ${fmt(r.bytesBeyond, 0)} |`);
   }
   console.log(`\nMachine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${os.type()} ${os.release()}, Node ${process.version}, Redis ${server.redis_version}; ${new Date().toISOString().slice(0, 10)}`);
   console.log('\nTargets:');
   for (const r of results) {
     const n = int(r.count);
+    if (r.tracing) continue;
     console.log(`  ${mark(r.ratio >= TARGET.ratio)}  ${n}: end-to-end ÷ ceiling ${fmt(r.ratio, 3)} ≥ ${TARGET.ratio}`);
     console.log(`  ${mark(r.apiHwmMb < TARGET.apiRssMb)}  ${n}: API peak RSS ${fmt(r.apiHwmMb)} MB < ${TARGET.apiRssMb} MB`);
     console.log(`  ${mark(r.bytesBeyond <= TARGET.bytesBeyond, r.bytesBeyond)}  ${n}: Redis ${fmt(r.bytesBeyond, 0)} B per pending item beyond its characters ≤ ${TARGET.bytesBeyond}`);
   }
-  const million = results.find((r) => r.count === 1_000_000);
+  for (const p of pairs) console.log(`  ${mark(p.ratio >= TARGET.tracedRatio)}  ${int(p.count)}: ingest throughput with tracing on ÷ off ${fmt(p.ratio, 3)} ≥ ${TARGET.tracedRatio}`);
+  const million = results.find((r) => r.count === 1_000_000 && !r.tracing);
   console.log(million
     ? `  ${mark(million.seconds202 <= TARGET.seconds202At1M)}  1,000,000: 202 after ${fmt(million.seconds202, 2)} s ≤ ${TARGET.seconds202At1M} s`
     : `  n/a  202 for 1,000,000 URLs within ${TARGET.seconds202At1M} s (size not run)`);
@@ -320,7 +354,7 @@ try {
   const server = await info(redis, 'server');
   console.log(`ingest bench: sizes ${sizes.map(int).join(', ')}; Redis ${redisUrl} (${server.redis_version}); key prefix ${prefix}; ingest.chunkItems ${chunkItems ?? 'default'}`);
   const results = [];
-  for (const count of sizes) results.push(await benchSize(count));
+  for (const count of sizes) for (const tracing of [false, true]) results.push(await benchSize(count, tracing));
   report(results, server, startedAt);
   await cleanup();
   process.exit(0);

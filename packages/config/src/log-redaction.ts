@@ -4,7 +4,7 @@
  * levels (pino's `*` matches array indices too), so a secret is censored whether it is logged
  * alone, inside a config object or inside request headers.
  */
-const SECRET_FIELDS = [
+export const SECRET_FIELDS = [
   'secretKey',
   'accessKey',
   'password',

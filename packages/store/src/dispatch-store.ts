@@ -80,6 +80,27 @@ export function createDispatchStore(redisClient: RedisClient, prefix: string) {
   return {
     ...createCompletionStore(redis, prefix),
 
+    /**
+     * The traceparents of the requests the instances `ids` serve (their first request and the
+     * linked ones, as includes/requests-of.lua reads them), each once, at most `max` requests
+     * looked at. Requests recorded while tracing was off have none. Only read when tracing is
+     * on: spans of a call or a poll link to these.
+     */
+    async requestTraceparents(tenant: string, ids: readonly string[], max: number): Promise<string[]> {
+      if (ids.length === 0) return [];
+      const k = keys(tenant);
+      const pipe = redis.pipeline();
+      for (const id of ids) pipe.smembers(`${k.instance(id)}:l`).hget(k.instance(id), 'r');
+      const requests = new Set<string>();
+      for (const [, reply] of (await pipe.exec()) ?? []) {
+        for (const r of Array.isArray(reply) ? reply : [reply]) if (typeof r === 'string' && requests.size < max) requests.add(r);
+      }
+      if (requests.size === 0) return [];
+      const reads = redis.pipeline();
+      for (const r of requests) reads.hget(k.request(r), 'tp');
+      return ((await reads.exec()) ?? []).map(([, tp]) => tp).filter((tp): tp is string => typeof tp === 'string' && tp !== '');
+    },
+
     /** Reads staged lines [from, from+count) of a request. */
     async readStage(tenant: string, requestId: string, from: number, count: number): Promise<string[]> {
       return redis.lrange(keys(tenant).requestStage(requestId), from, from + count - 1);

@@ -51,6 +51,8 @@ export interface RequestRecord {
   webhookDeliveredAt?: number;
   /** the completion (generation, see requeue-failed.lua) the last delivered webhook reported */
   webhookDeliveredGen?: number;
+  /** the W3C traceparent of the request's trace, if it was traced */
+  traceparent?: string;
 }
 
 export interface ItemRecord {
@@ -171,6 +173,8 @@ export function createRequestStore(redisClient: RedisClient, prefix: string) {
         caller?: string;
         /** epoch ms before which it is not coalesced, so nothing of it is sent (a scheduled refresh) */
         notBefore?: number;
+        /** the W3C traceparent of the request's trace, when traced: what its calls' spans link to */
+        traceparent?: string;
       },
       ttlSeconds: number,
       maxBacklog?: number,
@@ -182,6 +186,7 @@ export function createRequestStore(redisClient: RedisClient, prefix: string) {
         ...(r.callback && { callback_url: r.callback.url, callback_caller: r.callback.caller }),
         ...(r.caller && { caller: r.caller }),
         ...(r.notBefore !== undefined && { nb: r.notBefore }),
+        ...(r.traceparent !== undefined && { tp: r.traceparent }),
         priority: r.priority, created_at: r.createdAt, received: r.received, ingested: 0, done: 0,
         pending: 0, in_flight: 0, submitted: 0, completed: 0, failed: 0, unknown: 0,
       };
@@ -269,6 +274,7 @@ export function createRequestStore(redisClient: RedisClient, prefix: string) {
         taskIdsTotal: taskCount,
         ...(h.callback_url && { callback: { url: h.callback_url, caller: h.callback_caller ?? '' } }),
         ...(h.webhook_delivered_at && { webhookDeliveredAt: n('webhook_delivered_at'), webhookDeliveredGen: n('webhook_delivered_gen') }),
+        ...(h.tp && { traceparent: h.tp }),
       };
     },
 

@@ -1,6 +1,7 @@
 import type { TenantConfig } from '@refresh/config';
 import type { Priority } from '@refresh/core';
 import { INGEST_JOB_OPTIONS, ingestJob, newRequestId, type RequestCallback } from '@refresh/store';
+import { currentTraceparent } from '@refresh/telemetry';
 import type { Logger } from 'pino';
 import { UPLOAD_LEASE_MS, admit, backlogFull, checkBacklog, openUpload, retainRequest, stagedBytesFull } from './admission';
 import type { Caller } from './auth';
@@ -161,7 +162,9 @@ export function createAcceptRequest(ctx: ApiContext) {
       try {
         // records the request only if the tenant's backlog has room for it (429 otherwise)
         await admit(ctx, caller, tenant,
-          { tenant: tenant.id, requestId, priority: upload.priority, received: staging.received, createdAt: ctx.now(), callback: upload.callback, caller: caller.id, notBefore: upload.notBefore },
+          { tenant: tenant.id, requestId, priority: upload.priority, received: staging.received, createdAt: ctx.now(), callback: upload.callback, caller: caller.id, notBefore: upload.notBefore,
+            // its trace (the caller's, or one begun here): what the spans of its calls link to
+            traceparent: currentTraceparent() },
           retentionSeconds,
         );
         const job = ingestJob.parse({ tenant: tenant.id, requestId, priority: upload.priority });

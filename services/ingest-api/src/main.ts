@@ -1,4 +1,7 @@
+// first: tracing must be set up before anything it instruments is loaded
+import { tracing } from './tracing';
 import { ConfigError, LOG_REDACT, loadConfig, type AppConfig } from '@refresh/config';
+import { queueTelemetry } from '@refresh/telemetry';
 import { acceleratedClock } from '@refresh/core';
 import { QUEUE_NAMES, checkMemoryPolicy, createRedis, queuePrefix } from '@refresh/store';
 import { Queue } from 'bullmq';
@@ -32,7 +35,9 @@ async function main(): Promise<void> {
   const queueRedis = createRedis(config.env, 'api', onRedisError('queue'));
   redis.once('ready', () => void checkMemoryPolicy(redis, logger));
 
-  const ingest = new Queue(QUEUE_NAMES.ingest, { connection: queueRedis, prefix: queuePrefix(config.env.KEY_PREFIX) });
+  // BullMQ's producer spans: an ingest job carries its request's trace to the worker
+  const telemetry = queueTelemetry(tracing.on);
+  const ingest = new Queue(QUEUE_NAMES.ingest, { connection: queueRedis, prefix: queuePrefix(config.env.KEY_PREFIX), telemetry });
   ingest.on('error', (err) => logger.warn({ err }, 'ingest queue error'));
   // for the queue UI only; the worker adds its jobs
   const dispatch = new Queue(QUEUE_NAMES.dispatch, { connection: queueRedis, prefix: queuePrefix(config.env.KEY_PREFIX) });
@@ -71,6 +76,8 @@ async function main(): Promise<void> {
       .stop({ graceMs })
       .then(() => Promise.all([ingest.close(), dispatch.close(), webhooks.close()]))
       .then(() => Promise.all([quit(queueRedis), quit(redis)]))
+      // the spans of the last requests, before the process ends
+      .then(() => tracing.shutdown())
       .then(() => {
         logger.info('stopped');
         process.exit(0);

@@ -10,12 +10,17 @@ import { credentialsFingerprint } from './credentials';
  * tenant VOD or IAM refused sees no call of either kind, and its rate counts both.
  */
 
-/** Waits for a call slot under the tenant's shared call rate (all replicas, all calls). */
-export async function takeCallSlot(gate: TenantGate, clock: Clock, tenant: TenantConfig): Promise<void> {
+/**
+ * Waits for a call slot under the tenant's shared call rate (all replicas, all calls);
+ * `waited` hears of each sleep (wall ms), for the call's span.
+ */
+export async function takeCallSlot(gate: TenantGate, clock: Clock, tenant: TenantConfig, waited?: (ms: number) => void): Promise<void> {
   for (;;) {
     const slot = await gate.acquireCallSlot(tenant.id, clock.now(), tenant.maxCallsPerSecond);
     if (slot.ok) return;
-    await new Promise((r) => setTimeout(r, clock.realMs(Math.min(Math.max(slot.retryInMs, 1), 1000))));
+    const ms = clock.realMs(Math.min(Math.max(slot.retryInMs, 1), 1000));
+    waited?.(ms);
+    await new Promise((r) => setTimeout(r, ms));
   }
 }
 

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { Clock } from './clock';
 import type { WorkerMetrics } from './metrics';
 import { pauseTenant, takeCallSlot } from './call-gate';
+import { MAX_LINKED_REQUESTS, createCallTrace, type CallTrace } from './call-trace';
 import { TenantCredentialsError } from './iam-tokens';
 import type { Scheduler } from './scheduler';
 
@@ -56,6 +57,8 @@ export function createDispatchProcessor(deps: {
   onResume?: (tenantId: string) => Promise<void>;
   /** true once the worker is shutting down: a job waiting for the pace hands itself back */
   stopping?: () => boolean;
+  /** tracing is on: each call is a span linked to its requests, with what it waited on */
+  tracing?: boolean;
 }) {
   const { config, store, scheduler, clock, metrics, gate } = deps;
   const tenants = new Map(config.tenants.map((t) => [t.id, t]));
@@ -66,6 +69,17 @@ export function createDispatchProcessor(deps: {
   const midnightGuardMs = config.upstream.connectTimeoutMs + config.upstream.timeoutMs + MIDNIGHT_MARGIN_MS;
 
   return async function processDispatch(job: Job<DispatchJob>, token?: string): Promise<string> {
+    const trace = createCallTrace(job, deps.tracing === true);
+    try {
+      return await dispatch(job, token, trace);
+    } catch (err) {
+      // a run that ends waiting tells the run that calls what it waited on
+      if (err instanceof DelayedError || err instanceof RetryableCallError) await trace.keep().catch(() => undefined);
+      throw err;
+    }
+  };
+
+  async function dispatch(job: Job<DispatchJob>, token: string | undefined, trace: CallTrace): Promise<string> {
     const { tenant: tenantId } = dispatchJob.parse(job.data);
     const tenant = tenants.get(tenantId);
     if (!tenant) {
@@ -80,7 +94,7 @@ export function createDispatchProcessor(deps: {
     let now = clock.now();
     let day = budgetDay(now, tenant.timezone);
     let budget: BudgetContext = { dayId: day.dayId, dailyLimit: tenant.dailyLimit, ttlSeconds: BUDGET_TTL_SECONDS };
-    let gateState: { waitUntil: number | null; probing: boolean } = { waitUntil: null, probing: false };
+    let gateState: { waitUntil: number | null; probing: boolean; reason?: 'pause' | 'throttle' } = { waitUntil: null, probing: false };
     let claim: ClaimResult;
     // Claimed at send time: the claim takes the call slot its batch leaves in, so while the pace
     // holds calls back this job holds nothing (the items stay pending, where a higher-priority
@@ -94,13 +108,14 @@ export function createDispatchProcessor(deps: {
       // A call that starts just before midnight may land on VOD's next day while we counted it on
       // this one; then VOD would count more than we do tomorrow. Such calls wait for the reset,
       // with the batch this job may already hold (a retry or a rerun).
-      if (day.resetsAt - now < midnightGuardMs) return waitForReset(job, token, tenantId, batchId, day.resetsAt, now);
+      if (day.resetsAt - now < midnightGuardMs) return waitForReset(trace, job, token, tenantId, batchId, day.resetsAt, now);
 
       // A paused or throttled tenant's job waits in place (it may already hold a batch), except
       // the one job per cool-down that probes whether VOD accepts the tenant again (a probe
       // keeps its turn while it waits for the pace).
       if (!gateState.probing) gateState = await gateWait(tenantId, now);
       if (gateState.waitUntil !== null) {
+        trace.waits(gateState.reason ?? 'throttle', gateState.waitUntil);
         await job.moveToDelayed(Date.now() + clock.realMs(gateState.waitUntil - now), token);
         throw new DelayedError();
       }
@@ -116,16 +131,19 @@ export function createDispatchProcessor(deps: {
         throw new DelayedError();
       }
       const slotIn = Math.min(Math.max(claim.until - now, 1), PACE_POLL_MAX_MS);
+      trace.paced(clock.realMs(slotIn));
       await new Promise((r) => setTimeout(r, clock.realMs(slotIn)));
     }
     switch (claim.action) {
       case 'idle':
         return 'idle';
       case 'wait':
+        trace.note('batch_window', claim.until);
         await scheduler.at(tenantId, claim.until);
         return 'wait';
       case 'budget':
         // spent: the reset; only the urgent reserve left: its release (a high item wakes us sooner)
+        trace.note(claim.until === undefined ? 'budget_day' : 'reserve', claim.until ?? day.resetsAt);
         await scheduler.at(tenantId, claim.until ?? day.resetsAt);
         return 'budget';
       case 'send':
@@ -153,7 +171,7 @@ export function createDispatchProcessor(deps: {
     }
     let result: string;
     try {
-      result = await sendBatch(job, token, tenant, batch, budget, day, now, gateState.probing, claim.action === 'send');
+      result = await sendBatch(trace, job, token, tenant, batch, budget, day, now, gateState.probing, claim.action === 'send');
     } catch (err) {
       // A job holding a batch must never end failed: its items would stay in flight for good.
       // An unexpected error (Redis, IAM) on the last attempt hands the job back for later.
@@ -164,7 +182,7 @@ export function createDispatchProcessor(deps: {
     }
     if (rerun) await wakeIfPending(tenantId);
     return result;
-  };
+  }
 
   /**
    * Records a batch's outcome; requests it completed start their retention, and covered URLs it
@@ -181,17 +199,17 @@ export function createDispatchProcessor(deps: {
    * whether this job is the one probe of a paused tenant (only a probe's success resumes it: a
    * call that left before the pause proves nothing).
    */
-  async function gateWait(tenantId: string, now: number): Promise<{ waitUntil: number | null; probing: boolean }> {
+  async function gateWait(tenantId: string, now: number): Promise<{ waitUntil: number | null; probing: boolean; reason?: 'pause' | 'throttle' }> {
     const pause = await gate.getPause(tenantId);
     let probing = false;
     if (pause) {
-      if (pause.probeAt > now) return { waitUntil: pause.probeAt, probing };
+      if (pause.probeAt > now) return { waitUntil: pause.probeAt, probing, reason: 'pause' };
       const next = now + config.upstream.pauseCooldownMs;
-      if (!(await gate.claimProbe(tenantId, now, next))) return { waitUntil: next, probing };
+      if (!(await gate.claimProbe(tenantId, now, next))) return { waitUntil: next, probing, reason: 'pause' };
       probing = true;
       deps.logger.info({ tenant: tenantId, reason: pause.reason }, 'paused tenant: probing VOD with one batch');
     }
-    return { waitUntil: await gate.throttledUntil(tenantId, now), probing };
+    return { waitUntil: await gate.throttledUntil(tenantId, now), probing, reason: 'throttle' };
   }
 
   async function wakeIfPending(tenantId: string): Promise<void> {
@@ -199,6 +217,7 @@ export function createDispatchProcessor(deps: {
   }
 
   async function sendBatch(
+    trace: CallTrace,
     job: Job<DispatchJob>,
     token: string | undefined,
     tenant: TenantConfig,
@@ -219,7 +238,7 @@ export function createDispatchProcessor(deps: {
     if (begun === 'budget') {
       // a retry needs fresh budget and today has none left: wait for the reset
       log.info({ resetsAt: new Date(day.resetsAt).toISOString() }, 'retry deferred to the budget reset');
-      return waitForReset(job, token, tenantId, batchId, day.resetsAt, now);
+      return waitForReset(trace, job, token, tenantId, batchId, day.resetsAt, now);
     }
 
     const attempt = job.attemptsMade + 1;
@@ -233,11 +252,11 @@ export function createDispatchProcessor(deps: {
     const guardedCall = async (): Promise<CallOutcome> => {
       try {
         if (slotHeld) slotHeld = false;
-        else await takeCallSlot(gate, clock, tenant);
+        else await takeCallSlot(gate, clock, tenant, (ms) => trace.paced(ms));
         const at = clock.now();
         if (budgetDay(at, tenant.timezone).dayId !== day.dayId || day.resetsAt - at < midnightGuardMs) {
           await store.holdBudget(tenantId, batchId, day.dayId, false);
-          return await waitForReset(job, token, tenantId, batchId, day.resetsAt, at);
+          return await waitForReset(trace, job, token, tenantId, batchId, day.resetsAt, at);
         }
         if (waiting) {
           await store.endDeferral(tenantId, batchId);
@@ -247,23 +266,30 @@ export function createDispatchProcessor(deps: {
       } catch (err) {
         if (!(err instanceof TenantCredentialsError)) throw err;
         await store.holdBudget(tenantId, batchId, day.dayId, false);
-        return blockTenant(job, token, tenantId, { reason: 'credentials', code: err.code, message: err.message });
+        return blockTenant(trace, job, token, tenantId, { reason: 'credentials', code: err.code, message: err.message });
       }
     };
-    let outcome = await guardedCall();
-    let verdict = classify(outcome, { quotaErrorCodes: tenant.quotaErrorCodes });
+    // each call a span of its own trace, linked to the requests whose items it carries
+    const tracedCall = () => trace.call(
+      'vod.refresh',
+      { 'refresh.tenant': tenantId, 'refresh.batch.kind': batch.kind, 'refresh.batch.items': batch.ids.length + batch.covered.length, 'refresh.call.attempt': attempt },
+      () => store.requestTraceparents(tenantId, [...batch.ids, ...batch.covered.map((c) => c.id)], MAX_LINKED_REQUESTS + 1),
+      async () => {
+        const outcome = await guardedCall();
+        return { outcome, verdict: classify(outcome, { quotaErrorCodes: tenant.quotaErrorCodes }) };
+      },
+      ({ outcome, verdict }) => ({ outcome: verdict.class, code: ('code' in verdict && verdict.code) || httpCode(outcome) }),
+    );
+    let { outcome, verdict } = await tracedCall();
     if (verdict.class === 'token_expired') {
       // the token was invalidated early: fetch a new one and retry once (a new call, new budget)
       await deps.invalidateToken(tenant);
       const again = await store.beginAttempt(tenantId, batchId, budget);
       if (again === 'budget') {
         log.info({ resetsAt: new Date(day.resetsAt).toISOString() }, 'token retry deferred to the budget reset');
-        return waitForReset(job, token, tenantId, batchId, day.resetsAt, clock.now());
+        return waitForReset(trace, job, token, tenantId, batchId, day.resetsAt, clock.now());
       }
-      if (again === 'ok') {
-        outcome = await guardedCall();
-        verdict = classify(outcome, { quotaErrorCodes: tenant.quotaErrorCodes });
-      }
+      if (again === 'ok') ({ outcome, verdict } = await tracedCall());
       if (verdict.class === 'token_expired') {
         verdict = { class: 'tenant_blocked', reason: 'credentials', code: 'APIGW.0307', message: 'IAM token refused twice in a row' };
       }
@@ -298,13 +324,14 @@ export function createDispatchProcessor(deps: {
         return 'rejected';
       }
       case 'tenant_blocked':
-        return blockTenant(job, token, tenantId, verdict);
+        return blockTenant(trace, job, token, tenantId, verdict);
       case 'throttled': {
         const wait = Math.max(verdict.retryAfterMs ?? 0, backoffDelay(attempt, { baseMs: config.upstream.backoffBaseMs, maxMs: config.upstream.backoffMaxMs }));
         const until = clock.now() + wait;
         // the gateway's own 429 never reached VOD: the batch's budget comes back until it is resent
         if (outcome.type === 'retry' && !outcome.reachedUpstream) await store.holdBudget(tenantId, batchId, day.dayId, false);
         await gate.throttle(tenantId, until);
+        trace.waits('throttle', until);
         log.warn({ until: new Date(until).toISOString() }, 'VOD throttled the tenant: every replica backs off');
         await job.moveToDelayed(Date.now() + clock.realMs(wait), token);
         throw new DelayedError();
@@ -312,7 +339,7 @@ export function createDispatchProcessor(deps: {
       case 'quota_spent': {
         await gate.markQuotaSpent(tenantId, day.dayId, tenant.dailyLimit, BUDGET_TTL_SECONDS);
         log.warn({ code: verdict.code, resetsAt: new Date(day.resetsAt).toISOString() }, "VOD says today's quota is spent: deferred to the reset");
-        return waitForReset(job, token, tenantId, batchId, day.resetsAt, clock.now());
+        return waitForReset(trace, job, token, tenantId, batchId, day.resetsAt, clock.now());
       }
       case 'retry_later': {
         if (verdict.unknownCode) {
@@ -341,6 +368,7 @@ export function createDispatchProcessor(deps: {
    * deferred, not in flight, for the hours until then; its budget stays as it is.
    */
   async function waitForReset(
+    trace: CallTrace,
     job: Job<DispatchJob>,
     token: string | undefined,
     tenantId: string,
@@ -349,18 +377,21 @@ export function createDispatchProcessor(deps: {
     at: number,
   ): Promise<never> {
     await store.deferBatch(tenantId, batchId, resetsAt);
+    trace.waits('budget_day', resetsAt);
     await job.moveToDelayed(Date.now() + clock.realMs(resetsAt - at), token);
     throw new DelayedError();
   }
 
   /** Pauses the tenant for every replica; this job (and its batch) waits for the probe. */
   async function blockTenant(
+    trace: CallTrace,
     job: Job<DispatchJob>,
     token: string | undefined,
     tenantId: string,
     why: { reason: 'credentials' | 'account'; code: string; message: string },
   ): Promise<never> {
     const probeAt = await pauseTenant({ gate, clock, logger: deps.logger, cooldownMs: config.upstream.pauseCooldownMs }, tenants.get(tenantId), tenantId, why);
+    trace.waits('pause', probeAt);
     await job.moveToDelayed(Date.now() + clock.realMs(probeAt - clock.now()), token);
     throw new DelayedError();
   }

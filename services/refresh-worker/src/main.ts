@@ -1,3 +1,5 @@
+// first: tracing must be set up before anything it instruments is loaded
+import { tracing } from './tracing';
 import { ConfigError, LOG_REDACT, loadConfig } from '@refresh/config';
 import pino from 'pino';
 import { createHealthServer } from './health-server';
@@ -30,7 +32,7 @@ async function main(): Promise<void> {
   }
   const { CLOCK_OFFSET_MS: offsetMs, CLOCK_RATE: rate, CLOCK_START_MS: startMs } = config.env;
   if (offsetMs !== 0 || rate !== 1) logger.warn({ offsetMs, rate, startMs }, 'clock offset or accelerated: for tests and drills only');
-  const worker = createRefreshWorker({ config, logger });
+  const worker = createRefreshWorker({ config, logger, tracing: tracing.on });
   const health = createHealthServer(worker.metrics.registry, () => worker.readiness(), config.metrics.bearerTokenSha256);
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -52,6 +54,8 @@ async function main(): Promise<void> {
     try {
       await health.stop();
       await worker.stop({ graceMs });
+      // the spans of the last calls, before the process ends
+      await tracing.shutdown();
     } catch (err) {
       logger.error({ err }, 'shutdown failed');
       process.exit(1);

@@ -4,6 +4,7 @@ import { pollJob, type DispatchStore, type ItemVerdict, type PollJob, type Tenan
 import { classify, type RefreshResult, type ShowResultOutcome } from '@refresh/vod-client';
 import type { Logger } from 'pino';
 import { pauseTenant, takeCallSlot } from './call-gate';
+import { MAX_LINKED_REQUESTS, createCallTrace, type CallTrace } from './call-trace';
 import type { Clock } from './clock';
 import { TenantCredentialsError } from './iam-tokens';
 import type { WorkerMetrics } from './metrics';
@@ -47,6 +48,8 @@ export function createResultProcessor(deps: {
   gate: TenantGate;
   /** drops the tenant's cached IAM token (after APIGW.0307) */
   invalidateToken: (tenant: TenantConfig) => Promise<void>;
+  /** tracing is on: each poll is a span linked to the batch's requests */
+  tracing?: boolean;
 }) {
   const { config, store, clock, metrics, gate } = deps;
   const tenants = new Map(config.tenants.map((t) => [t.id, t]));
@@ -67,6 +70,7 @@ export function createResultProcessor(deps: {
   return async function processPoll(job: Job<PollJob>, token?: string): Promise<string> {
     const { tenant: tenantId, batchId, taskId, acceptedAt } = pollJob.parse(job.data);
     const log = deps.logger.child({ tenant: tenantId, batchId, taskId });
+    const trace = createCallTrace(job, deps.tracing === true);
     const batch = await store.batch(tenantId, batchId);
     if (!batch) {
       log.warn('batch record gone before its verdict: nothing left to follow');
@@ -80,9 +84,16 @@ export function createResultProcessor(deps: {
       const held = await gateHold(tenantId);
       if (held !== null) {
         log.debug({ until: new Date(held).toISOString() }, 'tenant paused or throttled: poll waits');
+        trace.note('pause_or_throttle', held);
         return holdUntil(job, token, held);
       }
-      const polled = await poll(tenant, taskId, log);
+      const polled = await trace.call(
+        'vod.show_result',
+        { 'refresh.tenant': tenantId, 'refresh.batch.kind': batch.kind, 'refresh.batch.items': batch.ids.length + batch.covered.length },
+        () => store.requestTraceparents(tenantId, [...batch.ids, ...batch.covered.map((c) => c.id)], MAX_LINKED_REQUESTS + 1),
+        () => poll(tenant, taskId, log, trace),
+        (p) => ({ outcome: p.type === 'ok' ? 'results' : p.type }),
+      );
       if (polled.type === 'hold') return holdUntil(job, token, polled.until);
       if (polled.type === 'ok') verdicts = verdictsFor(batch, polled.results);
       else retryAfterMs = polled.retryAfterMs;
@@ -130,8 +141,8 @@ export function createResultProcessor(deps: {
   }
 
   /** ShowRefreshResult under the tenant's call rate; acts on answers that concern the whole tenant. */
-  async function poll(tenant: TenantConfig, taskId: string, log: Logger): Promise<Polled> {
-    await takeCallSlot(gate, clock, tenant);
+  async function poll(tenant: TenantConfig, taskId: string, log: Logger, trace: CallTrace): Promise<Polled> {
+    await takeCallSlot(gate, clock, tenant, (ms) => trace.paced(ms));
     let outcome: ShowResultOutcome;
     try {
       outcome = await deps.showResult(tenant, taskId);

@@ -1,4 +1,5 @@
 import type { Queue } from 'bullmq';
+import { DETACHED_JOB } from '@refresh/telemetry';
 import {
   POLL_JOB_OPTIONS, dispatchJobOptions, retireJobEntry, webhookJobId, webhookJobOptions,
   type DispatchJob, type PendingCompletion, type PollJob, type RetireJob, type WebhookJob,
@@ -21,7 +22,9 @@ export function createScheduler(
   /** which completion of a request this is (admin requeues reopen requests) */
   generationOf: (tenant: string, requestId: string) => Promise<number> = async () => 0,
 ) {
-  const options = dispatchJobOptions(maxAttempts);
+  // every job added here serves a tenant or a batch, not the operation that adds it: each starts
+  // a trace of its own, and its spans link to the requests it serves (call-trace.ts)
+  const options = { ...dispatchJobOptions(maxAttempts), ...DETACHED_JOB };
   return {
     async now(tenant: string): Promise<void> {
       await queue.add('dispatch', { tenant }, options);
@@ -43,7 +46,7 @@ export function createScheduler(
      */
     async retire(tenant: string, requestId: string): Promise<void> {
       const job = retireJobEntry(tenant, requestId, await generationOf(tenant, requestId), clock.now());
-      await ingestQueue.add(job.name, job.data, job.opts);
+      await ingestQueue.add(job.name, job.data, { ...job.opts, ...DETACHED_JOB });
     },
     /**
      * Retire jobs for completions found in the outbox (completion-sweeper.ts), each with the
@@ -52,14 +55,17 @@ export function createScheduler(
      */
     async retireCompletions(tenant: string, completions: readonly PendingCompletion[]): Promise<void> {
       if (completions.length === 0) return;
-      await ingestQueue.addBulk(completions.map((c) => retireJobEntry(tenant, c.requestId, c.gen, c.completedAt)));
+      await ingestQueue.addBulk(completions.map((c) => {
+        const job = retireJobEntry(tenant, c.requestId, c.gen, c.completedAt);
+        return { ...job, opts: { ...job.opts, ...DETACHED_JOB } };
+      }));
     },
     /** The completion webhook of a request with a callback_url: one job per completion, whoever adds it. */
     async webhook(tenant: string, requestId: string, completedAt: number, gen = 0): Promise<void> {
       await webhooks.queue.add(
         'webhook',
         { tenant, requestId, completedAt, ...(gen ? { gen } : {}) },
-        { ...webhookJobOptions(webhooks.maxAttempts, webhooks.keepFailedJobs), jobId: webhookJobId(requestId, gen) },
+        { ...webhookJobOptions(webhooks.maxAttempts, webhooks.keepFailedJobs), ...DETACHED_JOB, jobId: webhookJobId(requestId, gen) },
       );
     },
     /**
@@ -71,7 +77,7 @@ export function createScheduler(
       await results.queue.add(
         'poll',
         { tenant, batchId, taskId, acceptedAt },
-        { ...POLL_JOB_OPTIONS, delay: clock.realMs(results.initialDelayMs), jobId: `poll.${batchId}` },
+        { ...POLL_JOB_OPTIONS, ...DETACHED_JOB, delay: clock.realMs(results.initialDelayMs), jobId: `poll.${batchId}` },
       );
     },
   };

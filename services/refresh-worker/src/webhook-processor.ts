@@ -3,6 +3,7 @@ import type { AppConfig } from '@refresh/config';
 import { callbackUrlProblem } from '@refresh/core';
 import { webhookJob, type CallerWebhookSlots, type RequestRecord, type RequestStore, type WebhookJob } from '@refresh/store';
 import type { Logger } from 'pino';
+import { createCallTrace } from './call-trace';
 import type { Clock } from './clock';
 import type { WorkerMetrics } from './metrics';
 import type { WebhookSender } from './webhook-sender';
@@ -66,6 +67,8 @@ export function createWebhookProcessor(deps: {
   metrics: WorkerMetrics;
   /** each caller's deliveries under way (webhooks.perCallerConcurrency), across replicas */
   slots: CallerWebhookSlots;
+  /** tracing is on: each delivery is a span linked to the request (its POST carries traceparent) */
+  tracing?: boolean;
 }) {
   const { config, requests, sender, clock, metrics, slots } = deps;
   // a delivery holds its slot at most this long if its worker dies mid-way
@@ -103,12 +106,19 @@ export function createWebhookProcessor(deps: {
     }
     const body = JSON.stringify(completionSummary(r, completedAt));
     let result: Awaited<ReturnType<WebhookSender['send']>>;
+    const attempt = job.attemptsMade + 1;
     try {
-      result = await sender.send(r.callback.url, body, webhook.secret, gen === 0 ? `completed.${requestId}` : `completed.${requestId}.g${gen}`, clock.now());
+      // the POST is made inside the span, so the http instrumentation sends its traceparent
+      result = await createCallTrace(job, deps.tracing === true).call(
+        'webhook.deliver',
+        { 'refresh.tenant': tenant, 'refresh.request_id': requestId, 'refresh.webhook.attempt': attempt },
+        async () => (r.traceparent ? [r.traceparent] : []),
+        () => sender.send(r.callback!.url, body, webhook.secret, gen === 0 ? `completed.${requestId}` : `completed.${requestId}.g${gen}`, clock.now()),
+        (res) => (res.delivered ? { outcome: 'delivered', code: `HTTP.${res.status}` } : { outcome: 'not_delivered' }),
+      );
     } finally {
       await slots.close(caller, job.id!).catch(() => undefined);
     }
-    const attempt = job.attemptsMade + 1;
     if (result.delivered) {
       await requests.markWebhookDelivered(requestId, clock.now(), gen);
       metrics.webhook('delivered');

@@ -7,6 +7,7 @@ import {
 } from '@refresh/store';
 import type { RedisClient } from '@refresh/store';
 import type { Logger } from 'pino';
+import { queueTelemetry } from '@refresh/telemetry';
 import { systemClock, type Clock } from './clock';
 import { createCompletionSweeper } from './completion-sweeper';
 import { resumeTenantsWithNewCredentials } from './credentials';
@@ -38,6 +39,8 @@ export interface RefreshWorkerDeps {
   clock?: Clock;
   /** one per worker: the worker registers its state gauges on it */
   metrics?: WorkerMetrics;
+  /** the OpenTelemetry SDK runs in this process (main's tracing.ts): queues and processors trace */
+  tracing?: boolean;
 }
 
 /**
@@ -50,6 +53,9 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
   const clock = deps.clock ?? systemClock({ offsetMs: config.env.CLOCK_OFFSET_MS, rate: config.env.CLOCK_RATE, startMs: config.env.CLOCK_START_MS });
   const metrics = deps.metrics ?? createWorkerMetrics();
   const prefix = queuePrefix(config.env.KEY_PREFIX);
+  const tracing = deps.tracing === true;
+  // BullMQ's producer and consumer spans; undefined when off (BullMQ then traces nothing)
+  const telemetry = queueTelemetry(tracing);
   const connections: RedisClient[] = [];
   const connect = (name: string) => {
     const r = createRedis(config.env, 'worker', (err) => logger.warn({ err: err.message, connection: name }, 'redis error'));
@@ -68,10 +74,10 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
   registerStateGauges(metrics.registry, { tenants: config.tenants, store: metricsStore, clock, logger, callers: config.callers });
   // read by /readyz only, on the fail-fast connection like the other probes
   const pauseReader = createTenantGate(probe, config.env.KEY_PREFIX);
-  const dispatchQueue = new Queue<DispatchJob>(QUEUE_NAMES.dispatch, { connection: connect('dispatch-queue'), prefix });
-  const ingestQueue = new Queue<RetireJob>(QUEUE_NAMES.ingest, { connection: connect('ingest-queue'), prefix });
-  const resultsQueue = new Queue<PollJob>(QUEUE_NAMES.results, { connection: connect('results-queue'), prefix });
-  const webhooksQueue = new Queue<WebhookJob>(QUEUE_NAMES.webhooks, { connection: connect('webhooks-queue'), prefix });
+  const dispatchQueue = new Queue<DispatchJob>(QUEUE_NAMES.dispatch, { connection: connect('dispatch-queue'), prefix, telemetry });
+  const ingestQueue = new Queue<RetireJob>(QUEUE_NAMES.ingest, { connection: connect('ingest-queue'), prefix, telemetry });
+  const resultsQueue = new Queue<PollJob>(QUEUE_NAMES.results, { connection: connect('results-queue'), prefix, telemetry });
+  const webhooksQueue = new Queue<WebhookJob>(QUEUE_NAMES.webhooks, { connection: connect('webhooks-queue'), prefix, telemetry });
   const scheduler = createScheduler(
     dispatchQueue, clock, config.upstream.maxAttempts, ingestQueue,
     { queue: resultsQueue, initialDelayMs: config.upstream.pollInitialDelayMs },
@@ -91,6 +97,7 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
 
   const common = {
     prefix,
+    telemetry,
     autorun: false,
     stalledInterval: config.worker.stalledIntervalMs,
     lockDuration: config.worker.lockDurationMs,
@@ -110,7 +117,7 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
   const dispatchWorker = new Worker<DispatchJob>(
     QUEUE_NAMES.dispatch,
     createDispatchProcessor({
-      config, store, scheduler, clock, logger, metrics, gate,
+      config, store, scheduler, clock, logger, metrics, gate, tracing,
       stopping: () => stopped !== null,
       call: caller.call,
       invalidateToken: (tenant) => caller.invalidateToken(tenant),
@@ -136,7 +143,7 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
     QUEUE_NAMES.results,
     createResultProcessor({
       config, store, scheduler, clock, logger, metrics, gate,
-      showResult: caller.showResult,
+      showResult: caller.showResult, tracing,
       invalidateToken: (tenant) => caller.invalidateToken(tenant),
     }),
     { ...common, connection: connect('results-worker'), concurrency: config.worker.concurrency },
@@ -146,7 +153,7 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
     QUEUE_NAMES.webhooks,
     createWebhookProcessor({
       config, requests: createRequestStore(storeConnection, config.env.KEY_PREFIX), sender, clock, logger, metrics,
-      slots: createCallerWebhookSlots(storeConnection, config.env.KEY_PREFIX),
+      slots: createCallerWebhookSlots(storeConnection, config.env.KEY_PREFIX), tracing,
     }),
     {
       ...common,

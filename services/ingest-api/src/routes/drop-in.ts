@@ -2,6 +2,7 @@ import { dropInRefreshBody, dropInResultsQuery, type DropInAccepted, type DropIn
 import { tenantOfRequest } from '@refresh/store';
 import { Router, type Request } from 'express';
 import { createAcceptRequest } from '../accept-request';
+import { answerTraceparent } from '../trace-header';
 import { callerOf } from '../auth';
 import type { ApiContext } from '../context';
 import { toVodResults } from '../drop-in-results';
@@ -48,6 +49,7 @@ export function dropInRoutes(ctx: ApiContext): Router {
       throw asVodRefusal(err, 'body');
     });
     const answer: DropInAccepted = { task_id: accepted.requestId };
+    answerTraceparent(res);
     res.status(202).location(`/v1/${encodeURIComponent(projectId)}/asset/refresh?task_id=${accepted.requestId}`).json(answer);
   });
 

@@ -2,6 +2,7 @@ import { refreshRequestBody, textUploadQuery } from '@refresh/contract';
 import { classifyLine } from '@refresh/core';
 import { Router, type Request, type Response } from 'express';
 import { createAcceptRequest, type Upload } from '../accept-request';
+import { answerTraceparent } from '../trace-header';
 import { callerOf, tenantFor, type Caller } from '../auth';
 import { callbackFor } from '../callback';
 import type { ApiContext } from '../context';
@@ -42,6 +43,7 @@ export function ingestRoutes(ctx: ApiContext): Router {
       logOf(res, ctx.logger).warn({ err, requestId: accepted.requestId }, 'no completion estimate for an accepted request');
       return NO_ESTIMATE;
     });
+    answerTraceparent(res);
     res.status(202).location(statusUrl).json({ request_id: accepted.requestId, status_url: statusUrl, received: accepted.received, ...estimate });
   });
 

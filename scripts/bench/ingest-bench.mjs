@@ -26,7 +26,7 @@ import nodeVersion from '../node-version.cjs';
 
 nodeVersion.assertNodeVersion('npm run bench');
 
-const { tenantKeys } = storePkg;
+const { tenantKeys, PACK_BUCKET } = storePkg;
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -196,22 +196,25 @@ async function waitPendingSettled() {
   }
 }
 
-/** MEMORY USAGE of the keys a pending item lives in: instance hashes sampled, the rest whole. */
+/**
+ * MEMORY USAGE of the keys a pending item lives in: the buckets of packed instances (sampled),
+ * the pending index, the queue and the request's item list.
+ */
 async function keyMemory(requestId) {
   const instances = Number(await redis.get(keys.seq));
-  const sample = Math.min(200, instances);
-  let instanceBytes = 0;
+  const buckets = Math.floor(instances / PACK_BUCKET) + 1;
+  const sample = Math.min(50, buckets);
+  let bucketBytes = 0;
   for (let s = 0; s < sample; s++) {
-    const id = 1 + Math.floor((s * instances) / sample);
-    instanceBytes += Number(await redis.memory('USAGE', keys.instance(id)));
+    const id = Math.floor((s * buckets) / sample) * PACK_BUCKET;
+    bucketBytes += Number((await redis.memory('USAGE', keys.packedBucket(id))) ?? 0);
   }
   const usage = async (k) => Number((await redis.memory('USAGE', k)) ?? 0);
-  const oneInstance = await usage(keys.instance(1));
   const pend = await usage(keys.pending);
   const queue = await usage(keys.queue('url', 'normal'));
   const items = await usage(keys.requestItems(requestId));
-  const meanInstance = sample ? instanceBytes / sample : 0;
-  return { instances, oneInstance, meanInstance, pend, queue, items, total: meanInstance * instances + pend + queue + items };
+  const meanBucket = sample ? bucketBytes / sample : 0;
+  return { instances, buckets, meanBucket, pend, queue, items, total: meanBucket * buckets + pend + queue + items };
 }
 
 /** The ceiling: SADD + RPUSH of the same items into two scratch keys, CEILING_CHUNK per EVALSHA. */
@@ -282,7 +285,7 @@ async function benchSize(count, tracing) {
     console.log(`  ceiling (SADD+RPUSH, ${CEILING_CHUNK}/EVALSHA): ${int(ceil.itemsPerSecond)} items/s (${fmt(ceil.seconds, 2)} s); ratio ${fmt(r.ratio, 3)}`);
     console.log(`  API peak RSS: ${fmt(r.apiHwmMb)} MB (VmHWM), ${fmt(r.apiSampledMb)} MB (VmRSS max of 100 ms samples); worker VmHWM ${fmt(r.workerHwmMb)} MB`);
     console.log(`  Redis used_memory ${fmt(memBefore / MB)} → ${fmt(memAfter / MB)} MB for ${int(pending)} pending: ${fmt(r.bytesRaw, 0)} B/pending raw, ${fmt(r.bytesBeyond, 0)} B beyond the URL's ${fmt(meanUrlLength)} chars`);
-    console.log(`  MEMORY USAGE: one instance hash ${km.oneInstance} B (mean of 200 sampled ${fmt(km.meanInstance, 0)} B × ${int(km.instances)}), pending index ${fmt(km.pend / MB)} MB (sampled), url queue ${fmt(km.queue / MB)} MB, request item list ${fmt(km.items / MB)} MB → ${fmt(r.keyBytesRaw, 0)} B/pending (excludes Redis' per-key dict overhead)`);
+    console.log(`  MEMORY USAGE: packed instances ${fmt((km.meanBucket * km.buckets) / MB)} MB (${int(km.buckets)} buckets of ${PACK_BUCKET}, mean of ${Math.min(50, km.buckets)} sampled ${fmt(km.meanBucket / 1024)} KB), pending index ${fmt(km.pend / MB)} MB (sampled), url queue ${fmt(km.queue / MB)} MB, request item list ${fmt(km.items / MB)} MB → ${fmt(r.keyBytesRaw, 0)} B/pending (excludes Redis' per-key dict overhead)`);
     for (const line of [...describePhase('upload (POST → 202)', s0, s1), ...describePhase('coalesce (202 → all pending)', s1, s2)]) console.log(line);
     return r;
   } finally {

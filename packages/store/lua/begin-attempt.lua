@@ -19,6 +19,7 @@ held for a call that then waited past the reset was `voided`.
 Returns {'ok', attempts} | {'budget'} (not enough left today; nothing spent) | {'done'} | {'missing'}
 ]]
 --- @include "includes/ledger.lua"
+--- @include "includes/instances.lua"
 --- @include "includes/requests-of.lua"
 --- @include "includes/charge-items.lua"
 local st = redis.call('HGET', KEYS[1], 'st')

@@ -27,6 +27,7 @@ Returns {canceled, kept, next index or -1 after the last page, lines never coale
          ids of requests this call completed...}, or {-1} when the request is gone.
 Requests it completes enter the completion outbox in the same step (keys.ts `completions`).
 ]]
+--- @include "includes/instances.lua"
 --- @include "includes/requests-of.lua"
 if redis.call('EXISTS', KEYS[2]) == 0 then return {-1} end
 local reqId, from, size, now, ttl = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
@@ -47,7 +48,7 @@ local ids = redis.call('LRANGE', KEYS[3], from, from + size - 1)
 local canceled, kept, deltas = 0, 0, {}
 for _, id in ipairs(ids) do
   local ik = ip .. id
-  local h = redis.call('HMGET', ik, 'v', 's', 'r')
+  local h = instGetMany(ip, id, {'v', 's', 'r'})
   if h[1] and not h[2] then
     local reqs = itemRequests(ip, id, {})
     local keep = false
@@ -56,13 +57,13 @@ for _, id in ipairs(ids) do
     end
     -- an asset id that carries pending URLs (asset cover) goes for them all the same
     for _, c in ipairs(keep and {} or redis.call('SMEMBERS', ik .. ':c')) do
-      local ch = redis.call('HMGET', ip .. c, 's', 'ca')
+      local ch = instGetMany(ip, c, {'s', 'ca'})
       if not ch[1] and ch[2] == id then keep = true end
     end
     if keep then
       kept = kept + 1
     else
-      redis.call('HSET', ik, 's', 'K', 'f', now)
+      instSet(ip, id, 's', 'K', 'f', now)
       if redis.call('HGET', KEYS[1], h[1]) == id then redis.call('HDEL', KEYS[1], h[1]) end
       canceled = canceled + 1
       for _, r in ipairs(reqs) do deltas[r] = (deltas[r] or 0) + 1 end

@@ -72,6 +72,7 @@ Returns one of
 ]]
 --- @include "includes/take-call-slot.lua"
 --- @include "includes/ledger.lua"
+--- @include "includes/instances.lua"
 --- @include "includes/requests-of.lua"
 --- @include "includes/charge-items.lua"
 --- @include "includes/lanes.lua"
@@ -94,7 +95,7 @@ end
 local SKIP_LIMIT = 1000
 local skipped = 0
 local function dead(id)
-  local h = redis.call('HMGET', ip .. id, 'v', 's')
+  local h = instGetMany(ip, id, {'v', 's'})
   return not h[1] or h[2] == 'K'
 end
 
@@ -103,7 +104,7 @@ end
 -- longer ago than the interval no longer holds anything back.
 local interval = tonumber(ARGV[14])
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[15], '-inf', now, 'LIMIT', 0, SKIP_LIMIT)) do
-  local q = redis.call('HGET', ip .. id, 'q')
+  local q = instGet(ip, id, 'q')
   if q and not dead(id) then
     redis.call('RPUSH', q, id)
     redis.call('HDEL', ip .. id, 'nb', 'q')
@@ -152,7 +153,7 @@ for k = 1, 2 do
       if n > 0 and (p == 1 or remainingLow > 0) then
         cnt[k] = cnt[k] + n
         if p == 1 then high[k] = high[k] + n end
-        local t = tonumber(redis.call('HGET', ip .. redis.call('LINDEX', queueOf(k, p, lane), 0), 't'))
+        local t = tonumber(instGet(ip, redis.call('LINDEX', queueOf(k, p, lane), 0), 't'))
         if oldest[k] == nil or t < oldest[k] then oldest[k] = t end
         if bestPrio[k] == nil or p < bestPrio[k] then
           bestPrio[k], bestAt[k] = p, t
@@ -252,26 +253,26 @@ for p = 1, 3 do
       skipped = skipped + 1
     else
       local ik = ip .. id
-      local v = redis.call('HGET', ik, 'v')
+      local v = instGet(ip, id, 'v')
       if redis.call('HGET', KEYS[1], v) == id then redis.call('HDEL', KEYS[1], v) end
       -- the URLs it covers that are still pending go with it; the others leave its set
       local cov = {}
       for _, c in ipairs(redis.call('SMEMBERS', ik .. ':c')) do
-        local ch = redis.call('HMGET', ip .. c, 'v', 's', 'ca')
+        local ch = instGetMany(ip, c, {'v', 's', 'ca'})
         if ch[1] and not ch[2] and ch[3] == id then
           cov[#cov + 1] = c
         else
           redis.call('SREM', ik .. ':c', c)
         end
       end
-      local synthetic = redis.call('HGET', ik, 'sy') == '1'
+      local synthetic = instGet(ip, id, 'sy') == '1'
       local ownRequests = synthetic and redis.call('SCARD', ik .. ':l') or 1
       if synthetic and #cov == 0 and ownRequests == 0 then
         -- made for URLs that were all canceled since, and wanted by nobody itself
-        redis.call('HSET', ik, 's', 'K')
+        instSet(ip, id, 's', 'K')
         skipped = skipped + 1
       else
-        redis.call('HSET', ik, 's', 'F', 'b', batchId)
+        instSet(ip, id, 's', 'F', 'b', batchId)
         if interval > 0 then redis.call('ZADD', KEYS[14], now, v) end
         ids[#ids + 1] = id
         taken[group] = taken[group] + 1
@@ -284,9 +285,9 @@ for p = 1, 3 do
         local carried = {}
         if not synthetic or ownRequests > 0 then carried[1] = {id, v} end
         for _, c in ipairs(cov) do
-          local cv = redis.call('HGET', ip .. c, 'v')
+          local cv = instGet(ip, c, 'v')
           if redis.call('HGET', KEYS[1], cv) == c then redis.call('HDEL', KEYS[1], cv) end
-          redis.call('HSET', ip .. c, 's', 'F', 'b', batchId)
+          instSet(ip, c, 's', 'F', 'b', batchId)
           if interval > 0 then redis.call('ZADD', KEYS[14], now, cv) end
           covered[#covered + 1] = c
           carried[#carried + 1] = {c, cv}

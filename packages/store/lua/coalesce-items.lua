@@ -57,12 +57,15 @@ held, not queued: `nb` (when it may go) and `q` (its queue) on the instance, and
 KEYS[11] scored by `nb`. It is pending all the same (in the index), so every request for it
 until then links to it and one call serves them all; claim-batch.lua queues it when it is due.
 
-A new instance is HASH v (item key), r (first request), t (enqueued at, ms). A missing `s`
-means pending: every byte per pending item counts when a backlog is millions of items long.
+A new instance is packed (includes/instances.lua): its item key, first request and enqueue time
+in one slot of a bucket LIST, no key of its own; one held or covered is whole (HASH v, r, t and
+the rest). A missing `s` means pending: every byte per pending item counts when a backlog is
+millions of items long.
 Ids are reserved for the whole chunk with one INCRBY; ids of duplicates are simply skipped.
 ]]
 --- @include "includes/lanes.lua"
 --- @include "includes/ledger.lua"
+--- @include "includes/instances.lua"
 local state = redis.call('HMGET', KEYS[3], 'ingested', 'cx')
 if state[2] then return {-2} end
 if tonumber(state[1] or '0') ~= tonumber(ARGV[4]) then
@@ -107,22 +110,24 @@ local created, linked, dups, held, covered, debounced = 0, 0, 0, 0, 0, 0
 local inChunk, newPending, assetQ, urlQ, items = {}, {}, {}, {}, {}
 -- asset-id instances made in this chunk, by item key (the index is written at the end)
 local madeHere = {}
+-- new instances that are neither held nor covered: packed, in id order (includes/instances.lua)
+local packed = {}
 
--- a new instance of `key`, queued, or held by the debounce when it went less than the interval ago
+-- a new instance of `key`, queued (nil), or held by the debounce when it went less than the
+-- interval ago: then when it may go and its queue, which the caller writes on the whole instance
 local function place(id, key)
   local isAsset = string.sub(key, 1, 1) == 'a'
   local sentAt = interval > 0 and tonumber(redis.call('ZSCORE', KEYS[10], key)) or nil
   if sentAt and tonumber(now) - sentAt < interval then
     local due = sentAt + interval
-    redis.call('HSET', ip .. id, 'nb', due, 'q', isAsset and assetQueue or urlQueue)
     redis.call('ZADD', KEYS[11], due, id)
-    return true
+    return due, isAsset and assetQueue or urlQueue
   elseif isAsset then
     assetQ[#assetQ + 1] = id
   else
     urlQ[#urlQ + 1] = id
   end
-  return false
+  return nil
 end
 
 -- the pending instance of asset `a` that carries its URLs, made when there is none
@@ -135,7 +140,8 @@ local function carrierOf(a)
   newPending[#newPending + 1] = key
   newPending[#newPending + 1] = id
   madeHere[key] = id
-  place(id, key)
+  local due, q = place(id, key)
+  if due then redis.call('HSET', ip .. id, 'nb', due, 'q', q) end
   return id
 end
 
@@ -144,7 +150,7 @@ for i = 1, n do
   local id = pendingId[i] or madeHere[key]
   if seenBefore[i] == 1 or inChunk[key] then
     dups = dups + 1
-  elseif id and (redis.call('HGET', ip .. id, 'r') == reqId or redis.call('SADD', ip .. id .. ':l', reqId) == 0) then
+  elseif id and (instGet(ip, id, 'r') == reqId or redis.call('SADD', ip .. id .. ':l', reqId) == 0) then
     -- pending and already this request's (from an earlier chunk)
     inChunk[key] = true
     dups = dups + 1
@@ -154,27 +160,33 @@ for i = 1, n do
       -- pending for another request: share its outcome (linked just above); a saving for the
       -- ledger, by the debounce when that copy is held
       linked = linked + 1
-      if redis.call('HEXISTS', ip .. id, 'nb') == 1 then debounced = debounced + 1 end
+      if instGet(ip, id, 'nb') then debounced = debounced + 1 end
     else
       nextId = nextId + 1
       id = nextId
-      redis.call('HSET', ip .. id, 'v', key, 'r', reqId, 't', now)
       newPending[#newPending + 1] = key
       newPending[#newPending + 1] = id
       if string.sub(key, 1, 1) == 'a' then madeHere[key] = id end
       if assetOf[i] then
         local carrier = carrierOf(assetOf[i])
-        redis.call('HSET', ip .. id, 'ca', carrier, 'cv', assetOf[i], 'q', urlQueue)
+        redis.call('HSET', ip .. id, 'v', key, 'r', reqId, 't', now, 'ca', carrier, 'cv', assetOf[i], 'q', urlQueue)
         redis.call('SADD', ip .. carrier .. ':c', id)
         covered = covered + 1
-      elseif place(id, key) then
-        held = held + 1
+      else
+        local due, q = place(id, key)
+        if due then
+          redis.call('HSET', ip .. id, 'v', key, 'r', reqId, 't', now, 'nb', due, 'q', q)
+          held = held + 1
+        else
+          packed[#packed + 1] = {id, key .. '\t' .. reqId .. '\t' .. now}
+        end
       end
       created = created + 1
     end
     items[#items + 1] = id
   end
 end
+packAll(ip, packed)
 bulk('HSET', KEYS[1], newPending)
 bulk('RPUSH', assetQueue, assetQ)
 bulk('RPUSH', urlQueue, urlQ)

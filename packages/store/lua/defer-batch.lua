@@ -23,6 +23,7 @@ ARGV[1] epoch ms the batch waits for, or 0 to end the wait
 ARGV[2] instance key prefix (tenant-tagged, ends with "i:")   ARGV[3] request key prefix
 Returns the number of items moved (0 when nothing changed state).
 ]]
+--- @include "includes/instances.lua"
 --- @include "includes/requests-of.lua"
 local st = redis.call('HGET', KEYS[1], 'st')
 if not st or st == 'done' then return 0 end

@@ -29,6 +29,7 @@ carrier made for URLs alone (`sy`) is no request's item, so no retire job expire
 its `:c` SET get the retention TTL here.
 ]]
 --- @include "includes/ledger.lua"
+--- @include "includes/instances.lua"
 --- @include "includes/requests-of.lua"
 --- @include "includes/uncover.lua"
 if redis.call('HGET', KEYS[1], 'st') == 'done' then return {0, 0} end

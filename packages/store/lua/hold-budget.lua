@@ -10,6 +10,7 @@ ARGV[1] release (0|1)   ARGV[2] instance key prefix   ARGV[3] request key prefix
 Returns the units held or released.
 ]]
 --- @include "includes/ledger.lua"
+--- @include "includes/instances.lua"
 --- @include "includes/requests-of.lua"
 --- @include "includes/charge-items.lua"
 if redis.call('HGET', KEYS[1], 'st') ~= 'sending' then return 0 end

@@ -40,6 +40,7 @@ Returns {items_ahead, exact, used, rank, nb}
   not_before   epoch ms before which the request is not sent (scheduled), or 0
 ]]
 --- @include "includes/lanes.lua"
+--- @include "includes/instances.lua"
 local used = tonumber(redis.call('GET', KEYS[8]) or '0')
 local h = redis.call('HMGET', KEYS[1], 'priority', 'received', 'ingested', 'done', 'pending', 'la', 'lu', 'deferred', 'nb')
 local nb = tonumber(h[9] or '0')
@@ -82,7 +83,7 @@ local function countUpTo(list, x)
 end
 
 local function isPending(id)
-  local f = redis.call('HMGET', ARGV[1] .. id, 'v', 's')
+  local f = instGetMany(ARGV[1], id, {'v', 's'})
   return f[1] and not f[2]
 end
 

@@ -11,6 +11,7 @@ Returns {used, len_ah, len_an, len_al, len_uh, len_un, len_ul, oldest_t}
   oldest_t: epoch ms the oldest queue head was coalesced, or -1 when nothing is pending
 ]]
 --- @include "includes/lanes.lua"
+--- @include "includes/instances.lua"
 local out = {tonumber(redis.call('GET', KEYS[1]) or '0')}
 local oldest = -1
 local lanes = lanesOf(KEYS[8])
@@ -21,7 +22,7 @@ for q = 2, 7 do
     n = n + redis.call('LLEN', key)
     local head = redis.call('LINDEX', key, 0)
     if head then
-      local t = tonumber(redis.call('HGET', ARGV[1] .. head, 't'))
+      local t = tonumber(instGet(ARGV[1], head, 't'))
       if t and (oldest == -1 or t < oldest) then oldest = t end
     end
   end

@@ -26,6 +26,7 @@ items this call moved per verdict, the batch's items still submitted afterwards,
 URLs queued again ({0,0,0,0,0} when the batch is gone).
 ]]
 --- @include "includes/ledger.lua"
+--- @include "includes/instances.lua"
 --- @include "includes/requests-of.lua"
 --- @include "includes/uncover.lua"
 local ids = redis.call('HGET', KEYS[1], 'ids')

@@ -28,6 +28,7 @@ ARGV[5] instance key prefix (tenant-tagged, ends with "i:")
 Returns {requeued, next index or -1 after the last page, reopened 0|1}, or {-1} when the
 request is gone, {-2} when it was canceled, {-3} while its completion is being processed.
 ]]
+--- @include "includes/instances.lua"
 local h = redis.call('HMGET', KEYS[3], 'created_at', 'cx', 'done', 'pending', 'in_flight', 'submitted', 'gen', 'retired')
 if not h[1] then return {-1} end
 -- a canceled request stays canceled: its remaining lines were dropped and nothing wants its items
@@ -41,13 +42,13 @@ local ids = redis.call('LRANGE', KEYS[4], from, from + size - 1)
 local requeued = 0
 for i, id in ipairs(ids) do
   local ik = ip .. id
-  local st = redis.call('HMGET', ik, 'v', 's')
+  local st = instGetMany(ip, id, {'v', 's'})
   if st[1] and (st[2] == 'X' or st[2] == 'V') then
     local v = st[1]
     local target = redis.call('HGET', KEYS[1], v)
     if target then
       -- pending already (another request's, or this request's own from an earlier requeue)
-      if redis.call('HGET', ip .. target, 'r') ~= reqId then redis.call('SADD', ip .. target .. ':l', reqId) end
+      if instGet(ip, target, 'r') ~= reqId then redis.call('SADD', ip .. target .. ':l', reqId) end
     else
       target = redis.call('INCR', KEYS[2])
       redis.call('HSET', ip .. target, 'v', v, 'r', reqId, 't', now)

@@ -1,4 +1,4 @@
-export { tenantKeys, callerKeys, addressKeys, queuePrefix, tenantOfRequest, type TenantKeys } from './keys';
+export { tenantKeys, callerKeys, addressKeys, queuePrefix, tenantOfRequest, parsePacked, PACK_BUCKET, type TenantKeys } from './keys';
 export { createRedis, isCluster, splitHostPort, type RedisClient, type RedisRole, type RedisTarget } from './connections';
 export { withScripts } from './scripts';
 export { createRequestStore, newRequestId, type Admission, type RequestStore, type RequestRecord, type RequestCallback, type ItemRecord, type ItemState } from './request-store';
@@ -14,3 +14,4 @@ export { createCallerRate, createCallerRequests, createCallerUploads, createCall
 export { createAuthFailures, type AuthFailures, type AuthFailureState } from './auth-failures';
 export { checkMemoryPolicy, SAFE_MEMORY_POLICY, type PolicyLogger, type NodePolicy } from './memory-policy';
 export { readLedger, parseLedgerDay, type LedgerDay } from './ledger';
+export { instanceRows } from './instances';

@@ -14,6 +14,16 @@ const QUEUE_ORDER: Array<[ItemKind, Priority]> = [
   ['url', 'high'], ['url', 'normal'], ['url', 'low'],
 ];
 
+/** Slots per bucket of packed pending instances: PACK_BUCKET in lua/includes/instances.lua. */
+export const PACK_BUCKET = 1024;
+
+/** A packed instance's record, or null when its slot is empty (the instance is whole, or gone). */
+export function parsePacked(record: string | null): { v: string; r: string; t: string } | null {
+  if (!record) return null;
+  const [v = '', r = '', t = ''] = record.split('\t');
+  return { v, r, t };
+}
+
 export function tenantKeys(prefix: string, tenant: string) {
   const t = `${prefix}:{${tenant}}:`;
   return {
@@ -53,7 +63,15 @@ export function tenantKeys(prefix: string, tenant: string) {
     seq: `${t}seq`,
     /** prefix of instance HASHes (`i:<id>`) and their extra-links SETs (`i:<id>:l`) */
     instancePrefix: `${t}i:`,
+    /** HASH of a whole instance (claimed, or anything but a plain pending one) */
     instance: (id: string | number) => `${t}i:${id}`,
+    /**
+     * LIST of packed pending instances (lua/includes/instances.lua): the bucket of instance `id`,
+     * whose record is at index id mod PACK_BUCKET, "<item key>\t<first request>\t<t>" or ''.
+     */
+    packedBucket: (id: string | number) => `${t}i:p:${Math.floor(Number(id) / PACK_BUCKET)}`,
+    /** HASH bucket → its packed records still there (a bucket with none is deleted) */
+    packedCounts: `${t}i:pc`,
     /** STRING items reserved on a budget day */
     budget: (dayId: string) => `${t}budget:${dayId}`,
     /**

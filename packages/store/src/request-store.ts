@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Priority } from '@refresh/core';
 import type { RedisClient } from './connections';
+import { instanceRows } from './instances';
 import { tenantKeys, tenantOfRequest } from './keys';
 import { readLedger, type LedgerDay } from './ledger';
 import { withScripts } from './scripts';
@@ -98,11 +99,9 @@ export function createRequestStore(redisClient: RedisClient, prefix: string) {
     if (!tenant) return { items: [], next: null };
     const k = keys(tenant);
     const ids = await redis.lrange(k.requestItems(requestId), cursor, cursor + limit - 1);
-    const pipe = redis.pipeline();
-    for (const id of ids) pipe.hmget(k.instance(id), 'v', 's', 'k', 'a', 'e', 'm', 'nb', 'cv');
-    const rows = ids.length ? ((await pipe.exec()) ?? []) : [];
-    const page = rows.map(([, row]): ItemRecord => {
-      const [v, s, task, at, code, msg, nb, cv] = row as Array<string | null>;
+    const rows = await instanceRows(redis, k, ids, ['v', 's', 'k', 'a', 'e', 'm', 'nb', 'cv']);
+    const page = rows.map((row): ItemRecord => {
+      const [v, s, task, at, code, msg, nb, cv] = row;
       if (!v) return { kind: 'url', value: '', state: 'expired' };
       // no state field: pending (see coalesce-items.lua)
       const item: ItemRecord = { kind: v.startsWith('a:') ? 'asset_id' : 'url', value: v.slice(2), state: (s && STATE_OF[s]) || 'pending' };

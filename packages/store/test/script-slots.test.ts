@@ -1,6 +1,6 @@
 import {
   createAdminStore, createAuthFailures, createCallerRate, createCallerUploads, createDispatchStore, createMetricsStore, createRequestStore, createTenantGate,
-  createTokenStore, isCluster, tenantKeys,
+  createTokenStore, isCluster, PACK_BUCKET, parsePacked, tenantKeys,
 } from '../src';
 import { cleanPrefix, newRedis, testPrefix } from './redis-test-utils';
 import { LUA_FILES, recordScriptCalls, slotViolation } from './script-slots';
@@ -92,10 +92,10 @@ describe('hash slots of the scripts', () => {
     const k = tenantKeys(prefix, 'sports');
     await requests.create({ tenant: 'sports', requestId: r, priority: 'high', received: 1, createdAt: 1000 }, 600);
     expect(await dispatch.coalesce('sports', r, 'high', 0, 1, ['a:clip'], 1000)).toEqual({ created: 1, linked: 0, duplicates: 0 });
-    // coalesce-items.lua declares the pending index and queues; the instance HASH `i:<id>` it
-    // builds from ARGV's prefix, undeclared
+    // coalesce-items.lua declares the pending index and queues; the bucket `i:p:<n>` its packed
+    // instance goes to it builds from ARGV's prefix, undeclared
     const [id] = await redis.lrange(k.queue('asset_id', 'high'), 0, 0);
-    expect(await redis.hget(k.instance(id!), 'v')).toBe('a:clip');
+    expect(parsePacked(await redis.lindex(k.packedBucket(id!), Number(id) % PACK_BUCKET))?.v).toBe('a:clip');
     expect(isCluster(redis)).toBe(Boolean(process.env.REDIS_CLUSTER_NODES));
   });
 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { ERROR_CODES, PAUSE_REASONS, PRIORITIES, budgetDay } from '@refresh/core';
-import { JOB_STATES, createMetricsStore, createTenantGate } from '@refresh/store';
+import { JOB_STATES, createMetricsStore, createTenantGate, instanceRows } from '@refresh/store';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { createHealthServer } from '../src/health-server';
@@ -91,10 +91,10 @@ describe('worker metrics', () => {
     expect(value(text, 'refresh_deferred_items', { tenant: 'news', priority: 'normal' })).toBe(3);
     // the oldest is one of the first request's: it was coalesced before the second was sent
     const head = await world.redis.lindex(world.keys('news').queue('asset_id', 'normal'), 0);
-    const t = Number(await world.redis.hget(world.keys('news').instance(head!), 't'));
+    const [[t]] = await instanceRows(world.redis, world.keys('news'), [head!], ['t']);
     const age = value(text, 'refresh_oldest_pending_age_seconds', { tenant: 'news' })!;
     expect(age).toBeGreaterThan(0);
-    expect(age).toBeLessThanOrEqual((Date.now() - t) / 1000);
+    expect(age).toBeLessThanOrEqual((Date.now() - Number(t)) / 1000);
 
     const counts = await world.dispatchQueue.getJobCounts(...JOB_STATES);
     for (const state of JOB_STATES) expect(value(text, 'refresh_queue_jobs', { queue: 'dispatch', state })).toBe(counts[state]);

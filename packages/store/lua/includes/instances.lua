@@ -1,0 +1,99 @@
+--[[
+Item instances, packed while pending. A pending instance made by coalescing costs no key of its
+own: its record is one slot of a bucket LIST, `<ip>p:<id div PACK_BUCKET>` at index id mod
+PACK_BUCKET, holding "<item key>\t<first request>\t<enqueued at, ms>" (item keys and request ids
+hold no tab). Slots are written in id order, ids only grow, and a slot nobody packed (an instance
+made whole, or ids of an older version) is padded with '', so an id's index is always its slot.
+The first time anything else is written to an instance (claimed, canceled, held, covered…) it is
+made whole: the HASH `<ip><id>` with v, r, t and the rest (docs/architecture.md), and its slot
+becomes ''. `<ip>pc` counts each bucket's packed slots; a bucket left with none is deleted (a
+later id of it pads it again from empty).
+
+A whole instance's HASH is the format of every version before packing: a backlog written by one
+reads as whole instances, so nothing needs migrating.
+
+instRead(ip, id): {v, r, t} of a packed instance, or nil.
+instGet(ip, id, field): the field, packed or whole (false when absent, as HGET).
+instGetMany(ip, id, fields): a list of values, as HMGET.
+instSet(ip, id, field, value, ...): makes it whole if packed, then HSET.
+packAll(ip, records): packs {id, record} pairs given in increasing id order (coalesce-items.lua).
+]]
+local PACK_BUCKET = 1024
+
+local function packedSlot(ip, id)
+  local n = tonumber(id)
+  return ip .. 'p:' .. math.floor(n / PACK_BUCKET), n % PACK_BUCKET, math.floor(n / PACK_BUCKET)
+end
+
+local function instRead(ip, id)
+  local key, pos = packedSlot(ip, id)
+  local rec = redis.call('LINDEX', key, pos)
+  if not rec or rec == '' then return nil end
+  local a = string.find(rec, '\t', 1, true)
+  local b = string.find(rec, '\t', a + 1, true)
+  return {v = string.sub(rec, 1, a - 1), r = string.sub(rec, a + 1, b - 1), t = string.sub(rec, b + 1)}
+end
+
+local function instGet(ip, id, field)
+  local p = instRead(ip, id)
+  if p then
+    local value = p[field]
+    if value == nil or value == '' then return false end
+    return value
+  end
+  return redis.call('HGET', ip .. id, field)
+end
+
+local function instGetMany(ip, id, fields)
+  local p = instRead(ip, id)
+  if not p then return redis.call('HMGET', ip .. id, unpack(fields)) end
+  local out = {}
+  for i, f in ipairs(fields) do
+    local value = p[f]
+    if value == nil or value == '' then out[i] = false else out[i] = value end
+  end
+  return out
+end
+
+local function instSet(ip, id, ...)
+  local p = instRead(ip, id)
+  if p then
+    local key, pos, bucket = packedSlot(ip, id)
+    if p.r ~= '' then
+      redis.call('HSET', ip .. id, 'v', p.v, 'r', p.r, 't', p.t)
+    else
+      redis.call('HSET', ip .. id, 'v', p.v, 't', p.t)
+    end
+    redis.call('LSET', key, pos, '')
+    if redis.call('HINCRBY', ip .. 'pc', bucket, -1) <= 0 then
+      redis.call('HDEL', ip .. 'pc', bucket)
+      redis.call('DEL', key)
+    end
+  end
+  redis.call('HSET', ip .. id, ...)
+end
+
+local function packAll(ip, records)
+  local i = 1
+  while i <= #records do
+    local key, pos, bucket = packedSlot(ip, records[i][1])
+    local values, packed = {}, 0
+    local len = redis.call('LLEN', key)
+    -- slots are written in id order, so this id's slot is never written yet
+    if len > pos then error('packed slot ' .. records[i][1] .. ' written out of order') end
+    -- pad up to this id's slot: ids nobody packed since the bucket's last write
+    for _ = len + 1, pos do values[#values + 1] = '' end
+    local last = pos - 1
+    while i <= #records do
+      local k2, p2 = packedSlot(ip, records[i][1])
+      if k2 ~= key then break end
+      for _ = last + 2, p2 do values[#values + 1] = '' end
+      values[#values + 1] = records[i][2]
+      packed = packed + 1
+      last = p2
+      i = i + 1
+    end
+    for j = 1, #values, 2000 do redis.call('RPUSH', key, unpack(values, j, math.min(j + 1999, #values))) end
+    redis.call('HINCRBY', ip .. 'pc', bucket, packed)
+  end
+end

@@ -26,7 +26,7 @@ import nodeVersion from '../node-version.cjs';
 
 nodeVersion.assertNodeVersion('npm run bench');
 
-const { tenantKeys, PACK_BUCKET } = storePkg;
+const { tenantKeys, pendingCount, PACK_BUCKET } = storePkg;
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -189,7 +189,7 @@ async function waitPendingSettled() {
   let stableSince = Date.now();
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const n = await redis.hlen(keys.pending);
+    const n = await pendingCount(redis, keys);
     if (n !== last) [last, stableSince] = [n, Date.now()];
     if (Date.now() - stableSince >= 1000 || Date.now() > deadline) return n;
     await sleep(200);
@@ -210,7 +210,7 @@ async function keyMemory(requestId) {
     bucketBytes += Number((await redis.memory('USAGE', keys.packedBucket(id))) ?? 0);
   }
   const usage = async (k) => Number((await redis.memory('USAGE', k)) ?? 0);
-  const pend = await usage(keys.pending);
+  const pend = (await usage(keys.pendingDigests)) + (await usage(keys.pendingCollisions)) + (await usage(keys.pending));
   const queue = await usage(keys.queue('url', 'normal'));
   const items = await usage(keys.requestItems(requestId));
   const meanBucket = sample ? bucketBytes / sample : 0;

@@ -16,7 +16,7 @@ Checking and canceling happen in one script, so a request linking to an instance
 concurrently either comes first (the instance is kept) or finds it gone from the index (it makes
 its own). Idempotent: an instance canceled already is no longer pending.
 
-KEYS[1] tenant pending index   HASH item key -> pending instance id
+KEYS[1] tenant pending index   `pend`, with `pend:d` and `pend:x` (includes/pending-index.lua)
 KEYS[2] request                HASH
 KEYS[3] request items          LIST of instance ids
 KEYS[4] tenant completion outbox   ZSET `<request id>:<gen>` -> epoch ms it completed
@@ -29,9 +29,11 @@ Requests it completes enter the completion outbox in the same step (keys.ts `com
 ]]
 --- @include "includes/instances.lua"
 --- @include "includes/requests-of.lua"
+--- @include "includes/pending-index.lua"
 if redis.call('EXISTS', KEYS[2]) == 0 then return {-1} end
 local reqId, from, size, now, ttl = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
 local ip, rp = ARGV[6], ARGV[7]
+local idx = indexOpen(ip, KEYS[1])
 redis.call('HSETNX', KEYS[2], 'cx', now)
 
 -- requests not canceled (nor gone) still want their pending items
@@ -64,7 +66,7 @@ for _, id in ipairs(ids) do
       kept = kept + 1
     else
       instSet(ip, id, 's', 'K', 'f', now)
-      if redis.call('HGET', KEYS[1], h[1]) == id then redis.call('HDEL', KEYS[1], h[1]) end
+      idx.drop(h[1], id)
       canceled = canceled + 1
       for _, r in ipairs(reqs) do deltas[r] = (deltas[r] or 0) + 1 end
     end

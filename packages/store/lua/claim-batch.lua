@@ -37,7 +37,7 @@ never get budget. Counts may still include some further back, which can only mak
 a little early. At most SKIP_LIMIT of them are dropped per call; a call that hits the limit
 answers {'wait', now} so that the caller comes straight back without holding Redis long.
 
-KEYS[1]    tenant pending index   HASH item key -> pending instance id
+KEYS[1]    tenant pending index   `pend`, with `pend:d` and `pend:x` (includes/pending-index.lua)
 KEYS[2]    today's budget         STRING items reserved today
 KEYS[3]    the batch              HASH
 KEYS[4..9] queues: asset h,n,l then url h,n,l    LISTs of instance ids
@@ -73,12 +73,14 @@ Returns one of
 --- @include "includes/take-call-slot.lua"
 --- @include "includes/ledger.lua"
 --- @include "includes/instances.lua"
+--- @include "includes/pending-index.lua"
 --- @include "includes/requests-of.lua"
 --- @include "includes/charge-items.lua"
 --- @include "includes/lanes.lua"
 if redis.call('EXISTS', KEYS[3]) == 1 then
   return {'existing'}
 end
+local idx = indexOpen(ARGV[6], KEYS[1])
 local now, linger, maxItems = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local limit, ip, rp = tonumber(ARGV[4]), ARGV[6], ARGV[7]
 local kinds, prioCodes = {'a', 'u'}, {'h', 'n', 'l'}
@@ -254,7 +256,7 @@ for p = 1, 3 do
     else
       local ik = ip .. id
       local v = instGet(ip, id, 'v')
-      if redis.call('HGET', KEYS[1], v) == id then redis.call('HDEL', KEYS[1], v) end
+      idx.drop(v, id)
       -- the URLs it covers that are still pending go with it; the others leave its set
       local cov = {}
       for _, c in ipairs(redis.call('SMEMBERS', ik .. ':c')) do
@@ -286,7 +288,7 @@ for p = 1, 3 do
         if not synthetic or ownRequests > 0 then carried[1] = {id, v} end
         for _, c in ipairs(cov) do
           local cv = instGet(ip, c, 'v')
-          if redis.call('HGET', KEYS[1], cv) == c then redis.call('HDEL', KEYS[1], cv) end
+          idx.drop(cv, c)
           instSet(ip, c, 's', 'F', 'b', batchId)
           if interval > 0 then redis.call('ZADD', KEYS[14], now, cv) end
           covered[#covered + 1] = c

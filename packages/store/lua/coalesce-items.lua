@@ -11,7 +11,7 @@ added every item to `seen`; that set cost a quarter of Redis' time on large uplo
 The chunk is applied at most once: ARGV[4] must equal the request's `ingested` counter,
 which this script advances, so a worker that dies mid-request resumes without doubling links.
 
-KEYS[1] tenant pending index   HASH item key -> pending instance id
+KEYS[1] tenant pending index   `pend`, with `pend:d` and `pend:x` (includes/pending-index.lua)
 KEYS[2] tenant instance seq    STRING
 KEYS[3] request                HASH (ingested, pending, ...; la/lu: its last created asset/url
                                instance, for read-request-position.lua)
@@ -37,8 +37,9 @@ ARGV[6] instance key prefix (tenant-tagged, ends with "i:")
 ARGV[7] the tenant's minRefreshIntervalMs (0: no debounce)
 ARGV[8] bytes of the raw lines this chunk covers (as staged)
 ARGV[9] '1' when the tenant covers URLs by asset (assetIdFromUrl), else '0'
-ARGV[10..] item keys ("a:<asset id>" or "u:<normalised url>"); with cover, pairs of an item key
-        and the asset id its URL belongs to ('' for none, and for asset ids)
+ARGV[10..] per item: its key ("a:<asset id>" or "u:<normalised url>") and digest (the first
+        DIGEST_HEX hex digits of the key's SHA-1); with cover, then the asset id its URL belongs
+        to ('' for none, and for asset ids)
 Returns {created, linked, duplicates, held, covered}, {-1} when the chunk was already applied,
 or {-2} when the request was canceled (`cx`, cancel-items.lua): its remaining lines are never
 coalesced.
@@ -66,6 +67,7 @@ Ids are reserved for the whole chunk with one INCRBY; ids of duplicates are simp
 --- @include "includes/lanes.lua"
 --- @include "includes/ledger.lua"
 --- @include "includes/instances.lua"
+--- @include "includes/pending-index.lua"
 local state = redis.call('HMGET', KEYS[3], 'ingested', 'cx')
 if state[2] then return {-2} end
 if tonumber(state[1] or '0') ~= tonumber(ARGV[4]) then
@@ -76,8 +78,9 @@ local interval = tonumber(ARGV[7])
 local caller = redis.call('HGET', KEYS[3], 'caller') or ''
 local assetQueue, urlQueue = laneQueue(KEYS[6], caller), laneQueue(KEYS[7], caller)
 local cover = ARGV[9] == '1'
-local step = cover and 2 or 1
+local step = cover and 3 or 2
 local n = (#ARGV - 9) / step
+local idx = indexOpen(ip, KEYS[1])
 
 -- Commands go out in bulk (one per chunk, not one per item) wherever the reply is not needed
 -- item by item: the Lua-to-Redis call is most of the cost of coalescing a large upload.
@@ -88,26 +91,36 @@ local function bulk(cmd, key, list)
   end
 end
 
-local keys, assetOf = {}, {}
+local keys, digests, assetOf = {}, {}, {}
 for i = 1, n do
-  keys[i] = ARGV[9 + (i - 1) * step + 1]
-  if cover and ARGV[9 + i * 2] ~= '' then assetOf[i] = ARGV[9 + i * 2] end
+  local at = 9 + (i - 1) * step
+  keys[i], digests[i] = ARGV[at + 1], ARGV[at + 2]
+  if cover and ARGV[at + 3] ~= '' then assetOf[i] = ARGV[at + 3] end
 end
 local checkSeen = redis.call('SCARD', KEYS[5]) > 0
-local seenBefore, pendingId = {}, {}
+-- pendingId: the item's pending instance; digestTaken: its digest is some pending item's, so a
+-- new instance of it goes to the collision HASH (includes/pending-index.lua)
+local seenBefore, pendingId, digestTaken = {}, {}, {}
 for i = 1, n, 2000 do
   local j = math.min(i + 1999, n)
-  local p = redis.call('HMGET', KEYS[1], unpack(keys, i, j))
+  local p = redis.call('HMGET', idx.digests, unpack(digests, i, j))
   local s = checkSeen and redis.call('SMISMEMBER', KEYS[5], unpack(keys, i, j)) or {}
   for k = 1, #p do
-    pendingId[i + k - 1] = p[k]
-    seenBefore[i + k - 1] = s[k]
+    local at = i + k - 1
+    seenBefore[at] = s[k]
+    if p[k] then
+      digestTaken[digests[at]] = true
+      -- the digest's instance is this item's only if its item key is this one
+      if instGet(ip, p[k], 'v') == keys[at] then pendingId[at] = p[k] end
+    end
+    if not pendingId[at] then pendingId[at] = idx.other(keys[at]) or nil end
   end
 end
 
 local nextId = redis.call('INCRBY', KEYS[2], n) - n
 local created, linked, dups, held, covered, debounced = 0, 0, 0, 0, 0, 0
-local inChunk, newPending, assetQ, urlQ, items = {}, {}, {}, {}, {}
+-- new instances to index: by digest ({digest, key, id}), and those whose digest was taken (key, id)
+local inChunk, newIndexed, newCollided, assetQ, urlQ, items = {}, {}, {}, {}, {}, {}
 -- asset-id instances made in this chunk, by item key (the index is written at the end)
 local madeHere = {}
 -- new instances that are neither held nor covered: packed, in id order (includes/instances.lua)
@@ -133,12 +146,13 @@ end
 -- the pending instance of asset `a` that carries its URLs, made when there is none
 local function carrierOf(a)
   local key = 'a:' .. a
-  local id = madeHere[key] or redis.call('HGET', KEYS[1], key)
+  local digest = itemDigest(key)
+  local id = madeHere[key] or idx.get(key, digest)
   if id then return id end
   id = redis.call('INCR', KEYS[2])
   redis.call('HSET', ip .. id, 'v', key, 't', now, 'sy', 1)
-  newPending[#newPending + 1] = key
-  newPending[#newPending + 1] = id
+  if digestTaken[digest] then idx.put(key, digest, id) else newIndexed[#newIndexed + 1] = {digest, key, id} end
+  digestTaken[digest] = true
   madeHere[key] = id
   local due, q = place(id, key)
   if due then redis.call('HSET', ip .. id, 'nb', due, 'q', q) end
@@ -164,8 +178,13 @@ for i = 1, n do
     else
       nextId = nextId + 1
       id = nextId
-      newPending[#newPending + 1] = key
-      newPending[#newPending + 1] = id
+      if digestTaken[digests[i]] then
+        newCollided[#newCollided + 1] = key
+        newCollided[#newCollided + 1] = id
+      else
+        newIndexed[#newIndexed + 1] = {digests[i], key, id}
+        digestTaken[digests[i]] = true
+      end
       if string.sub(key, 1, 1) == 'a' then madeHere[key] = id end
       if assetOf[i] then
         local carrier = carrierOf(assetOf[i])
@@ -187,7 +206,13 @@ for i = 1, n do
   end
 end
 packAll(ip, packed)
-bulk('HSET', KEYS[1], newPending)
+local byDigest = {}
+for _, e in ipairs(newIndexed) do
+  byDigest[#byDigest + 1] = e[1]
+  byDigest[#byDigest + 1] = e[3]
+end
+bulk('HSET', idx.digests, byDigest)
+bulk('HSET', KEYS[1] .. ':x', newCollided)
 bulk('RPUSH', assetQueue, assetQ)
 bulk('RPUSH', urlQueue, urlQ)
 if created > 0 and caller ~= '' then redis.call('SADD', KEYS[9], caller) end

@@ -31,6 +31,7 @@ its `:c` SET get the retention TTL here.
 --- @include "includes/ledger.lua"
 --- @include "includes/instances.lua"
 --- @include "includes/requests-of.lua"
+--- @include "includes/pending-index.lua"
 --- @include "includes/uncover.lua"
 if redis.call('HGET', KEYS[1], 'st') == 'done' then return {0, 0} end
 local ids = redis.call('HGET', KEYS[1], 'ids')

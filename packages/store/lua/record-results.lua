@@ -28,6 +28,7 @@ URLs queued again ({0,0,0,0,0} when the batch is gone).
 --- @include "includes/ledger.lua"
 --- @include "includes/instances.lua"
 --- @include "includes/requests-of.lua"
+--- @include "includes/pending-index.lua"
 --- @include "includes/uncover.lua"
 local ids = redis.call('HGET', KEYS[1], 'ids')
 if not ids then return {0, 0, 0, 0, 0} end

@@ -16,7 +16,7 @@ completion gets a retire job of its own (jobs.ts retireJobId). A complete reques
 job for the current generation has not finished yet (`retired` ≠ `gen`) is refused with {-3}:
 reopening it then would let that job run on an open request.
 
-KEYS[1] tenant pending index   HASH item key -> pending instance id
+KEYS[1] tenant pending index   `pend`, with `pend:d` and `pend:x` (includes/pending-index.lua)
 KEYS[2] tenant instance seq    STRING
 KEYS[3] request                HASH
 KEYS[4] request items          LIST of instance ids
@@ -29,11 +29,13 @@ Returns {requeued, next index or -1 after the last page, reopened 0|1}, or {-1} 
 request is gone, {-2} when it was canceled, {-3} while its completion is being processed.
 ]]
 --- @include "includes/instances.lua"
+--- @include "includes/pending-index.lua"
 local h = redis.call('HMGET', KEYS[3], 'created_at', 'cx', 'done', 'pending', 'in_flight', 'submitted', 'gen', 'retired')
 if not h[1] then return {-1} end
 -- a canceled request stays canceled: its remaining lines were dropped and nothing wants its items
 if h[2] then return {-2} end
 local reqId, from, size, now, ip = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], ARGV[5]
+local idx = indexOpen(ip, KEYS[1])
 local complete = h[3] == '1' and tonumber(h[4] or '0') == 0 and tonumber(h[5] or '0') == 0 and tonumber(h[6] or '0') == 0
 local gen = h[7] or '0'
 if complete and (h[8] or '') ~= gen then return {-3} end
@@ -45,14 +47,15 @@ for i, id in ipairs(ids) do
   local st = instGetMany(ip, id, {'v', 's'})
   if st[1] and (st[2] == 'X' or st[2] == 'V') then
     local v = st[1]
-    local target = redis.call('HGET', KEYS[1], v)
+    local digest = itemDigest(v)
+    local target = idx.get(v, digest)
     if target then
       -- pending already (another request's, or this request's own from an earlier requeue)
       if instGet(ip, target, 'r') ~= reqId then redis.call('SADD', ip .. target .. ':l', reqId) end
     else
       target = redis.call('INCR', KEYS[2])
       redis.call('HSET', ip .. target, 'v', v, 'r', reqId, 't', now)
-      redis.call('HSET', KEYS[1], v, target)
+      idx.put(v, digest, target)
       redis.call('RPUSH', string.sub(v, 1, 1) == 'a' and KEYS[6] or KEYS[7], target)
     end
     redis.call('LSET', KEYS[4], from + i - 1, target)

@@ -1,7 +1,7 @@
 import type { ItemKind, Priority } from '@refresh/core';
 import type { RedisClient } from './connections';
 import { createCompletionStore } from './completion-store';
-import { tenantKeys } from './keys';
+import { itemDigest, pendingCount, tenantKeys } from './keys';
 import { withScripts } from './scripts';
 
 const PRIORITY_CODE: Record<Priority, string> = { high: 'h', normal: 'n', low: 'l' };
@@ -142,7 +142,7 @@ export function createDispatchStore(redisClient: RedisClient, prefix: string) {
       rawBytes = 0,
     ): Promise<{ created: number; linked: number; duplicates: number; held?: number; covered?: number } | null | 'canceled'> {
       const k = keys(tenant);
-      const items = assetIds ? itemKeys.flatMap((key, i) => [key, assetIds[i] ?? '']) : itemKeys;
+      const items = assetIds ? itemKeys.flatMap((key, i) => [key, itemDigest(key), assetIds[i] ?? '']) : itemKeys.flatMap((key) => [key, itemDigest(key)]);
       const res = (await redis.coalesceItems(
         k.pending, k.seq, k.request(requestId), k.requestItems(requestId), k.requestSeen(requestId),
         k.queue('asset_id', priority), k.queue('url', priority), k.staged, k.lanes, k.lastSent, k.held, k.ledger(dayId), k.stagedBytes,
@@ -337,7 +337,7 @@ export function createDispatchStore(redisClient: RedisClient, prefix: string) {
     },
 
     async hasPending(tenant: string): Promise<boolean> {
-      return (await redis.hlen(keys(tenant).pending)) > 0;
+      return (await pendingCount(redis, keys(tenant))) > 0;
     },
   };
 }

@@ -1,4 +1,4 @@
-export { tenantKeys, callerKeys, addressKeys, queuePrefix, tenantOfRequest, parsePacked, PACK_BUCKET, type TenantKeys } from './keys';
+export { tenantKeys, callerKeys, addressKeys, queuePrefix, tenantOfRequest, parsePacked, PACK_BUCKET, itemDigest, pendingCount, DIGEST_HEX, type TenantKeys } from './keys';
 export { createRedis, isCluster, splitHostPort, type RedisClient, type RedisRole, type RedisTarget } from './connections';
 export { withScripts } from './scripts';
 export { createRequestStore, newRequestId, type Admission, type RequestStore, type RequestRecord, type RequestCallback, type ItemRecord, type ItemState } from './request-store';

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ItemKind, Priority } from '@refresh/core';
 
 /**
@@ -13,6 +14,14 @@ const QUEUE_ORDER: Array<[ItemKind, Priority]> = [
   ['asset_id', 'high'], ['asset_id', 'normal'], ['asset_id', 'low'],
   ['url', 'high'], ['url', 'normal'], ['url', 'low'],
 ];
+
+/** Hex digits of the SHA-1 of an item key that index it: DIGEST_HEX in lua/includes/pending-index.lua. */
+export const DIGEST_HEX = 12;
+
+/** The digest of an item key in the pending index, as the scripts compute it. */
+export function itemDigest(itemKey: string): string {
+  return createHash('sha1').update(itemKey).digest('hex').slice(0, DIGEST_HEX);
+}
 
 /** Slots per bucket of packed pending instances: PACK_BUCKET in lua/includes/instances.lua. */
 export const PACK_BUCKET = 1024;
@@ -57,8 +66,15 @@ export function tenantKeys(prefix: string, tenant: string) {
      * `f:<p>:<caller>` the caller's finish tag (start-time fair queuing, in micro-units).
      */
     fair: `${t}fair`,
-    /** HASH item key → id of its pending instance (the coalescing index) */
+    /**
+     * The coalescing index: which instance of an item is pending (lua/includes/pending-index.lua).
+     * `pend:d` HASH digest of the item key → instance id; `pend:x` HASH item key → id for an item
+     * whose digest another pending item has. `pend` itself (HASH item key → id) is the index of
+     * versions before the digest, still read and drained; scripts reach the other two from it.
+     */
     pending: `${t}pend`,
+    pendingDigests: `${t}pend:d`,
+    pendingCollisions: `${t}pend:x`,
     /** STRING counter of instance ids */
     seq: `${t}seq`,
     /** prefix of instance HASHes (`i:<id>`) and their extra-links SETs (`i:<id>:l`) */
@@ -172,6 +188,12 @@ export function addressKeys(prefix: string, address: string) {
  */
 export function queuePrefix(prefix: string): string {
   return `${prefix}:{queues}`;
+}
+
+/** Items pending for the tenant: the entries of the pending index's three HASHes. */
+export async function pendingCount(redis: { hlen(key: string): Promise<number> }, k: TenantKeys): Promise<number> {
+  const [a, b, c] = await Promise.all([redis.hlen(k.pending), redis.hlen(k.pendingDigests), redis.hlen(k.pendingCollisions)]);
+  return a + b + c;
 }
 
 /** `<tenant>.<random>`: tenant ids never contain a dot. */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Priority } from '@refresh/core';
 import type { RedisClient } from './connections';
 import { instanceRows } from './instances';
-import { tenantKeys, tenantOfRequest } from './keys';
+import { pendingCount, tenantKeys, tenantOfRequest } from './keys';
 import { readLedger, type LedgerDay } from './ledger';
 import { withScripts } from './scripts';
 
@@ -205,7 +205,7 @@ export function createRequestStore(redisClient: RedisClient, prefix: string) {
      */
     async backlog(tenant: string): Promise<number> {
       const k = keys(tenant);
-      const [pending, staged, arriving] = await Promise.all([redis.hlen(k.pending), redis.get(k.staged), redis.hvals(k.uploads)]);
+      const [pending, staged, arriving] = await Promise.all([pendingCount(redis, k), redis.get(k.staged), redis.hvals(k.uploads)]);
       return pending + Math.max(0, Number(staged ?? 0)) + arriving.reduce((a, n) => a + Number(n), 0);
     },
 
@@ -338,7 +338,8 @@ export function createRequestStore(redisClient: RedisClient, prefix: string) {
     ): Promise<{ used: number; pending: number; charges: Record<string, number>; scheduled: { requests: number; items: number; nextAt: number | null } }> {
       const k = keys(tenant);
       const replies = (await redis.multi().get(k.budget(dayId)).hlen(k.pending).hgetall(k.charges(dayId))
-        .zrangebyscore(k.scheduled, '-inf', '+inf', 'WITHSCORES', 'LIMIT', 0, SCHEDULED_SHOWN).zcard(k.scheduled).exec()) ?? [];
+        .zrangebyscore(k.scheduled, '-inf', '+inf', 'WITHSCORES', 'LIMIT', 0, SCHEDULED_SHOWN).zcard(k.scheduled)
+        .hlen(k.pendingDigests).hlen(k.pendingCollisions).exec()) ?? [];
       for (const [err] of replies) if (err) throw err;
       const due = (replies[3]?.[1] ?? []) as string[];
       const pipe = redis.pipeline();
@@ -350,7 +351,9 @@ export function createRequestStore(redisClient: RedisClient, prefix: string) {
       for (const [caller, milli] of Object.entries((replies[2]?.[1] ?? {}) as Record<string, string>)) {
         if (Number(milli) !== 0) charges[caller] = Number(milli) / 1000;
       }
-      return { used: Number(replies[0]?.[1] ?? 0), pending: Number(replies[1]?.[1] ?? 0), charges, scheduled };
+      // the pending index's three HASHes (keys.ts `pending`)
+      const pending = Number(replies[1]?.[1] ?? 0) + Number(replies[5]?.[1] ?? 0) + Number(replies[6]?.[1] ?? 0);
+      return { used: Number(replies[0]?.[1] ?? 0), pending, charges, scheduled };
     },
   };
 }

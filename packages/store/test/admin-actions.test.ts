@@ -1,4 +1,4 @@
-import { createAdminStore, createDispatchStore, createRequestStore, tenantKeys } from '../src';
+import { createAdminStore, createDispatchStore, createRequestStore, pendingCount, tenantKeys } from '../src';
 import { cleanPrefix, newRedis, testPrefix } from './redis-test-utils';
 
 /** Cancel and requeue-failed (cancel-items.lua, requeue-failed.lua) and how claiming treats their results. */
@@ -52,7 +52,7 @@ describe('canceling a request', () => {
     expect(res).toEqual({ status: 'ok', tenant: 'c1', canceled: 3, keptShared: 0, notIngested: 0, completedRequests: [r] });
     expect(await values('c1', 'b1')).toBe('idle');
     expect(await budgetUsed('c1')).toBe(0);
-    expect(await redis.hlen(tenantKeys(prefix, 'c1').pending)).toBe(0);
+    expect(await pendingCount(redis, tenantKeys(prefix, 'c1'))).toBe(0);
     expect((await requests.get(r))?.counts).toMatchObject({ pending: 0, canceled: 3 });
     expect(await states(r)).toEqual([['x1', 'canceled'], ['x2', 'canceled'], ['http://x/3', 'canceled']]);
     // its retention starts, as when a batch completes a request

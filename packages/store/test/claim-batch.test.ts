@@ -1,4 +1,4 @@
-import { createDispatchStore, createRequestStore, tenantKeys } from '../src';
+import { createDispatchStore, createRequestStore, pendingCount, tenantKeys } from '../src';
 import { cleanPrefix, newRedis, testPrefix } from './redis-test-utils';
 
 const redis = newRedis();
@@ -29,7 +29,7 @@ describe('coalescing and claiming', () => {
     expect(a.res).toEqual({ created: 2, linked: 0, duplicates: 1 });
     const b = await submit('t1', ['u:http://x/1', 'u:http://x/2']);
     expect(b.res).toEqual({ created: 1, linked: 1, duplicates: 0 });
-    expect(await redis.hlen(tenantKeys(prefix, 't1').pending)).toBe(3);
+    expect(await pendingCount(redis, tenantKeys(prefix, 't1'))).toBe(3);
     expect((await requests.get(a.requestId))?.counts.pending).toBe(2);
     expect((await requests.get(b.requestId))?.counts.pending).toBe(2);
   });

@@ -146,7 +146,7 @@ describe("a tenant's backlog cap", () => {
   beforeEach(async () => {
     clock = T0;
     const k = t.keys('news');
-    await t.redis.del(k.staged, k.pending, k.budget(budgetDay(T0, 'Asia/Shanghai').dayId));
+    await t.redis.del(k.staged, k.pending, k.pendingDigests, k.pendingCollisions, k.budget(budgetDay(T0, 'Asia/Shanghai').dayId));
     await t.queue.obliterate({ force: true });
   });
   const stageKeys = async () => (await t.storeKeys()).filter((k) => k.endsWith(':stage'));

@@ -91,7 +91,8 @@ describe('worker metrics', () => {
     expect(value(text, 'refresh_deferred_items', { tenant: 'news', priority: 'normal' })).toBe(3);
     // the oldest is one of the first request's: it was coalesced before the second was sent
     const head = await world.redis.lindex(world.keys('news').queue('asset_id', 'normal'), 0);
-    const [[t]] = await instanceRows(world.redis, world.keys('news'), [head!], ['t']);
+    const [row] = await instanceRows(world.redis, world.keys('news'), [head!], ['t']);
+    const t = row?.[0];
     const age = value(text, 'refresh_oldest_pending_age_seconds', { tenant: 'news' })!;
     expect(age).toBeGreaterThan(0);
     expect(age).toBeLessThanOrEqual((Date.now() - Number(t)) / 1000);

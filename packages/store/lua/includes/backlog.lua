@@ -22,7 +22,9 @@ local function backlogOf(pendKey, stagedKey, uploadsKey, leasesKey, now, uploadB
   if staged < 0 then staged = 0 end
   local arriving = 0
   for _, n in ipairs(redis.call('HVALS', uploadsKey)) do arriving = arriving + tonumber(n) end
-  return redis.call('HLEN', pendKey) + staged + arriving
+  -- the pending index and, with includes/pending-index.lua, its digest and collision HASHes
+  local pending = redis.call('HLEN', pendKey) + redis.call('HLEN', pendKey .. ':d') + redis.call('HLEN', pendKey .. ':x')
+  return pending + staged + arriving
 end
 
 local function stagedBytesOf(stagedBytesKey, uploadBytesKey)

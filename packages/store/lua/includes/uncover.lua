@@ -6,7 +6,8 @@ the queue it was meant for (`q`), and back in the pending index unless another c
 is pending by now. The calling script moves its requests' counts to `pending`. So a wrong
 pattern costs units, never freshness.
 
-uncover(ip, id, pendingKey, now)
+uncover(ip, id, pendingKey, now): `pendingKey` is the `pend` key; included after
+includes/instances.lua and includes/pending-index.lua.
 ]]
 local function uncover(ip, id, pendingKey, now)
   local ik = ip .. id
@@ -14,6 +15,8 @@ local function uncover(ip, id, pendingKey, now)
   if h[2] then redis.call('SREM', ip .. h[2] .. ':c', id) end
   redis.call('HDEL', ik, 'ca', 'cv', 'b', 'k', 'a', 's', 'q')
   redis.call('HSET', ik, 'nc', 1, 't', now)
-  redis.call('HSETNX', pendingKey, h[1], id)
+  local idx = indexOpen(ip, pendingKey)
+  local digest = itemDigest(h[1])
+  if not idx.get(h[1], digest) then idx.put(h[1], digest, id) end
   redis.call('RPUSH', h[3], id)
 end

@@ -1,0 +1,101 @@
+import { createAdminStore, createDispatchStore, createRequestStore, instanceRows, itemDigest, pendingCount, tenantKeys } from '../src';
+import { cleanPrefix, newRedis, testPrefix } from './redis-test-utils';
+
+/**
+ * The pending index keys items by a short digest of their key, so it holds no second copy of
+ * their characters. It must stay exact whatever the digest: two different items are never
+ * merged, even when their digests are equal. Real digests of 48 bits do not collide in a test,
+ * so the test makes one: it points a second item's digest at the first item's instance, as a
+ * collision would, and checks that coalescing, claiming and canceling still treat them apart.
+ */
+const redis = newRedis();
+const prefix = testPrefix('pidx');
+const store = createDispatchStore(redis, prefix);
+const requests = createRequestStore(redis, prefix);
+const admin = createAdminStore(redis, prefix);
+const claimOpts = { now: 5000, lingerMs: 0, maxItems: 10, dayId: '2026-11-23', dailyLimit: 100, ttlSeconds: 600 };
+let seq = 0;
+
+async function submit(tenant: string, items: string[]) {
+  const requestId = `${tenant}.req${String(++seq).padStart(8, '0')}`;
+  await requests.stage(tenant, requestId, items, 600);
+  await requests.create({ tenant, requestId, priority: 'normal', received: items.length, createdAt: 1000 }, 600);
+  const res = await store.coalesce(tenant, requestId, 'normal', 0, items.length, items, 1000);
+  await store.finishIngest(tenant, requestId, 600);
+  return { requestId, res };
+}
+
+afterAll(async () => {
+  await cleanPrefix(redis, prefix);
+  await redis.quit();
+});
+
+describe('the pending index', () => {
+  it('when an item is pending, then it is found by its digest, and the index holds the digest, not the item', async () => {
+    const a = await submit('d1', ['u:https://cdn.example.com/a.m3u8']);
+    expect(a.res).toEqual({ created: 1, linked: 0, duplicates: 0 });
+    const b = await submit('d1', ['u:https://cdn.example.com/a.m3u8']);
+    expect(b.res).toEqual({ created: 0, linked: 1, duplicates: 0 });
+    const k = tenantKeys(prefix, 'd1');
+    expect(await redis.hkeys(k.pendingDigests)).toEqual([itemDigest('u:https://cdn.example.com/a.m3u8')]);
+  });
+
+  it('when a second item has the digest of a pending one, then it gets its own instance, repeats of each link to their own, and claims and cancels take each apart', async () => {
+    const k = tenantKeys(prefix, 'd2');
+    const first = await submit('d2', ['u:https://cdn.example.com/first.m3u8']);
+    const [firstId] = await redis.lrange(k.requestItems(first.requestId), 0, 0);
+    // the collision: the second item's digest names the first item's instance
+    await redis.hset(k.pendingDigests, itemDigest('u:https://cdn.example.com/second.m3u8'), firstId!);
+
+    const second = await submit('d2', ['u:https://cdn.example.com/second.m3u8']);
+    expect(second.res).toEqual({ created: 1, linked: 0, duplicates: 0 });
+    const [secondId] = await redis.lrange(k.requestItems(second.requestId), 0, 0);
+    expect(secondId).not.toBe(firstId);
+    expect(await redis.hget(k.pendingCollisions, 'u:https://cdn.example.com/second.m3u8')).toBe(secondId);
+    // a repeat of each links to its own instance
+    const again = await submit('d2', ['u:https://cdn.example.com/second.m3u8', 'u:https://cdn.example.com/first.m3u8']);
+    expect(again.res).toEqual({ created: 0, linked: 2, duplicates: 0 });
+    expect(await redis.lrange(k.requestItems(again.requestId), 0, -1)).toEqual([secondId, firstId]);
+
+    // canceling the second's requests cancels it alone; the first stays pending
+    await admin.cancel(second.requestId, { now: 3000, ttlSeconds: 600 });
+    await admin.cancel(again.requestId, { now: 3000, ttlSeconds: 600 });
+    expect(await redis.hget(k.pendingCollisions, 'u:https://cdn.example.com/second.m3u8')).toBeNull();
+    expect((await requests.items(first.requestId, 0, 1)).items[0]?.state).toBe('pending');
+
+    // a claim sends the first, once, under its own key
+    const claim = await store.claim('d2', 'b1', claimOpts);
+    expect(claim).toMatchObject({ action: 'send', kind: 'url', values: ['https://cdn.example.com/first.m3u8'] });
+    expect(await instanceRows(redis, k, [firstId!, secondId!], ['v', 's'])).toEqual([
+      ['u:https://cdn.example.com/first.m3u8', 'F'],
+      ['u:https://cdn.example.com/second.m3u8', 'K'],
+    ]);
+    // only the planted entry is left in the index (a real collision would have none)
+    expect(await pendingCount(redis, k)).toBe(1);
+  });
+
+  it('when a backlog was written by a version before packing and digests, then a new worker serves it: repeats link to it, claims send it once, and its index drains', async () => {
+    const k = tenantKeys(prefix, 'd3');
+    // as the older coalesce-items.lua left a pending item: a whole instance HASH, the index by
+    // item key, the queue and the request's item list
+    const old = 'd3.req00000old';
+    await requests.create({ tenant: 'd3', requestId: old, priority: 'normal', received: 1, createdAt: 900 }, 600);
+    await redis.set(k.seq, 7);
+    await redis.hset(k.instance(7), 'v', 'u:https://cdn.example.com/old.m3u8', 'r', old, 't', 900);
+    await redis.hset(k.pending, 'u:https://cdn.example.com/old.m3u8', '7');
+    await redis.rpush(k.queue('url', 'normal'), '7');
+    await redis.rpush(k.requestItems(old), '7');
+    await redis.hset(k.request(old), 'ingested', 1, 'done', 1, 'pending', 1);
+    expect(await pendingCount(redis, k)).toBe(1);
+
+    const repeat = await submit('d3', ['u:https://cdn.example.com/old.m3u8', 'u:https://cdn.example.com/new.m3u8']);
+    expect(repeat.res).toEqual({ created: 1, linked: 1, duplicates: 0 });
+    const claim = await store.claim('d3', 'b1', claimOpts);
+    expect(claim).toMatchObject({ action: 'send', values: ['https://cdn.example.com/old.m3u8', 'https://cdn.example.com/new.m3u8'] });
+    expect((await requests.get(old))?.counts).toMatchObject({ pending: 0, in_flight: 1 });
+    expect((await requests.get(repeat.requestId))?.counts).toMatchObject({ pending: 0, in_flight: 2 });
+    expect(await redis.exists(k.pending)).toBe(0);
+    expect(await pendingCount(redis, k)).toBe(0);
+  });
+});
+

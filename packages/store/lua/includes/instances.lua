@@ -1,8 +1,8 @@
 --[[
 Item instances, packed while pending. A pending instance made by coalescing costs no key of its
 own: its record is one slot of a bucket LIST, `<ip>p:<id div PACK_BUCKET>` at index id mod
-PACK_BUCKET, holding "<item key>\t<first request>\t<enqueued at, ms>" (item keys and request ids
-hold no tab). Slots are written in id order, ids only grow, and a slot nobody packed (an instance
+PACK_BUCKET, holding "<item key>\t<first request>\t<enqueued at, ms in base 36>" (item keys and request
+ids hold no tab; base 36 saves five bytes an item). Slots are written in id order, ids only grow, and a slot nobody packed (an instance
 made whole, or ids of an older version) is padded with '', so an id's index is always its slot.
 The first time anything else is written to an instance (claimed, canceled, held, covered…) it is
 made whole: the HASH `<ip><id>` with v, r, t and the rest (docs/architecture.md), and its slot
@@ -16,9 +16,21 @@ instRead(ip, id): {v, r, t} of a packed instance, or nil.
 instGet(ip, id, field): the field, packed or whole (false when absent, as HGET).
 instGetMany(ip, id, fields): a list of values, as HMGET.
 instSet(ip, id, field, value, ...): makes it whole if packed, then HSET.
-packAll(ip, records): packs {id, record} pairs given in increasing id order (coalesce-items.lua).
+packAll(ip, ids, records): packs records[i] as instance ids[i], ids in increasing order (coalesce-items.lua).
 ]]
 local PACK_BUCKET = 1024
+
+-- a whole number of ms in base 36, as packed records hold it (tonumber(s, 36) reads it back)
+local function base36(n)
+  n = math.floor(tonumber(n))
+  local digits, out = '0123456789abcdefghijklmnopqrstuvwxyz', ''
+  repeat
+    local d = n % 36
+    out = string.sub(digits, d + 1, d + 1) .. out
+    n = (n - d) / 36
+  until n == 0
+  return out
+end
 
 local function packedSlot(ip, id)
   local n = tonumber(id)
@@ -31,7 +43,7 @@ local function instRead(ip, id)
   if not rec or rec == '' then return nil end
   local a = string.find(rec, '\t', 1, true)
   local b = string.find(rec, '\t', a + 1, true)
-  return {v = string.sub(rec, 1, a - 1), r = string.sub(rec, a + 1, b - 1), t = string.sub(rec, b + 1)}
+  return {v = string.sub(rec, 1, a - 1), r = string.sub(rec, a + 1, b - 1), t = tostring(tonumber(string.sub(rec, b + 1), 36))}
 end
 
 local function instGet(ip, id, field)
@@ -73,24 +85,24 @@ local function instSet(ip, id, ...)
   redis.call('HSET', ip .. id, ...)
 end
 
-local function packAll(ip, records)
+local function packAll(ip, ids, records)
   local i = 1
-  while i <= #records do
-    local key, pos, bucket = packedSlot(ip, records[i][1])
-    local values, packed = {}, 0
+  while i <= #ids do
+    local bucket = math.floor(tonumber(ids[i]) / PACK_BUCKET)
+    local key = ip .. 'p:' .. bucket
+    local first = bucket * PACK_BUCKET
     local len = redis.call('LLEN', key)
     -- slots are written in id order, so this id's slot is never written yet
-    if len > pos then error('packed slot ' .. records[i][1] .. ' written out of order') end
-    -- pad up to this id's slot: ids nobody packed since the bucket's last write
-    for _ = len + 1, pos do values[#values + 1] = '' end
-    local last = pos - 1
-    while i <= #records do
-      local k2, p2 = packedSlot(ip, records[i][1])
-      if k2 ~= key then break end
-      for _ = last + 2, p2 do values[#values + 1] = '' end
-      values[#values + 1] = records[i][2]
+    if len > tonumber(ids[i]) - first then error('packed slot ' .. ids[i] .. ' written out of order') end
+    -- pad up to each id's slot: ids nobody packed since the bucket's last write
+    local values, packed, nextSlot = {}, 0, first + len
+    while i <= #ids do
+      local id = tonumber(ids[i])
+      if id >= first + PACK_BUCKET then break end
+      for _ = nextSlot, id - 1 do values[#values + 1] = '' end
+      values[#values + 1] = records[i]
       packed = packed + 1
-      last = p2
+      nextSlot = id + 1
       i = i + 1
     end
     for j = 1, #values, 2000 do redis.call('RPUSH', key, unpack(values, j, math.min(j + 1999, #values))) end

@@ -26,9 +26,10 @@ end
 
 local function indexOpen(ip, legacy)
   local pidx, pidxx = legacy .. ':d', legacy .. ':x'
-  local idx = {digests = pidx}
   local hasX = redis.call('HLEN', pidxx) > 0
   local hasLegacy = redis.call('HLEN', legacy) > 0
+  -- `others`: whether anything may be found beyond the digests (bulk readers skip idx.other)
+  local idx = {digests = pidx, others = hasX or hasLegacy}
   -- the slow path of get, after the digest's own entry was checked
   function idx.other(key)
     local id

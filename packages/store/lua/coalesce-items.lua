@@ -37,9 +37,9 @@ ARGV[6] instance key prefix (tenant-tagged, ends with "i:")
 ARGV[7] the tenant's minRefreshIntervalMs (0: no debounce)
 ARGV[8] bytes of the raw lines this chunk covers (as staged)
 ARGV[9] '1' when the tenant covers URLs by asset (assetIdFromUrl), else '0'
-ARGV[10..] per item: its key ("a:<asset id>" or "u:<normalised url>") and digest (the first
-        DIGEST_HEX hex digits of the key's SHA-1); with cover, then the asset id its URL belongs
-        to ('' for none, and for asset ids)
+ARGV[10..] the chunk's n item keys ("a:<asset id>" or "u:<normalised url>"), then their n
+        digests (the first DIGEST_HEX hex digits of each key's SHA-1), then, with cover, the n
+        asset ids their URLs belong to ('' for none, and for asset ids)
 Returns {created, linked, duplicates, held, covered}, {-1} when the chunk was already applied,
 or {-2} when the request was canceled (`cx`, cancel-items.lua): its remaining lines are never
 coalesced.
@@ -91,11 +91,15 @@ local function bulk(cmd, key, list)
   end
 end
 
-local keys, digests, assetOf = {}, {}, {}
-for i = 1, n do
-  local at = 9 + (i - 1) * step
-  keys[i], digests[i] = ARGV[at + 1], ARGV[at + 2]
-  if cover and ARGV[at + 3] ~= '' then assetOf[i] = ARGV[at + 3] end
+-- ARGV holds the chunk's item keys, then their digests, then (with cover) their asset ids: read
+-- in place, with no copy per item
+local K0, D0, A0 = 9, 9 + n, 9 + 2 * n
+local assetOf = {}
+if cover then
+  for i = 1, n do
+    local a = ARGV[A0 + i]
+    if a ~= '' then assetOf[i] = a end
+  end
 end
 local checkSeen = redis.call('SCARD', KEYS[5]) > 0
 -- pendingId: the item's pending instance; digestTaken: its digest is some pending item's, so a
@@ -103,17 +107,17 @@ local checkSeen = redis.call('SCARD', KEYS[5]) > 0
 local seenBefore, pendingId, digestTaken = {}, {}, {}
 for i = 1, n, 2000 do
   local j = math.min(i + 1999, n)
-  local p = redis.call('HMGET', idx.digests, unpack(digests, i, j))
-  local s = checkSeen and redis.call('SMISMEMBER', KEYS[5], unpack(keys, i, j)) or {}
+  local p = redis.call('HMGET', idx.digests, unpack(ARGV, D0 + i, D0 + j))
+  local s = checkSeen and redis.call('SMISMEMBER', KEYS[5], unpack(ARGV, K0 + i, K0 + j)) or nil
   for k = 1, #p do
     local at = i + k - 1
-    seenBefore[at] = s[k]
+    if s then seenBefore[at] = s[k] end
     if p[k] then
-      digestTaken[digests[at]] = true
+      digestTaken[ARGV[D0 + at]] = true
       -- the digest's instance is this item's only if its item key is this one
-      if instGet(ip, p[k], 'v') == keys[at] then pendingId[at] = p[k] end
+      if instGet(ip, p[k], 'v') == ARGV[K0 + at] then pendingId[at] = p[k] end
     end
-    if not pendingId[at] and idx.others then pendingId[at] = idx.other(keys[at]) or nil end
+    if idx.others and not pendingId[at] then pendingId[at] = idx.other(ARGV[K0 + at]) or nil end
   end
 end
 
@@ -166,8 +170,9 @@ local function carrierOf(a)
   return id
 end
 
+local nIndexed, nPacked, nItems = 0, 0, 0
 for i = 1, n do
-  local key = keys[i]
+  local key = ARGV[K0 + i]
   local id = pendingId[i] or madeHere[key]
   if seenBefore[i] == 1 or inChunk[key] then
     dups = dups + 1
@@ -185,13 +190,14 @@ for i = 1, n do
     else
       nextId = nextId + 1
       id = nextId
-      local digest = digests[i]
+      local digest = ARGV[D0 + i]
       if digestTaken[digest] then
         newCollided[#newCollided + 1] = key
         newCollided[#newCollided + 1] = id
       else
-        byDigest[#byDigest + 1] = digest
-        byDigest[#byDigest + 1] = id
+        byDigest[nIndexed + 1] = digest
+        byDigest[nIndexed + 2] = id
+        nIndexed = nIndexed + 2
         digestTaken[digest] = true
       end
       if string.sub(key, 1, 1) == 'a' then madeHere[key] = id end
@@ -206,13 +212,15 @@ for i = 1, n do
           redis.call('HSET', ip .. id, 'v', key, 'r', reqId, 't', now, 'nb', due, 'q', q)
           held = held + 1
         else
-          packedIds[#packedIds + 1] = id
-          packed[#packed + 1] = key .. tail
+          nPacked = nPacked + 1
+          packedIds[nPacked] = id
+          packed[nPacked] = key .. tail
         end
       end
       created = created + 1
     end
-    items[#items + 1] = id
+    nItems = nItems + 1
+    items[nItems] = id
   end
 end
 packAll(ip, packedIds, packed)

@@ -142,7 +142,8 @@ export function createDispatchStore(redisClient: RedisClient, prefix: string) {
       rawBytes = 0,
     ): Promise<{ created: number; linked: number; duplicates: number; held?: number; covered?: number } | null | 'canceled'> {
       const k = keys(tenant);
-      const items = assetIds ? itemKeys.flatMap((key, i) => [key, itemDigest(key), assetIds[i] ?? '']) : itemKeys.flatMap((key) => [key, itemDigest(key)]);
+      // the keys, then their digests, then (with cover) their asset ids: the script reads them in place
+      const items = [...itemKeys, ...itemKeys.map(itemDigest), ...(assetIds ? itemKeys.map((_, i) => assetIds[i] ?? '') : [])];
       const res = (await redis.coalesceItems(
         k.pending, k.seq, k.request(requestId), k.requestItems(requestId), k.requestSeen(requestId),
         k.queue('asset_id', priority), k.queue('url', priority), k.staged, k.lanes, k.lastSent, k.held, k.ledger(dayId), k.stagedBytes,

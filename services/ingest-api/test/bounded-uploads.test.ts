@@ -54,6 +54,27 @@ async function feed(
   if (end && !upload.done && !upload.req.destroyed) upload.req.end();
 }
 
+/** Reads `measure` every 10 ms until stopped, keeping the largest value seen. */
+function sampleMax(measure: () => Promise<number>) {
+  let sampling = true;
+  const state = { most: 0 };
+  const loop = (async () => {
+    while (sampling) {
+      state.most = Math.max(state.most, await measure());
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  })();
+  return {
+    get most() {
+      return state.most;
+    },
+    async stop() {
+      sampling = false;
+      await loop;
+    },
+  };
+}
+
 describe('bounded uploads', () => {
   let t: TestApi;
   beforeEach(async () => {
@@ -82,18 +103,11 @@ describe('bounded uploads', () => {
 
   it('when one caller streams four 100,000-line uploads at a tenant capped at 2,000 items, then Redis never holds more than the cap, each is refused mid-upload, and another tenant goes on answering 202', async () => {
     const uploads = Array.from({ length: 4 }, () => openUpload(t, KEYS.cms));
-    let most = 0;
-    let sampling = true;
-    const sampler = (async () => {
-      while (sampling) {
-        most = Math.max(most, await stagedLines());
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    })();
+    const sampler = sampleMax(stagedLines);
     // first 1,500 lines each, held open: a chunk of 1,000 is staged for as many as the cap has
     // room for (two), and the others are refused; what is staged stays while they wait
     await Promise.all(uploads.map((u, i) => feed(u, `up${i}`, 0, 1_500, 500, false)));
-    await eventually(async () => expect(most).toBeGreaterThan(0));
+    await eventually(async () => expect(sampler.most).toBeGreaterThan(0));
 
     // while they stream, another tenant's caller is served as usual
     const other = await postJson(t, 'sports', { urls: ['https://cdn.example.com/sports.m3u8'] }, { authorization: `Bearer ${KEYS.sportsDesk}` });
@@ -103,8 +117,7 @@ describe('bounded uploads', () => {
     const feeding = uploads.map((u, i) => feed(u, `up${i}`, 1_500, 100_000, 500, true));
     const answers = await Promise.all(uploads.map((u) => u.answered));
     await Promise.all(feeding);
-    sampling = false;
-    await sampler;
+    await sampler.stop();
 
     // refused while still sending: 429 when others hold the room, 413 once this upload alone passed the cap
     for (const a of answers) {
@@ -112,7 +125,7 @@ describe('bounded uploads', () => {
       expect(JSON.parse(a.body)).toMatchObject({ error_code: expect.stringMatching(/^RFS\./) });
     }
     // the sampler saw the uploads staging (above: so this bound is not vacuous), never above the cap
-    expect(most).toBeLessThanOrEqual(CAP);
+    expect(sampler.most).toBeLessThanOrEqual(CAP);
     // nothing of them is left: no stage, no count in the backlog
     await eventually(async () => expect(await stagedLines()).toBe(0));
     expect(await t.redis.hlen(`${t.prefix}:{news}:uploads`)).toBe(0);
@@ -174,31 +187,23 @@ describe('bounded staging bytes', () => {
 
   it('when a caller streams two uploads of 2 KB lines at a tenant whose staging is capped at 3 MB, then Redis never holds more staged bytes than the cap, both are refused mid-upload naming the limit, and another tenant goes on answering 202', async () => {
     const uploads = Array.from({ length: 2 }, () => openUpload(t, KEYS.cms));
-    let most = 0;
-    let sampling = true;
-    const sampler = (async () => {
-      while (sampling) {
-        most = Math.max(most, await stagedBytes());
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    })();
+    const sampler = sampleMax(stagedBytes);
     // a first chunk each: one fits (2 MB), the other not beside it; held open while the sampler looks
     await Promise.all(uploads.map((u, i) => feed(u, `long${i}`, 0, 1_000, 250, false, LONG)));
-    await eventually(async () => expect(most).toBeGreaterThan(0));
+    await eventually(async () => expect(sampler.most).toBeGreaterThan(0));
     const other = await postJson(t, 'sports', { urls: ['https://cdn.example.com/sports.m3u8'] }, { authorization: `Bearer ${KEYS.sportsDesk}` });
     expect(other.status).toBe(202);
 
     const feeding = uploads.map((u, i) => feed(u, `long${i}`, 1_000, 5_000, 250, true, LONG));
     const answers = await Promise.all(uploads.map((u) => u.answered));
     await Promise.all(feeding);
-    sampling = false;
-    await sampler;
+    await sampler.stop();
 
     for (const a of answers) {
       expect(a.status).toBe(429);
       expect(JSON.parse(a.body)).toMatchObject({ error_code: 'RFS.0011', details: { limit: 'tenant_staged_bytes', tenant: 'news', max_staged_bytes: CAP_BYTES } });
     }
-    expect(most).toBeLessThanOrEqual(CAP_BYTES);
+    expect(sampler.most).toBeLessThanOrEqual(CAP_BYTES);
     // nothing of them is left, in the lists or in the counts
     await eventually(async () => expect(await stagedBytes()).toBe(0));
     expect(await t.redis.hlen(`${t.prefix}:{news}:uploads:bytes`)).toBe(0);

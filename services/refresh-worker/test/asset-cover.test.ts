@@ -30,21 +30,12 @@ describe('asset cover', () => {
     await sim.stop();
   });
 
-  /** Requests coalesced before any claim, so what one batch carries is the rule's alone. */
-  async function queued(...requests: Array<() => Promise<string>>): Promise<string[]> {
-    await world.dispatchQueue.pause();
-    const ids: string[] = [];
-    for (const submit of requests) ids.push(await submit());
-    for (const id of ids) await eventually(async () => (await world.requests.get(id))?.ingestDone, 'coalesced');
-    await world.dispatchQueue.resume();
-    return ids;
-  }
   const today = () => budgetDay(Date.now(), ZONE).dayId;
   const ledger = async () => world.redis.hgetall(world.keys('news').ledger(today()));
   const used = async () => Number((await world.redis.get(world.keys('news').budget(today()))) ?? 0);
 
   it("when a publishing system asks for the six URLs of one re-encoded asset, then one asset-id call refreshes them for one unit, and each URL keeps its own state and task", async () => {
-    const [request] = await queued(() => world.submit('news', PLAYBACK.map((u) => `u:${u}`), 'normal', Date.now(), undefined, 'cms'));
+    const [request] = await world.queued(() => world.submit('news', PLAYBACK.map((u) => `u:${u}`), 'normal', Date.now(), undefined, 'cms'));
     await eventually(world.final(request!), 'every URL has its verdict');
 
     expect(sim.calls().map((c) => ({ kind: c.kind, items: c.items }))).toEqual([{ kind: 'asset_id', items: [ASSET] }]);
@@ -59,7 +50,7 @@ describe('asset cover', () => {
   });
 
   it('when one caller asks for the asset id and another for three of its URLs, then one unit carries all four, shared by both', async () => {
-    const [direct, urls] = await queued(
+    const [direct, urls] = await world.queued(
       () => world.submit('news', [`a:${ASSET}`], 'normal', Date.now(), undefined, 'cms'),
       () => world.submit('news', PLAYBACK.slice(0, 3).map((u) => `u:${u}`), 'normal', Date.now(), undefined, 'feeds'),
     );
@@ -76,7 +67,7 @@ describe('asset cover', () => {
 
   it("when VOD's verdict for the asset does not list a URL the pattern gave it, then that URL goes again as a URL, and the miss is counted", async () => {
     const stray = `${BASE}/not-in-catalogue.m3u8`;
-    const [request] = await queued(() => world.submit('news', [`u:${PLAYBACK[0]}`, `u:${stray}`], 'normal', Date.now(), undefined, 'cms'));
+    const [request] = await world.queued(() => world.submit('news', [`u:${PLAYBACK[0]}`, `u:${stray}`], 'normal', Date.now(), undefined, 'cms'));
     await eventually(world.final(request!), 'both URLs have their verdict');
 
     expect(sim.calls().map((c) => ({ kind: c.kind, items: c.items }))).toEqual([
@@ -93,7 +84,7 @@ describe('asset cover', () => {
 
   it('when VOD refuses the asset id itself, then its URLs go again as URLs, each with its own verdict', async () => {
     sim.rejectItems(PROJECT.projectId, [ASSET], { status: 400, code: 'VOD.10062' });
-    const [request] = await queued(() => world.submit('news', PLAYBACK.slice(0, 2).map((u) => `u:${u}`), 'normal', Date.now(), undefined, 'cms'));
+    const [request] = await world.queued(() => world.submit('news', PLAYBACK.slice(0, 2).map((u) => `u:${u}`), 'normal', Date.now(), undefined, 'cms'));
     await eventually(world.final(request!), 'both URLs have their verdict');
 
     expect(sim.calls().map((c) => c.items)).toEqual([PLAYBACK.slice(0, 2)]);
@@ -104,7 +95,7 @@ describe('asset cover', () => {
   });
 
   it('when a URL does not match the pattern, then it goes as a URL, uncovered', async () => {
-    const [request] = await queued(() => world.submit('news', ['u:https://media.example.com/live/channel1.m3u8'], 'normal', Date.now(), undefined, 'cms'));
+    const [request] = await world.queued(() => world.submit('news', ['u:https://media.example.com/live/channel1.m3u8'], 'normal', Date.now(), undefined, 'cms'));
     await eventually(world.final(request!), 'sent');
     expect(sim.calls().map((c) => c.kind)).toEqual(['url']);
     expect((await world.requests.items(request!, 0, 1)).items[0]).not.toHaveProperty('covered_by');

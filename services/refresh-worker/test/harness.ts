@@ -104,6 +104,18 @@ export function testWorld(name: string) {
       return requestId;
     },
     /**
+     * Submits requests one after another with the dispatch queue paused, and resumes it once all
+     * are coalesced: no claim runs in between, so what a batch carries is the rules' alone.
+     */
+    async queued(...submits: Array<() => Promise<string>>): Promise<string[]> {
+      await dispatchQueue.pause();
+      const ids: string[] = [];
+      for (const submit of submits) ids.push(await submit());
+      for (const id of ids) await eventually(async () => (await requests.get(id))?.ingestDone, 'coalesced');
+      await dispatchQueue.resume();
+      return ids;
+    },
+    /**
      * A check for eventually(): the request once it is coalesced and nothing of it is pending,
      * deferred in a batch or in flight any more (every item submitted or final), else undefined.
      */

@@ -42,19 +42,10 @@ describe('the spend ledger', () => {
   const spend = (query = '', accept = 'application/json', key = KEYS.cms) =>
     fetch(`${api}/v1/tenants/news/spend${query}`, { headers: { authorization: `Bearer ${key}`, accept } });
 
-  /** Requests coalesced before any claim, so what one batch carries is the rule's alone. */
-  async function queued(...requests: Array<() => Promise<string>>): Promise<string[]> {
-    await world.dispatchQueue.pause();
-    const ids: string[] = [];
-    for (const submit of requests) ids.push(await submit());
-    for (const id of ids) await eventually(async () => (await world.requests.get(id))?.ingestDone, 'coalesced');
-    await world.dispatchQueue.resume();
-    return ids;
-  }
 
   it('when two callers share covered URLs, a linked repeat and a refused item, then the day shows every unit by use and caller, and what was saved', async () => {
     sim.rejectItems(PROJECT.projectId, ['https://other.example.com/gone.mp4'], { status: 400, code: 'VOD.10062' });
-    const ids = await queued(
+    const ids = await world.queued(
       () => world.submit('news', PLAYBACK.map((u) => `u:${u}`), 'normal', Date.now(), undefined, 'cms'),
       () => world.submit('news', [`u:${PLAYBACK[0]}`, 'u:https://other.example.com/live.m3u8'], 'normal', Date.now(), undefined, 'feeds'),
       () => world.submit('news', ['u:https://other.example.com/gone.mp4'], 'normal', Date.now(), undefined, 'feeds'),

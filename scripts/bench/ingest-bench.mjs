@@ -237,7 +237,8 @@ async function keyMemory(requestId) {
   }
   const usage = async (k) => Number((await redis.memory('USAGE', k)) ?? 0);
   const pend = (await usage(keys.pendingDigests)) + (await usage(keys.pendingCollisions)) + (await usage(keys.pending));
-  const queue = await usage(keys.queue('url', 'normal'));
+  // the upload's caller ('bench', bench-services.mjs) has a lane of its own
+  const queue = await usage(keys.queue('url', 'normal', 'bench'));
   const items = await usage(keys.requestItems(requestId));
   const meanBucket = sample ? bucketBytes / sample : 0;
   return { instances, buckets, meanBucket, pend, queue, items, total: meanBucket * buckets + pend + queue + items };

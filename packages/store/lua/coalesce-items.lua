@@ -125,6 +125,8 @@ local nextId = redis.call('INCRBY', KEYS[2], n) - n
 local created, linked, dups, held, covered, debounced = 0, 0, 0, 0, 0, 0
 -- new instances to index: by digest (digest, id pairs), and those whose digest was taken (key, id)
 local inChunk, byDigest, newCollided, assetQ, urlQ, items = {}, {}, {}, {}, {}, {}
+-- lengths of byDigest, packed and items, counted here rather than with # in the loop
+local nIndexed, nPacked, nItems = 0, 0, 0
 -- asset-id instances made in this chunk, by item key (the index is written at the end)
 local madeHere = {}
 -- new instances that are neither held nor covered: packed, in id order (includes/instances.lua);
@@ -160,8 +162,9 @@ local function carrierOf(a)
   if digestTaken[digest] then
     idx.put(key, digest, id)
   else
-    byDigest[#byDigest + 1] = digest
-    byDigest[#byDigest + 1] = id
+    byDigest[nIndexed + 1] = digest
+    byDigest[nIndexed + 2] = id
+    nIndexed = nIndexed + 2
   end
   digestTaken[digest] = true
   madeHere[key] = id
@@ -170,7 +173,6 @@ local function carrierOf(a)
   return id
 end
 
-local nIndexed, nPacked, nItems = 0, 0, 0
 for i = 1, n do
   local key = ARGV[K0 + i]
   local id = pendingId[i] or madeHere[key]

@@ -97,5 +97,18 @@ describe('the pending index', () => {
     expect(await redis.exists(k.pending)).toBe(0);
     expect(await pendingCount(redis, k)).toBe(0);
   });
+
+  it('when a chunk makes a carrier for a covered URL and more new items follow it, then the carrier is in the index, and a later request for the asset links to it', async () => {
+    const asset = '0123456789abcdef0123456789abcdef';
+    const urls = [`u:https://media.example.com/asset/${asset}/index.m3u8`, 'u:https://media.example.com/live/other.m3u8'];
+    const first = `d4.req${String(++seq).padStart(8, '0')}`;
+    await requests.stage('d4', first, urls, 600);
+    await requests.create({ tenant: 'd4', requestId: first, priority: 'normal', received: 2, createdAt: 1000 }, 600);
+    await store.coalesce('d4', first, 'normal', 0, 2, urls, 1000, 0, '2026-11-23', [asset, null]);
+    await store.finishIngest('d4', first, 600);
+
+    const again = await submit('d4', [`a:${asset}`]);
+    expect(again.res).toEqual({ created: 0, linked: 1, duplicates: 0 });
+  });
 });
 

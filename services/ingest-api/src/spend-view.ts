@@ -1,7 +1,17 @@
 import type { SpendDayView } from '@refresh/contract';
 import type { LedgerDay } from '@refresh/store';
 
-const round3 = (n: number) => Math.round(n * 1000) / 1000;
+export const round3 = (n: number) => Math.round(n * 1000) / 1000;
+
+/**
+ * Units charged to each named caller, and what is left of `spent` for nobody: requests of no
+ * caller ('' in the charges) and a quota refusal's raise. The budget and the ledger both show it.
+ */
+export function attribution(charges: Record<string, number>, spent: number): { byCaller: Record<string, number>; unattributed: number } {
+  const byCaller = Object.fromEntries(Object.entries(charges).filter(([c]) => c !== '').map(([c, u]) => [c, round3(u)]));
+  const attributed = Object.values(byCaller).reduce((a, u) => a + u, 0);
+  return { byCaller, unattributed: round3(spent - attributed) };
+}
 
 /** Budget days from `from` to `to` (YYYY-MM-DD, inclusive): calendar labels, so UTC arithmetic. */
 export function daysBetween(from: string, to: string): string[] {
@@ -15,8 +25,7 @@ export function daysBetween(from: string, to: string): string[] {
 /** One day of the ledger as the API shows it; `limit` stands in for a day nothing was spent on. */
 export function spendDayView(d: LedgerDay, limit: number): SpendDayView {
   const spent = d.spent - d.refunded + d.quota;
-  const byCaller = Object.fromEntries(Object.entries(d.charges).filter(([c]) => c !== '').map(([c, u]) => [c, round3(u)]));
-  const attributed = Object.values(byCaller).reduce((a, u) => a + u, 0);
+  const { byCaller, unattributed } = attribution(d.charges, spent);
   return {
     day: d.dayId,
     limit: d.limit ?? limit,
@@ -29,7 +38,7 @@ export function spendDayView(d: LedgerDay, limit: number): SpendDayView {
     quota_raise: d.quota,
     by_kind: d.byKind,
     by_caller: byCaller,
-    unattributed: round3(spent - attributed),
+    unattributed,
     items_carried: d.items,
     saved: d.saved,
     cover_misses: d.coverMisses,

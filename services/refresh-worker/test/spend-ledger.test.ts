@@ -96,6 +96,15 @@ describe('the spend ledger', () => {
     expect(value(text, 'refresh_budget_units_saved_total', { tenant: 'news', reason: 'linked' })).toBe(1);
   });
 
+  it('when a request of no caller is sent, then its unit is unattributed, in the budget as in the ledger', async () => {
+    const [id] = await world.queued(() => world.submit('news', ['u:https://other.example.com/orphan.m3u8']));
+    await eventually(world.final(id!), 'sent and final');
+    const budget = (await (await fetch(`${api}/v1/tenants/news/budget`, { headers: { authorization: `Bearer ${KEYS.cms}` } })).json()) as Record<string, unknown>;
+    expect(budget).toMatchObject({ used: 1, spent_by_caller: {}, unattributed: 1 });
+    const { days } = (await (await spend()).json()) as { days: Array<Record<string, unknown>> };
+    expect(days[0]).toMatchObject({ spent: 1, by_caller: {}, unattributed: 1 });
+  });
+
   it('when a range of days is asked for, then every day is listed, those with nothing spent as zeros at the configured limit', async () => {
     const res = await spend('?from=2026-01-30&to=2026-02-02');
     expect(res.status).toBe(200);

@@ -6,19 +6,13 @@ import type { ApiContext } from '../context';
 import { estimateFields } from '../estimate';
 import { gateState, pauseView } from '../gate-state';
 import { routeName } from '../metrics';
+import { attribution } from '../spend-view';
 
 /**
  * GET /v1/tenants/:tenant/budget: today's budget in the tenant's time zone, and whether sending
  * is paused (`paused`, always present) or throttled by VOD (`throttled_until`, only while it is),
  * and when the whole backlog pending now will have gone out and got VOD's verdict.
  */
-const round3 = (n: number) => Math.round(n * 1000) / 1000;
-
-/** Units charged to each caller today; requests of no caller (recorded before callers were) are unattributed. */
-function spentByCaller(charges: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(charges).filter(([caller]) => caller !== ''));
-}
-
 export function budgetRoutes(ctx: ApiContext): Router {
   const router = Router();
   router.get('/v1/tenants/:tenant/budget', routeName('budget'), ctx.authenticate, async (req, res) => {
@@ -26,6 +20,7 @@ export function budgetRoutes(ctx: ApiContext): Router {
     const now = ctx.now();
     const [b, g] = await Promise.all([budgetState(ctx.store, tenant, now), gateState(ctx.gate, tenant.id, now)]);
     const rule = reserveRule(tenant.reserve, b.resetsAt);
+    const { byCaller, unattributed } = attribution(b.charges, b.used);
     res.json({
       daily_limit: b.dailyLimit,
       used: b.used,
@@ -37,8 +32,8 @@ export function budgetRoutes(ctx: ApiContext): Router {
         items: b.scheduled.items,
         next_at: b.scheduled.nextAt === null ? null : new Date(b.scheduled.nextAt).toISOString(),
       },
-      spent_by_caller: spentByCaller(b.charges),
-      unattributed: round3(b.used - Object.values(b.charges).reduce((a, n) => a + n, 0)),
+      spent_by_caller: byCaller,
+      unattributed,
       reserve: {
         high: tenant.reserve.high,
         releases_at: new Date(rule.releaseAt).toISOString(),

@@ -92,7 +92,7 @@ if h[4] ~= '1' then
   local rest = math.max(0, tonumber(h[2] or '0') - tonumber(h[3] or '0'))
   return {higher + redis.call('LLEN', sameA) + redis.call('LLEN', sameU) + others(nil) + rest + own, 0, used, rank, nb}
 end
-if tonumber(h[5] or '0') <= 0 then return {own, 1, used} end
+if tonumber(h[5] or '0') <= 0 then return {own, 1, used, rank, nb} end
 
 local last = nil
 for _, id in ipairs({h[6], h[7]}) do

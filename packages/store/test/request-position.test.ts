@@ -90,4 +90,11 @@ describe("a request's position in its tenant's queues", () => {
   it('when the request id is not a request id, then there is no position', async () => {
     expect(await requests.position('nonsense', DAY)).toBeNull();
   });
+
+  it('when nothing of a high-priority request is pending any more, then its position still says it is high', async () => {
+    const urgent = await submit('t9', assets(2, 'u'), 'high');
+    expect(await store.claim('t9', 'b1', claimOpts(5000))).toMatchObject({ action: 'send' });
+    expect(await requests.position(urgent, DAY)).toEqual({ itemsAhead: 0, exact: true, used: 2, priority: 'high' });
+  });
 });
+

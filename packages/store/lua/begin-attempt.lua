@@ -42,9 +42,14 @@ if res < n or redis.call('HGET', KEYS[1], 'day') ~= ARGV[3] then
   if redis.call('HSETNX', KEYS[4], 'limit', ARGV[1]) == 1 then redis.call('EXPIRE', KEYS[4], LEDGER_TTL) end
   ledgerAdd(KEYS[4], 'spent', n)
   ledgerAdd(KEYS[4], 'kind:' .. kind, n)
-  local ids = {}
-  for id in string.gmatch(redis.call('HGET', KEYS[1], 'ids'), '[^,]+') do ids[#ids + 1] = id end
-  ledgerAdd(KEYS[4], 'items', #ids + select(2, string.gsub(redis.call('HGET', KEYS[1], 'cov') or '', '[^,]+', '')))
+  -- the items the units carry, counted as claim-batch.lua counted them: the covered URLs, and
+  -- every sent instance that is an item of its own
+  local ids, items = {}, select(2, string.gsub(redis.call('HGET', KEYS[1], 'cov') or '', '[^,]+', ''))
+  for id in string.gmatch(redis.call('HGET', KEYS[1], 'ids'), '[^,]+') do
+    ids[#ids + 1] = id
+    if isOwnItem(ARGV[4], id) then items = items + 1 end
+  end
+  ledgerAdd(KEYS[4], 'items', items)
   chargeItems(KEYS[3], ids, ARGV[4], ARGV[5], 1, KEYS[4], kind)
   redis.call('HSET', KEYS[1], 'day', ARGV[3])
 end

@@ -267,9 +267,8 @@ for p = 1, 3 do
           redis.call('SREM', ik .. ':c', c)
         end
       end
-      local synthetic = instGet(ip, id, 'sy') == '1'
-      local ownRequests = synthetic and redis.call('SCARD', ik .. ':l') or 1
-      if synthetic and #cov == 0 and ownRequests == 0 then
+      local ownItem = isOwnItem(ip, id)
+      if not ownItem and #cov == 0 then
         -- made for URLs that were all canceled since, and wanted by nobody itself
         instSet(ip, id, 's', 'K')
         skipped = skipped + 1
@@ -285,7 +284,7 @@ for p = 1, 3 do
         fair['v:' .. prioCodes[p]] = start
         -- every item the unit carries: the sent one (unless made for URLs alone) and its URLs
         local carried = {}
-        if not synthetic or ownRequests > 0 then carried[1] = {id, v} end
+        if ownItem then carried[1] = {id, v} end
         for _, c in ipairs(cov) do
           local cv = instGet(ip, c, 'v')
           idx.drop(cv, c)

@@ -110,5 +110,24 @@ describe('the pending index', () => {
     const again = await submit('d4', [`a:${asset}`]);
     expect(again.res).toEqual({ created: 0, linked: 1, duplicates: 0 });
   });
+
+  it('when a carrier made for URLs alone is spent on again after a refund, then the ledger counts the URLs it carries, not the carrier', async () => {
+    const asset = 'fedcba9876543210fedcba9876543210';
+    const urls = [`u:https://media.example.com/asset/${asset}/a.m3u8`, `u:https://media.example.com/asset/${asset}/b.m3u8`];
+    const r = `d5.req${String(++seq).padStart(8, '0')}`;
+    await requests.stage('d5', r, urls, 600);
+    await requests.create({ tenant: 'd5', requestId: r, priority: 'normal', received: 2, createdAt: 1000 }, 600);
+    await store.coalesce('d5', r, 'normal', 0, 2, urls, 1000, 0, claimOpts.dayId, [asset, asset]);
+    await store.finishIngest('d5', r, 600);
+    const ledger = tenantKeys(prefix, 'd5').ledger(claimOpts.dayId);
+
+    expect(await store.claim('d5', 'b1', claimOpts)).toMatchObject({ action: 'send', kind: 'asset_id' });
+    expect(await redis.hget(ledger, 'items')).toBe('2');
+    // the call is held back and its unit given back, then spent again for the next attempt
+    expect(await store.beginAttempt('d5', 'b1', claimOpts)).toBe('ok');
+    await store.holdBudget('d5', 'b1', claimOpts.dayId, true);
+    expect(await store.beginAttempt('d5', 'b1', claimOpts)).toBe('ok');
+    expect(await redis.hget(ledger, 'items')).toBe('4');
+  });
 });
 

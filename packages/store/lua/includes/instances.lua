@@ -16,6 +16,7 @@ instRead(ip, id): {v, r, t} of a packed instance, or nil.
 instGet(ip, id, field): the field, packed or whole (false when absent, as HGET).
 instGetMany(ip, id, fields): a list of values, as HMGET.
 instSet(ip, id, field, value, ...): makes it whole if packed, then HSET.
+isOwnItem(ip, id): false for a carrier made for URLs alone that no request asked for itself.
 packAll(ip, ids, records): packs records[i] as instance ids[i], ids in increasing order (coalesce-items.lua).
 ]]
 local PACK_BUCKET = 1024
@@ -65,6 +66,12 @@ local function instGetMany(ip, id, fields)
     if value == nil or value == '' then out[i] = false else out[i] = value end
   end
   return out
+end
+
+-- whether an instance is an item of its own: all are but a carrier made for URLs alone (`sy`,
+-- coalesce-items.lua) that no request asked for itself; its unit carries only its URLs
+local function isOwnItem(ip, id)
+  return instGet(ip, id, 'sy') ~= '1' or redis.call('SCARD', ip .. id .. ':l') > 0
 end
 
 local function instSet(ip, id, ...)

@@ -241,6 +241,8 @@ local taken = {0, 0}
 -- each claimed unit's requests, read once for the charges; the URLs the units cover; the items
 -- they carry, and how many of those cost no unit of their own
 local claimedReqs, covered, itemsCarried, coverSaved = {}, {}, 0, 0
+-- whether each request met is still being coalesced (its `done` is read once)
+local coalescing = {}
 for p = 1, 3 do
   local group = (p == 1) and 1 or 2
   local cap = (p == 1) and highSize or otherSize
@@ -262,7 +264,7 @@ for p = 1, 3 do
       for _, c in ipairs(redis.call('SMEMBERS', ik .. ':c')) do
         local ch = instGetMany(ip, c, {'v', 's', 'ca'})
         if ch[1] and not ch[2] and ch[3] == id then
-          cov[#cov + 1] = c
+          cov[#cov + 1] = {c, ch[1]}
         else
           redis.call('SREM', ik .. ':c', c)
         end
@@ -285,8 +287,8 @@ for p = 1, 3 do
         -- every item the unit carries: the sent one (unless made for URLs alone) and its URLs
         local carried = {}
         if ownItem then carried[1] = {id, v} end
-        for _, c in ipairs(cov) do
-          local cv = instGet(ip, c, 'v')
+        for _, covering in ipairs(cov) do
+          local c, cv = covering[1], covering[2]
           idx.drop(cv, c)
           instSet(ip, c, 's', 'F', 'b', batchId)
           if interval > 0 then redis.call('ZADD', KEYS[14], now, cv) end
@@ -295,17 +297,21 @@ for p = 1, 3 do
         end
         itemsCarried = itemsCarried + #carried
         coverSaved = coverSaved + #carried - 1
-        claimedReqs[#claimedReqs + 1] = requestsOf(ip, id)
+        -- the unit's requests, read once for the request counts and the charges (as requestsOf)
+        local unitReqs = {}
         for _, item in ipairs(carried) do
-          for _, r in ipairs(itemRequests(ip, item[1], {})) do
+          local from = #unitReqs + 1
+          itemRequests(ip, item[1], unitReqs)
+          for i = from, #unitReqs do
+            local r = unitReqs[i]
             deltas[r] = (deltas[r] or 0) + 1
             -- a request still being coalesced must recognise this item if it appears again in a
             -- later chunk (see coalesce-items.lua)
-            if redis.call('HGET', rp .. r, 'done') == '0' then
-              redis.call('SADD', rp .. r .. ':seen', item[2])
-            end
+            if coalescing[r] == nil then coalescing[r] = redis.call('HGET', rp .. r, 'done') == '0' end
+            if coalescing[r] then redis.call('SADD', rp .. r .. ':seen', item[2]) end
           end
         end
+        claimedReqs[#claimedReqs + 1] = unitReqs
       end
     end
   end

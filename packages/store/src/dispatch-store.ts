@@ -38,6 +38,11 @@ export interface BatchRecord {
   splitInto?: string[];
 }
 
+/** Every item of a batch: what is sent, then the URLs its asset ids cover. */
+export function batchItemIds(batch: Pick<BatchRecord, 'ids' | 'covered'>): string[] {
+  return [...batch.ids, ...batch.covered.map((c) => c.id)];
+}
+
 /**
  * VOD's verdict on a submitted item: refreshed, refused (FAILED), or none before polling gave up;
  * or, for a URL its asset covered, `not_covered`: the asset's final verdict does not list it, so

@@ -2,7 +2,7 @@ export { tenantKeys, callerKeys, addressKeys, queuePrefix, tenantOfRequest, pars
 export { createRedis, isCluster, splitHostPort, type RedisClient, type RedisRole, type RedisTarget } from './connections';
 export { withScripts } from './scripts';
 export { createRequestStore, newRequestId, type Admission, type RequestStore, type RequestRecord, type RequestCallback, type ItemRecord, type ItemState } from './request-store';
-export { createDispatchStore, type DispatchStore, type ClaimResult, type BatchRecord, type BudgetContext, type ItemVerdict, type RecordedResults, type FailedUse } from './dispatch-store';
+export { createDispatchStore, batchItemIds, type DispatchStore, type ClaimResult, type BatchRecord, type BudgetContext, type ItemVerdict, type RecordedResults, type FailedUse } from './dispatch-store';
 export type { PendingCompletion } from './completion-store';
 export { createAdminStore, ADMIN_PAGE_SIZE, type AdminStore, type CancelResult, type RequeueResult } from './admin-store';
 export { ingestJob, dispatchJob, retireJob, retireJobId, retireJobEntry, pollJob, webhookJob, webhookJobOptions, webhookJobId, type RetireJob, type PollJob, type WebhookJob, QUEUE_NAMES, INGEST_JOB_OPTIONS, POLL_JOB_OPTIONS, dispatchJobOptions, type IngestJob, type DispatchJob } from './jobs';

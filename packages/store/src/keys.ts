@@ -192,10 +192,15 @@ export function queuePrefix(prefix: string): string {
   return `${prefix}:{queues}`;
 }
 
+/** The pending index's three HASHes (lua/includes/pending-index.lua): their entries are the pending items. */
+export function pendingHashes(k: TenantKeys): [string, string, string] {
+  return [k.pending, k.pendingDigests, k.pendingCollisions];
+}
+
 /** Items pending for the tenant: the entries of the pending index's three HASHes. */
 export async function pendingCount(redis: { hlen(key: string): Promise<number> }, k: TenantKeys): Promise<number> {
-  const [a, b, c] = await Promise.all([redis.hlen(k.pending), redis.hlen(k.pendingDigests), redis.hlen(k.pendingCollisions)]);
-  return a + b + c;
+  const counts = await Promise.all(pendingHashes(k).map((h) => redis.hlen(h)));
+  return counts.reduce((a, n) => a + n, 0);
 }
 
 /** `<tenant>.<random>`: tenant ids never contain a dot. */

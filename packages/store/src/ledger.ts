@@ -39,6 +39,11 @@ export interface LedgerDay {
 const KIND_OF_CODE: Record<string, ItemKind> = Object.fromEntries(Object.entries(KIND_CODE).map(([kind, code]) => [code, kind as ItemKind]));
 const milli = (v: string | undefined) => Number(v ?? 0) / 1000;
 
+/** A day's charges HASH (caller → milli-units) as units, callers at zero left out. */
+export function chargesOf(raw: Record<string, string>): Record<string, number> {
+  return Object.fromEntries(Object.entries(raw).filter(([, m]) => Number(m) !== 0).map(([c, m]) => [c, milli(m)]));
+}
+
 /** Turns a day's ledger and charges HASHes into a LedgerDay. */
 export function parseLedgerDay(dayId: string, ledger: Record<string, string>, charges: Record<string, string>): LedgerDay {
   const n = (field: string) => Number(ledger[field] ?? 0);
@@ -57,7 +62,7 @@ export function parseLedgerDay(dayId: string, ledger: Record<string, string>, ch
     voided: n('voided'), quota: n('quota'),
     byKind: { asset_id: n('kind:a'), url: n('kind:u') },
     items: n('items'),
-    charges: Object.fromEntries(Object.entries(charges).filter(([, m]) => Number(m) !== 0).map(([c, m]) => [c, milli(m)])),
+    charges: chargesOf(charges),
     spentByCaller,
     saved: { linked: n('saved:linked'), debounced: n('saved:debounced'), covered: n('saved:covered') },
     coverMisses: n('miss'),

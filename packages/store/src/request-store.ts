@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Priority } from '@refresh/core';
 import type { RedisClient } from './connections';
 import { instanceRows } from './instances';
-import { pendingCount, tenantKeys, tenantOfRequest } from './keys';
-import { readLedger, type LedgerDay } from './ledger';
+import { pendingCount, pendingHashes, tenantKeys, tenantOfRequest } from './keys';
+import { chargesOf, readLedger, type LedgerDay } from './ledger';
 import { withScripts } from './scripts';
 
 export type ItemState = 'pending' | 'deferred' | 'in_flight' | 'submitted' | 'completed' | 'failed' | 'unknown' | 'canceled';
@@ -337,21 +337,19 @@ export function createRequestStore(redisClient: RedisClient, prefix: string) {
       dayId: string,
     ): Promise<{ used: number; pending: number; charges: Record<string, number>; scheduled: { requests: number; items: number; nextAt: number | null } }> {
       const k = keys(tenant);
-      const replies = (await redis.multi().get(k.budget(dayId)).hlen(k.pending).hgetall(k.charges(dayId))
+      const [index, digests, collisions] = pendingHashes(k);
+      const replies = (await redis.multi().get(k.budget(dayId)).hlen(index).hgetall(k.charges(dayId))
         .zrangebyscore(k.scheduled, '-inf', '+inf', 'WITHSCORES', 'LIMIT', 0, SCHEDULED_SHOWN).zcard(k.scheduled)
-        .hlen(k.pendingDigests).hlen(k.pendingCollisions).exec()) ?? [];
+        .hlen(digests).hlen(collisions).exec()) ?? [];
       for (const [err] of replies) if (err) throw err;
       const due = (replies[3]?.[1] ?? []) as string[];
       const pipe = redis.pipeline();
       for (let i = 0; i < due.length; i += 2) pipe.hget(k.request(due[i]!), 'received');
       const received = due.length > 0 ? ((await pipe.exec()) ?? []).reduce((a, [, n]) => a + Number(n ?? 0), 0) : 0;
       const scheduled = { requests: Number(replies[4]?.[1] ?? 0), items: received, nextAt: due.length > 1 ? Number(due[1]) : null };
-      // milli-units per caller ('' for requests of no caller), as units
-      const charges: Record<string, number> = {};
-      for (const [caller, milli] of Object.entries((replies[2]?.[1] ?? {}) as Record<string, string>)) {
-        if (Number(milli) !== 0) charges[caller] = Number(milli) / 1000;
-      }
-      // the pending index's three HASHes (keys.ts `pending`)
+      // per caller ('' for requests of no caller), as units
+      const charges = chargesOf((replies[2]?.[1] ?? {}) as Record<string, string>);
+      // the pending index's three HASHes (keys.ts `pendingHashes`)
       const pending = Number(replies[1]?.[1] ?? 0) + Number(replies[5]?.[1] ?? 0) + Number(replies[6]?.[1] ?? 0);
       return { used: Number(replies[0]?.[1] ?? 0), pending, charges, scheduled };
     },

@@ -34,11 +34,6 @@ export function linksTo(traceparents: Iterable<string>, max: number): { links: L
   return { links, dropped };
 }
 
-/** Whether spans are recorded (an SDK is registered and sampling): costly reads for links are skipped otherwise. */
-export function tracingActive(): boolean {
-  return trace.getActiveSpan()?.isRecording() ?? false;
-}
-
 /**
  * Runs `fn` in a new span of its own trace (a root: one operation serving many requests is no
  * request's child) linked to `links`, and ends it; an exception is recorded and rethrown.

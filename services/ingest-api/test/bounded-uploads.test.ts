@@ -75,19 +75,24 @@ function sampleMax(measure: () => Promise<number>) {
   };
 }
 
+/** The API with tenant news, capped by `limits`, for caller cms, and an uncapped tenant sports for another caller. */
+function newsAndSports(limits: Record<string, number>): Promise<TestApi> {
+  return startTestApi({
+    tenants: [
+      { id: 'news', projectId: 'p1', endpoint: 'http://127.0.0.1:9', ...limits, auth: { type: 'aksk', accessKey: 'AK', secretKey: 'SK' } },
+      { id: 'sports', projectId: 'p2', endpoint: 'http://127.0.0.1:9', auth: { type: 'aksk', accessKey: 'AK', secretKey: 'SK' } },
+    ],
+    callers: [
+      { id: 'cms', apiKeySha256: sha(KEYS.cms), tenants: ['news'], maxRequestsPerSecond: 1000 },
+      { id: 'sports-desk', apiKeySha256: sha(KEYS.sportsDesk), tenants: ['sports'], maxRequestsPerSecond: 1000 },
+    ],
+  });
+}
+
 describe('bounded uploads', () => {
   let t: TestApi;
   beforeEach(async () => {
-    t = await startTestApi({
-      tenants: [
-        { id: 'news', projectId: 'p1', endpoint: 'http://127.0.0.1:9', maxBacklogItems: CAP, auth: { type: 'aksk', accessKey: 'AK', secretKey: 'SK' } },
-        { id: 'sports', projectId: 'p2', endpoint: 'http://127.0.0.1:9', auth: { type: 'aksk', accessKey: 'AK', secretKey: 'SK' } },
-      ],
-      callers: [
-        { id: 'cms', apiKeySha256: sha(KEYS.cms), tenants: ['news'], maxRequestsPerSecond: 1000 },
-        { id: 'sports-desk', apiKeySha256: sha(KEYS.sportsDesk), tenants: ['sports'], maxRequestsPerSecond: 1000 },
-      ],
-    });
+    t = await newsAndSports({ maxBacklogItems: CAP });
   });
   afterEach(async () => {
     await t.close();
@@ -163,16 +168,7 @@ describe('bounded staging bytes', () => {
   const LONG = `/${'x'.repeat(2_000)}`; // lines of about 2 KB: 1,000 of them (a chunk) are 2 MB
   let t: TestApi;
   beforeEach(async () => {
-    t = await startTestApi({
-      tenants: [
-        { id: 'news', projectId: 'p1', endpoint: 'http://127.0.0.1:9', maxStagedBytes: CAP_BYTES, auth: { type: 'aksk', accessKey: 'AK', secretKey: 'SK' } },
-        { id: 'sports', projectId: 'p2', endpoint: 'http://127.0.0.1:9', auth: { type: 'aksk', accessKey: 'AK', secretKey: 'SK' } },
-      ],
-      callers: [
-        { id: 'cms', apiKeySha256: sha(KEYS.cms), tenants: ['news'], maxRequestsPerSecond: 1000 },
-        { id: 'sports-desk', apiKeySha256: sha(KEYS.sportsDesk), tenants: ['sports'], maxRequestsPerSecond: 1000 },
-      ],
-    });
+    t = await newsAndSports({ maxStagedBytes: CAP_BYTES });
   });
   afterEach(async () => {
     await t.close();

@@ -2,7 +2,7 @@ import { DelayedError, type Job } from 'bullmq';
 import { backoffDelay, budgetDay, nextReleaseStep, reserveHeld, reserveRule, type ReserveRule } from '@refresh/core';
 import { callerWeights, type AppConfig, type TenantConfig } from '@refresh/config';
 import {
-  dispatchJob, type BatchRecord, type BudgetContext, type ClaimResult, type DispatchJob, type DispatchStore, type TenantGate,
+  batchItemIds, dispatchJob, type BatchRecord, type BudgetContext, type ClaimResult, type DispatchJob, type DispatchStore, type TenantGate,
 } from '@refresh/store';
 import { classify, type CallOutcome } from '@refresh/vod-client';
 import type { Logger } from 'pino';
@@ -272,8 +272,8 @@ export function createDispatchProcessor(deps: {
     // each call a span of its own trace, linked to the requests whose items it carries
     const tracedCall = () => trace.call(
       'vod.refresh',
-      { 'refresh.tenant': tenantId, 'refresh.batch.kind': batch.kind, 'refresh.batch.items': batch.ids.length + batch.covered.length, 'refresh.call.attempt': attempt },
-      () => store.requestTraceparents(tenantId, [...batch.ids, ...batch.covered.map((c) => c.id)], MAX_LINKED_REQUESTS + 1),
+      { 'refresh.tenant': tenantId, 'refresh.batch.kind': batch.kind, 'refresh.batch.items': batchItemIds(batch).length, 'refresh.call.attempt': attempt },
+      () => store.requestTraceparents(tenantId, batchItemIds(batch), MAX_LINKED_REQUESTS + 1),
       async () => {
         const outcome = await guardedCall();
         return { outcome, verdict: classify(outcome, { quotaErrorCodes: tenant.quotaErrorCodes }) };

@@ -1,6 +1,6 @@
 import { DelayedError, type Job } from 'bullmq';
 import type { AppConfig, TenantConfig } from '@refresh/config';
-import { pollJob, type DispatchStore, type ItemVerdict, type PollJob, type TenantGate } from '@refresh/store';
+import { batchItemIds, pollJob, type DispatchStore, type ItemVerdict, type PollJob, type TenantGate } from '@refresh/store';
 import { classify, type RefreshResult, type ShowResultOutcome } from '@refresh/vod-client';
 import type { Logger } from 'pino';
 import { pauseTenant, takeCallSlot } from './call-gate';
@@ -89,8 +89,8 @@ export function createResultProcessor(deps: {
       }
       const polled = await trace.call(
         'vod.show_result',
-        { 'refresh.tenant': tenantId, 'refresh.batch.kind': batch.kind, 'refresh.batch.items': batch.ids.length + batch.covered.length },
-        () => store.requestTraceparents(tenantId, [...batch.ids, ...batch.covered.map((c) => c.id)], MAX_LINKED_REQUESTS + 1),
+        { 'refresh.tenant': tenantId, 'refresh.batch.kind': batch.kind, 'refresh.batch.items': batchItemIds(batch).length },
+        () => store.requestTraceparents(tenantId, batchItemIds(batch), MAX_LINKED_REQUESTS + 1),
         () => poll(tenant, taskId, log, trace),
         (p) => ({ outcome: p.type === 'ok' ? 'results' : p.type }),
       );
@@ -106,7 +106,7 @@ export function createResultProcessor(deps: {
     const expired = age >= schedule.maxAgeMs;
     if (expired) {
       const final = new Set(verdicts.map((v) => v.id));
-      for (const id of [...batch.ids, ...batch.covered.map((c) => c.id)]) if (!final.has(id)) verdicts.push({ id, verdict: 'unknown' });
+      for (const id of batchItemIds(batch)) if (!final.has(id)) verdicts.push({ id, verdict: 'unknown' });
     }
     const failure = batch.kind === 'url' ? VOD_FAILED : VOD_FAILED_ASSETS;
     const res = await store.recordResults(tenantId, batchId, verdicts, { now: clock.now(), ttlSeconds: retentionSeconds, failure });

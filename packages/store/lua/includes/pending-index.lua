@@ -15,7 +15,6 @@ indexOpen(ip, legacy): the index of one script; `legacy` is the `pend` key, and 
   idx.other(key): the same when the digest's own entry is not `key`'s (collisions, `pend`).
   idx.put(key, digest, id): records `id` as `key`'s pending instance (which had none).
   idx.drop(key, id): removes `key` -> `id` if that is what the index says.
-  idx.count(): pending items (the backlog counts them).
 itemDigest(key): the digest of an item key, as the worker computes it.
 ]]
 local DIGEST_HEX = 12
@@ -64,9 +63,6 @@ local function indexOpen(ip, legacy)
     elseif hasLegacy and redis.call('HGET', legacy, key) == id then
       redis.call('HDEL', legacy, key)
     end
-  end
-  function idx.count()
-    return redis.call('HLEN', pidx) + redis.call('HLEN', pidxx) + redis.call('HLEN', legacy)
   end
   return idx
 end

@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import configPkg from '@refresh/config';
 import nodeVersion from './node-version.cjs';
+import { serviceNodeArgs } from './service-node-args.mjs';
 
 const { DEMO } = configPkg;
 nodeVersion.assertNodeVersion('npm start');
@@ -30,7 +31,7 @@ function reachable(host, port) {
 }
 
 function run(name, args, extraEnv = {}) {
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...env, ...extraEnv }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, [...serviceNodeArgs(name), ...args], { cwd: root, env: { ...env, ...extraEnv }, stdio: ['ignore', 'inherit', 'inherit'] });
   child.on('exit', (code, signal) => {
     if (!stopping) {
       console.error(`${name} exited (${signal ?? code}); stopping the rest`);

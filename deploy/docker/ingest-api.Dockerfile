@@ -33,6 +33,7 @@ EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # The service drains on SIGTERM (see docs/operations.md, "Shutdown"); node is PID 1 and
-# handles it itself.
+# handles it itself. The heap options are the API's `nodeArgs` (its package.json; see
+# docs/operations.md, "The API's memory").
 STOPSIGNAL SIGTERM
-CMD ["node", "services/ingest-api/dist/main.js"]
+CMD ["node", "--max-semi-space-size=4", "--heap-growing-percent=30", "services/ingest-api/dist/main.js"]

@@ -4,6 +4,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
+import { serviceNodeArgs } from '../service-node-args.mjs';
 
 const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
 const TAIL_LINES = 40;
@@ -51,8 +52,9 @@ export function procCpuSeconds(pid) {
  * forwarded). `onUnexpectedExit` fires if it ends before stop().
  */
 export function startChild(name, script, { cwd, env, onUnexpectedExit, quiet = () => false, nodeArgs = [] }) {
-  // own process group: a terminal's Ctrl-C reaches only the bench, which stops them in order
-  const child = spawn(process.execPath, [...nodeArgs, script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  // own process group: a terminal's Ctrl-C reaches only the bench, which stops them in order;
+  // a service runs with its own Node options, as it does in production
+  const child = spawn(process.execPath, [...serviceNodeArgs(name), ...nodeArgs, script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const handle = { name, pid: child.pid, child, stopping: false, tail: [] };
   const forward = (stream) => {
     let partial = '';

@@ -184,4 +184,18 @@ describe('deploy configs', () => {
     expect(sources.length).toBeGreaterThan(3);
     expect(sources.filter((src) => !existsSync(join(ROOT, src)))).toEqual([]);
   });
+
+  it('when a service is started by its image or its npm script, then it runs with its package.json\'s nodeArgs', () => {
+    for (const service of ['ingest-api', 'refresh-worker', 'vod-simulator']) {
+      const pkg = JSON.parse(read(`services/${service}/package.json`)) as { nodeArgs?: string[]; scripts: { start: string } };
+      const args = pkg.nodeArgs ?? [];
+      const cmd = /^CMD (\[.*\])$/m.exec(read(`deploy/docker/${service}.Dockerfile`))?.[1];
+      expect(JSON.parse(cmd ?? 'null')).toEqual(['node', ...args, `services/${service}/dist/main.js`]);
+      expect(pkg.scripts.start).toBe(['node', ...args, 'dist/main.js'].join(' '));
+    }
+    const root = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
+    const api = (JSON.parse(read('services/ingest-api/package.json')) as { nodeArgs: string[] }).nodeArgs;
+    expect(api.length).toBeGreaterThan(0);
+    expect(root.scripts['start:api']).toBe(['node', ...api, 'services/ingest-api/dist/main.js'].join(' '));
+  });
 });

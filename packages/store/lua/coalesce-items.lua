@@ -133,20 +133,27 @@ local madeHere = {}
 -- every record of the chunk ends alike
 local packedIds, packed = {}, {}
 local tail = '\t' .. reqId .. '\t' .. base36(now)
+-- the first byte of an asset id's key ("a:<id>"); string.byte makes no string, string.sub would
+local A_BYTE = string.byte('a')
+local format = string.format
 
+-- queued ids by queue, and their counts (kept here rather than read with # in the loop)
+local nAssetQ, nUrlQ = 0, 0
 -- a new instance of `key`, queued (nil), or held by the debounce when it went less than the
 -- interval ago: then when it may go and its queue, which the caller writes on the whole instance
 local function place(id, key)
-  local isAsset = string.sub(key, 1, 1) == 'a'
+  local isAsset = string.byte(key) == A_BYTE
   local sentAt = interval > 0 and tonumber(redis.call('ZSCORE', KEYS[10], key)) or nil
   if sentAt and tonumber(now) - sentAt < interval then
     local due = sentAt + interval
     redis.call('ZADD', KEYS[11], due, id)
     return due, isAsset and assetQueue or urlQueue
   elseif isAsset then
-    assetQ[#assetQ + 1] = id
+    nAssetQ = nAssetQ + 1
+    assetQ[nAssetQ] = id
   else
-    urlQ[#urlQ + 1] = id
+    nUrlQ = nUrlQ + 1
+    urlQ[nUrlQ] = id
   end
   return nil
 end
@@ -190,8 +197,10 @@ for i = 1, n do
       linked = linked + 1
       if instGet(ip, id, 'nb') then debounced = debounced + 1 end
     else
+      -- the id as a string, made once: a number is formatted anew for every command it is in,
+      -- and '%d' is the fastest way Lua has to make it one
       nextId = nextId + 1
-      id = nextId
+      id = format('%d', nextId)
       local digest = ARGV[D0 + i]
       if digestTaken[digest] then
         newCollided[#newCollided + 1] = key
@@ -202,7 +211,7 @@ for i = 1, n do
         nIndexed = nIndexed + 2
         digestTaken[digest] = true
       end
-      if string.sub(key, 1, 1) == 'a' then madeHere[key] = id end
+      if string.byte(key) == A_BYTE then madeHere[key] = id end
       if assetOf[i] then
         local carrier = carrierOf(assetOf[i])
         redis.call('HSET', ip .. id, 'v', key, 'r', reqId, 't', now, 'ca', carrier, 'cv', assetOf[i], 'q', urlQueue)
@@ -215,7 +224,7 @@ for i = 1, n do
           held = held + 1
         else
           nPacked = nPacked + 1
-          packedIds[nPacked] = id
+          packedIds[nPacked] = nextId
           packed[nPacked] = key .. tail
         end
       end
@@ -244,8 +253,8 @@ if bytes > 0 then
   if counted - bytes > 0 then redis.call('HSET', KEYS[3], 'sb', counted - bytes) else redis.call('HDEL', KEYS[3], 'sb') end
 end
 redis.call('HINCRBY', KEYS[3], 'pending', created + linked)
-if #assetQ > 0 then redis.call('HSET', KEYS[3], 'la', assetQ[#assetQ]) end
-if #urlQ > 0 then redis.call('HSET', KEYS[3], 'lu', urlQ[#urlQ]) end
+if nAssetQ > 0 then redis.call('HSET', KEYS[3], 'la', assetQ[nAssetQ]) end
+if nUrlQ > 0 then redis.call('HSET', KEYS[3], 'lu', urlQ[nUrlQ]) end
 ledgerAdd(KEYS[12], 'saved:linked', linked - debounced)
 ledgerAdd(KEYS[12], 'saved:debounced', debounced)
 return {created, linked, dups, held, covered}

@@ -15,14 +15,26 @@ ARGV[1] cap in items, or -1 for none
 ARGV[2] now (epoch ms)   ARGV[3] lease (ms): renewed by every chunk
 ARGV[4] stage TTL (s)    ARGV[5] request id
 ARGV[6] cap in staged bytes (maxStagedBytes), or -1 for none   ARGV[7] the chunk's bytes
-ARGV[8..] the chunk's item keys
+ARGV[8] the chunk's item keys, joined by "\n" (item-chunk.ts: one argument, not one an item, keeps
+        the upload's items off the API's heap; an item key holds no newline)
 Returns {1, backlog} when staged, {0, backlog} when the items cap refused it, {0, bytes, 1} when
 the bytes cap did (nothing written); backlog and bytes are the tenant's before this chunk.
 ]]
 --- @include "includes/backlog.lua"
 local now = tonumber(ARGV[2])
 local backlog = backlogOf(KEYS[1], KEYS[2], KEYS[3], KEYS[4], now, KEYS[7])
-local n = #ARGV - 7
+-- the chunk's item keys, split again
+local items, n, from, joined = {}, 0, 1, ARGV[8]
+while true do
+  local nl = string.find(joined, '\n', from, true)
+  n = n + 1
+  if not nl then
+    items[n] = string.sub(joined, from)
+    break
+  end
+  items[n] = string.sub(joined, from, nl - 1)
+  from = nl + 1
+end
 local cap = tonumber(ARGV[1])
 if cap >= 0 and backlog + n > cap then
   return {0, backlog}
@@ -32,8 +44,8 @@ if byteCap >= 0 then
   local staged = stagedBytesOf(KEYS[6], KEYS[7])
   if staged + bytes > byteCap then return {0, staged, 1} end
 end
-for i = 8, #ARGV, 2000 do
-  redis.call('RPUSH', KEYS[5], unpack(ARGV, i, math.min(i + 1999, #ARGV)))
+for i = 1, n, 2000 do
+  redis.call('RPUSH', KEYS[5], unpack(items, i, math.min(i + 1999, n)))
 end
 redis.call('EXPIRE', KEYS[5], tonumber(ARGV[4]))
 redis.call('HINCRBY', KEYS[3], ARGV[5], n)

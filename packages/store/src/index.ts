@@ -15,3 +15,4 @@ export { createAuthFailures, type AuthFailures, type AuthFailureState } from './
 export { checkMemoryPolicy, SAFE_MEMORY_POLICY, type PolicyLogger, type NodePolicy } from './memory-policy';
 export { readLedger, parseLedgerDay, type LedgerDay } from './ledger';
 export { instanceRows } from './instances';
+export { ItemChunkWriter, itemChunk, type ItemChunk } from './item-chunk';

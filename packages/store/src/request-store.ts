@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Priority } from '@refresh/core';
 import type { RedisClient } from './connections';
 import { instanceRows } from './instances';
+import { isItemChunk, itemChunk, type ItemChunk } from './item-chunk';
 import { pendingCount, pendingHashes, tenantKeys, tenantOfRequest } from './keys';
 import { chargesOf, readLedger, type LedgerDay } from './ledger';
 import { withScripts } from './scripts';
@@ -139,18 +140,18 @@ export function createRequestStore(redisClient: RedisClient, prefix: string) {
     async stageCounted(
       tenant: string,
       requestId: string,
-      itemKeys: string[],
+      items: readonly string[] | ItemChunk,
       /** maxStagedBytes: the tenant's cap on bytes staged and not yet coalesced (absent: none) */
       opts: { ttlSeconds: number; maxBacklog: number; now: number; leaseMs: number; maxStagedBytes?: number },
     ): Promise<Admission> {
-      if (itemKeys.length === 0) return { admitted: true, backlog: 0 };
+      const chunk = isItemChunk(items) ? items : itemChunk(items);
+      if (chunk.count === 0) return { admitted: true, backlog: 0 };
       const k = keys(tenant);
-      const bytes = itemKeys.reduce((sum, key) => sum + Buffer.byteLength(key), 0);
       const [ok, backlog, bytesFull] = (await redis.stageChunk(
         k.pending, k.staged, k.uploads, k.uploadLeases, k.requestStage(requestId), k.stagedBytes, k.uploadBytes,
-        opts.maxBacklog, opts.now, opts.leaseMs, opts.ttlSeconds, requestId, opts.maxStagedBytes ?? -1, bytes, ...itemKeys,
+        opts.maxBacklog, opts.now, opts.leaseMs, opts.ttlSeconds, requestId, opts.maxStagedBytes ?? -1, chunk.itemBytes, chunk.bytes,
       )) as number[];
-      if (bytesFull === 1) return { admitted: false, backlog: -1, stagedBytes: Number(backlog), incomingBytes: bytes };
+      if (bytesFull === 1) return { admitted: false, backlog: -1, stagedBytes: Number(backlog), incomingBytes: chunk.itemBytes };
       return { admitted: ok === 1, backlog: Number(backlog) };
     },
 

@@ -38,7 +38,7 @@ const SCRIPTS = {
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;
-type ScriptFn = (...args: Array<string | number>) => Promise<unknown>;
+type ScriptFn = (...args: Array<string | number | Buffer>) => Promise<unknown>;
 export type ScriptedRedis = RedisClient & Record<ScriptName, ScriptFn>;
 
 const luaDir = join(__dirname, '..', 'lua');

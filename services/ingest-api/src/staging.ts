@@ -1,5 +1,5 @@
 import { itemKey, validateAssetId, validateUrl, type ItemKind } from '@refresh/core';
-import type { Admission, RequestStore } from '@refresh/store';
+import { ItemChunkWriter, type Admission, type ItemChunk, type RequestStore } from '@refresh/store';
 import { asUnavailable } from './errors';
 
 /** The first offenders are enough to fix an upload; listing all of a bad 10 GB file is not. */
@@ -32,7 +32,7 @@ export function createStaging(
      * Count the upload's lines in the tenant's backlog as they are staged, refusing a chunk the
      * cap has no room for: `refusal` makes the error thrown (429, or 413 beyond the cap alone).
      */
-    backlog?: {
+    backlog: {
       max: number;
       now: () => number;
       leaseMs: number;
@@ -43,34 +43,46 @@ export function createStaging(
     };
   },
 ) {
-  let buffer: string[] = [];
+  // the chunk being written: one Buffer, so that no item's string outlives its validation
+  const chunk = new ItemChunkWriter();
   let wrote = false;
   let bad = 0;
   let received = 0;
   const byKind: Record<ItemKind, number> = { asset_id: 0, url: 0 };
   const problems: Problem[] = [];
 
-  async function flush(): Promise<void> {
-    if (buffer.length === 0) return;
-    const chunk = buffer;
-    buffer = [];
-    wrote = true;
+  // the chunk written before the one being filled, still on its way to Redis: the upload is read
+  // on while it is written, and waits for it only once the next chunk is full
+  let writing: Promise<void> | null = null;
+
+  async function write(items: ItemChunk, receivedSoFar: number): Promise<void> {
     const b = opts.backlog;
-    let refused: Admission | null = null;
+    let res: Admission;
     try {
-      if (!b) await store.stage(tenant, requestId, chunk, opts.ttlSeconds);
-      else {
-        const res = await store.stageCounted(tenant, requestId, chunk, {
-          ttlSeconds: opts.ttlSeconds, maxBacklog: b.max, now: b.now(), leaseMs: b.leaseMs, maxStagedBytes: b.maxStagedBytes,
-        });
-        if (!res.admitted) refused = res;
-      }
+      res = await store.stageCounted(tenant, requestId, items, {
+        ttlSeconds: opts.ttlSeconds, maxBacklog: b.max, now: b.now(), leaseMs: b.leaseMs, maxStagedBytes: b.maxStagedBytes,
+      });
     } catch (err) {
       throw asUnavailable(err);
     }
-    if (!b || refused === null) return;
-    if (refused.stagedBytes !== undefined && b.bytesRefusal) throw b.bytesRefusal(refused.stagedBytes, refused.incomingBytes ?? 0);
-    throw await b.refusal(refused.backlog, received);
+    if (res.admitted) return;
+    if (res.stagedBytes !== undefined && b.bytesRefusal) throw b.bytesRefusal(res.stagedBytes, res.incomingBytes ?? 0);
+    throw await b.refusal(res.backlog, receivedSoFar);
+  }
+
+  /**
+   * Sends the chunk filled so far, after the one before it: a chunk is staged only once the one
+   * before was admitted. Returns the write of the chunk before (the back-pressure), if any.
+   */
+  function flush(): Promise<void> | undefined {
+    if (chunk.count === 0) return writing ?? undefined;
+    const items = chunk.take();
+    const receivedSoFar = received;
+    wrote = true;
+    const before = writing;
+    writing = (before ?? Promise.resolve()).then(() => write(items, receivedSoFar));
+    writing.catch(() => undefined); // awaited by the next flush, finish or discard
+    return before ?? undefined;
   }
 
   return {
@@ -82,18 +94,22 @@ export function createStaging(
       if (reason !== null) {
         bad++;
         if (problems.length < MAX_PROBLEMS) problems.push({ ...ref, reason });
-        buffer = [];
+        chunk.clear();
         return undefined;
       }
       if (bad > 0) return undefined;
-      buffer.push(itemKey(kind, value));
-      return buffer.length >= opts.chunkItems ? flush() : undefined;
+      chunk.add(itemKey(kind, value));
+      return chunk.count >= opts.chunkItems ? flush() : undefined;
     },
     /** Writes what is buffered; only for a request that has no bad item. */
-    finish: flush,
+    async finish(): Promise<void> {
+      flush();
+      await writing;
+    },
     /** Drops everything staged. Best effort: the staging list expires on its own anyway. */
     async discard(): Promise<void> {
-      buffer = [];
+      chunk.clear();
+      await writing?.catch(() => undefined);
       if (!wrote) return;
       await store.discard(tenant, requestId).catch(() => undefined);
     },

@@ -26,6 +26,18 @@ function assetIdsOf(keys: readonly string[], pattern: RegExp): Array<string | nu
   return keys.map((key) => (key.startsWith('u:') ? assetIdFromUrl(key.slice(2), pattern) : null));
 }
 
+/** A chunk of a request's staged lines as coalescing keys, and the bytes it held in staging. */
+interface StagedChunk {
+  lines: string[];
+  bytes: number;
+}
+
+/**
+ * Chunks of one request sent to Redis before the first of them is answered: Redis runs one
+ * while the worker reads and normalises the next, and is never left waiting for it.
+ */
+const CHUNKS_IN_FLIGHT = 2;
+
 /** While a large request is coalesced, its tenant's dispatcher is woken at most this often. */
 const WAKE_INTERVAL_MS = 500;
 
@@ -102,12 +114,17 @@ export function createIngestProcessor(deps: {
       throw new DelayedError();
     }
     if (state.notBefore !== null) await store.unschedule(tenant, requestId);
+    type Coalesced = Awaited<ReturnType<DispatchStore['coalesce']>>;
+    /** a chunk sent to Redis and not yet answered */
+    type Sent = Promise<Coalesced>;
+    // where the next chunk to send starts: a chunk is sent before the one ahead of it is
+    // answered, so that Redis runs one while the worker reads and normalises the next
     let cursor = state.ingested;
     let lastWake = 0;
     let createdSinceWake = 0;
     // reads and normalises a chunk; started one chunk ahead, so both overlap Redis running the
     // current chunk's script
-    const read = (from: number) => {
+    const read = (from: number): Promise<StagedChunk> => {
       const p = store.readStage(tenant, requestId, from, deps.chunkItems).then((raw) => ({
         lines: raw.map(coalescingKey),
         // what the chunk held in staging, to take off the tenant's staged bytes
@@ -116,38 +133,12 @@ export function createIngestProcessor(deps: {
       p.catch(() => undefined); // a prefetch that is never awaited must not be an unhandled rejection
       return p;
     };
-    let next: Promise<{ lines: string[]; bytes: number }> | null = read(cursor);
-    while (next && cursor < state.received) {
-      if (deps.stopping()) {
-        // progress is in Redis: put the job back at once (no attempt spent) and let SIGTERM finish
-        await next.catch(() => undefined);
-        if (createdSinceWake > 0) await scheduler.now(tenant);
-        log.info({ cursor, received: state.received }, 'shutting down: ingest handed back');
-        await job.moveToDelayed(Date.now(), token);
-        throw new DelayedError();
-      }
-      const { lines, bytes } = await next;
-      if (lines.length === 0) throw new Error(`staged items of ${requestId} end at ${cursor} of ${state.received}`);
-      next = cursor + lines.length < state.received ? read(cursor + lines.length) : null;
-      const now = clock.now();
-      const res = await store.coalesce(
-        tenant, requestId, priority, cursor, lines.length, lines, now, rules.minRefreshIntervalMs,
-        budgetDay(now, rules.timezone).dayId, rules.assetPattern ? assetIdsOf(lines, rules.assetPattern) : undefined, bytes,
-      );
-      if (res === 'canceled') {
-        // an admin canceled the request: what is left of it is dropped, and it finishes now
-        log.info({ cursor, received: state.received }, 'request canceled while coalescing: the rest is dropped');
-        next = null;
-        break;
-      }
-      if (res === null) {
-        // another run applied this chunk: continue from what Redis says
-        state = (await store.ingestedSoFar(tenant, requestId)) ?? state;
-        cursor = state.ingested;
-        next = state.done ? null : read(cursor);
-        continue;
-      }
-      cursor += lines.length;
+    /** Counts an answered chunk; says whether sending may go on from where it stands. */
+    const settle = async (sent: Sent): Promise<'applied' | 'stale' | 'canceled'> => {
+      const res = await sent;
+      if (res === 'canceled') return 'canceled';
+      // another run applied this chunk
+      if (res === null) return 'stale';
       totals.created += res.created;
       totals.linked += res.linked;
       totals.duplicates += res.duplicates;
@@ -158,6 +149,78 @@ export function createIngestProcessor(deps: {
         lastWake = Date.now();
         createdSinceWake = 0;
       }
+      return 'applied';
+    };
+    // chunks sent and not yet answered, oldest first
+    const inFlight: Sent[] = [];
+    /**
+     * Waits for every chunk still on its way, oldest first, and says the worst of their outcomes.
+     * The script applies a chunk only at the request's `ingested` counter, and Redis runs one
+     * connection's calls in order: a chunk sent after a stale or canceled one was refused in
+     * turn, or applied at its right place.
+     */
+    const settleAll = async (): Promise<'applied' | 'stale' | 'canceled'> => {
+      let worst: 'applied' | 'stale' | 'canceled' = 'applied';
+      let failure: unknown = null;
+      for (let sent = inFlight.shift(); sent; sent = inFlight.shift()) {
+        try {
+          const outcome = await settle(sent);
+          if (outcome === 'canceled' || worst === 'applied') worst = outcome;
+        } catch (err) {
+          failure ??= err;
+        }
+      }
+      if (failure !== null) throw failure;
+      return worst;
+    };
+    let next: Promise<StagedChunk> | null = read(cursor);
+    for (;;) {
+      while (next && cursor < state.received) {
+        if (deps.stopping()) {
+          // progress is in Redis: put the job back at once (no attempt spent) and let SIGTERM finish
+          await next.catch(() => undefined);
+          await settleAll().catch(() => undefined);
+          if (createdSinceWake > 0) await scheduler.now(tenant);
+          log.info({ cursor, received: state.received }, 'shutting down: ingest handed back');
+          await job.moveToDelayed(Date.now(), token);
+          throw new DelayedError();
+        }
+        const { lines, bytes }: StagedChunk = await next;
+        if (lines.length === 0) throw new Error(`staged items of ${requestId} end at ${cursor} of ${state.received}`);
+        next = cursor + lines.length < state.received ? read(cursor + lines.length) : null;
+        const now = clock.now();
+        const sent = store.coalesce(
+          tenant, requestId, priority, cursor, lines.length, lines, now, rules.minRefreshIntervalMs,
+          budgetDay(now, rules.timezone).dayId, rules.assetPattern ? assetIdsOf(lines, rules.assetPattern) : undefined, bytes,
+        );
+        sent.catch(() => undefined); // answered in order, after the ones sent before it
+        inFlight.push(sent);
+        cursor += lines.length;
+        if (inFlight.length < CHUNKS_IN_FLIGHT) continue;
+        const outcome = await settle(inFlight.shift()!).catch(async (err: unknown) => {
+          await settleAll().catch(() => undefined);
+          throw err;
+        });
+        if (outcome === 'applied') continue;
+        const rest = await settleAll().catch(() => 'stale' as const);
+        next = null;
+        if (outcome === 'canceled' || rest === 'canceled') {
+          // an admin canceled the request: what is left of it is dropped, and it finishes now
+          log.info({ cursor, received: state.received }, 'request canceled while coalescing: the rest is dropped');
+          break;
+        }
+        // another run applied a chunk: continue from what Redis says
+        state = (await store.ingestedSoFar(tenant, requestId)) ?? state;
+        cursor = state.ingested;
+        next = state.done ? null : read(cursor);
+      }
+      // the chunks still on their way: when another run applied them, it may not have gone on to
+      // the end (it may have died), so this run goes on from where Redis says
+      if ((await settleAll()) !== 'stale') break;
+      state = (await store.ingestedSoFar(tenant, requestId)) ?? state;
+      cursor = state.ingested;
+      if (state.done || cursor >= state.received) break;
+      next = read(cursor);
     }
     await next?.catch(() => undefined);
     // wake before marking done: a run after a crash between the two still finds work to wake for

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AppConfig } from '@refresh/config';
@@ -7,6 +7,8 @@ import { REDIS_ENV } from './harness';
 
 const WORKER_MAIN = join(__dirname, '..', 'dist', 'main.js');
 const API_MAIN = join(__dirname, '..', '..', 'ingest-api', 'dist', 'main.js');
+/** the API's Node options, as every launcher gives them (its package.json's `nodeArgs`) */
+const API_NODE_ARGS = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'ingest-api', 'package.json'), 'utf8')) as { nodeArgs?: string[] }).nodeArgs ?? [];
 
 /** Writes the config a test built in memory to a file, as an operator would. */
 export function writeConfigFile(config: AppConfig): string {
@@ -46,7 +48,7 @@ export interface ApiProcess extends WorkerProcess {
  * choosing, and resolves once it listens (read from its "listening" log line) and is ready.
  */
 export async function spawnApi(configPath: string, prefix: string, env: Record<string, string> = {}): Promise<ApiProcess> {
-  const child = spawn(process.execPath, [API_MAIN], {
+  const child = spawn(process.execPath, [...API_NODE_ARGS, API_MAIN], {
     env: { ...process.env, ...REDIS_ENV, REFRESH_CONFIG: configPath, KEY_PREFIX: prefix, PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

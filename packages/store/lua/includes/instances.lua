@@ -17,7 +17,7 @@ instGet(ip, id, field): the field, packed or whole (false when absent, as HGET).
 instGetMany(ip, id, fields): a list of values, as HMGET.
 instSet(ip, id, field, value, ...): makes it whole if packed, then HSET.
 isOwnItem(ip, id): false for a carrier made for URLs alone that no request asked for itself.
-packAll(ip, ids, records): packs records[i] as instance ids[i], ids in increasing order (coalesce-items.lua).
+packAll(ip, ids, records): packs records[i] as instance ids[i] (numbers, increasing: coalesce-items.lua).
 ]]
 local PACK_BUCKET = 1024
 
@@ -93,26 +93,31 @@ local function instSet(ip, id, ...)
 end
 
 local function packAll(ip, ids, records)
-  local i = 1
-  while i <= #ids do
-    local bucket = math.floor(tonumber(ids[i]) / PACK_BUCKET)
+  local n, i = #ids, 1
+  while i <= n do
+    local bucket = math.floor(ids[i] / PACK_BUCKET)
     local key = ip .. 'p:' .. bucket
     local first = bucket * PACK_BUCKET
     local len = redis.call('LLEN', key)
     -- slots are written in id order, so this id's slot is never written yet
-    if len > tonumber(ids[i]) - first then error('packed slot ' .. ids[i] .. ' written out of order') end
+    if len > ids[i] - first then error('packed slot ' .. ids[i] .. ' written out of order') end
     -- pad up to each id's slot: ids nobody packed since the bucket's last write
-    local values, packed, nextSlot = {}, 0, first + len
-    while i <= #ids do
-      local id = tonumber(ids[i])
-      if id >= first + PACK_BUCKET then break end
-      for _ = nextSlot, id - 1 do values[#values + 1] = '' end
-      values[#values + 1] = records[i]
+    local values, nValues, packed, nextSlot, beyond = {}, 0, 0, first + len, first + PACK_BUCKET
+    while i <= n do
+      local id = ids[i]
+      if id >= beyond then break end
+      while nextSlot < id do
+        nValues = nValues + 1
+        values[nValues] = ''
+        nextSlot = nextSlot + 1
+      end
+      nValues = nValues + 1
+      values[nValues] = records[i]
       packed = packed + 1
       nextSlot = id + 1
       i = i + 1
     end
-    for j = 1, #values, 2000 do redis.call('RPUSH', key, unpack(values, j, math.min(j + 1999, #values))) end
+    for j = 1, nValues, 2000 do redis.call('RPUSH', key, unpack(values, j, math.min(j + 1999, nValues))) end
     redis.call('HINCRBY', ip .. 'pc', bucket, packed)
   end
 end

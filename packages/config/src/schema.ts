@@ -254,10 +254,10 @@ export const fileSchema = z
         lockDurationMs: z.number().int().min(1000).default(30_000),
         /**
          * ms between completion sweeps, and the age at which a completion counts as left behind.
-         * A worker that dies right after completing a request never adds its retire job (which
-         * queues the webhook); every worker sweeps at start and then this often, and adds the
-         * job of every completion older than this still waiting for one. A completion is thus
-         * reported at most about twice this after such a crash.
+         * A process relays the completions it makes to the completions queue right away; one
+         * that dies first leaves them in the outbox. Every worker sweeps at start and then this
+         * often, and relays every completion older than this. A completion is thus retired
+         * (retention, webhook) at most about twice this after such a crash.
          */
         completionSweepMs: z.number().int().min(100).default(30_000),
       })

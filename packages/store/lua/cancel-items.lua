@@ -25,11 +25,13 @@ ARGV[4] now (ms)          ARGV[5] retention TTL (s)
 ARGV[6] instance key prefix (tenant-tagged, ends with "i:")   ARGV[7] request key prefix
 Returns {canceled, kept, next index or -1 after the last page, lines never coalesced,
          ids of requests this call completed...}, or {-1} when the request is gone.
-Requests it completes enter the completion outbox in the same step (keys.ts `completions`).
+Requests it completes start their retention and enter the completion outbox in the same step
+(includes/completion.lua).
 ]]
 --- @include "includes/instances.lua"
 --- @include "includes/requests-of.lua"
 --- @include "includes/pending-index.lua"
+--- @include "includes/completion.lua"
 if redis.call('EXISTS', KEYS[2]) == 0 then return {-1} end
 local reqId, from, size, now, ttl = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
 local ip, rp = ARGV[6], ARGV[7]
@@ -79,13 +81,8 @@ for r, d in pairs(deltas) do
   if redis.call('EXISTS', rk) == 1 then
     redis.call('HINCRBY', rk, 'pending', -d)
     redis.call('HINCRBY', rk, 'canceled', d)
-    -- completion as in finish-batch.lua: reported by the call that ends the last open item
-    local c = redis.call('HMGET', rk, 'done', 'pending', 'in_flight', 'submitted', 'gen')
-    if c[1] == '1' and tonumber(c[2] or '0') == 0 and tonumber(c[3] or '0') == 0 and tonumber(c[4] or '0') == 0 then
-      for _, k in ipairs({rk, rk .. ':items', rk .. ':tasks'}) do redis.call('EXPIRE', k, ttl) end
-      redis.call('ZADD', KEYS[4], 'NX', now, r .. ':' .. (c[5] or '0'))
-      completed[#completed + 1] = r
-    end
+    -- reported by the call that ends the last open item, as in finish-batch.lua
+    if completeIfDone(rk, KEYS[4], r, now, ttl) then completed[#completed + 1] = r end
   end
 end
 

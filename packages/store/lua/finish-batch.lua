@@ -15,17 +15,17 @@ ARGV[9] what the batch's units went on, for the spend ledger of its day: '' when
 ARGV[10] ledger key prefix (keys.ts `ledger`, without the day)
 Returns {items recorded, URLs queued again, ids of requests this batch completed...} ({0, 0}
 when already finished).
-Each request it completes enters the outbox in the same step, so its completion is never lost
-between this script and the retire job the caller adds (keys.ts `completions`).
+Each request it completes starts its retention and enters the outbox in the same step
+(includes/completion.lua).
 Item records get no TTL here: a request may still be open (a backlog can last weeks), so they
-expire when their request completes (the worker's retire job), never before.
+expire when their request completes (the completions processor retires it), never before.
 An item still marked deferred (`s` = D, defer-batch.lua) leaves its requests' `deferred` count
 too. The worker ends a batch's wait before its call, so today nothing finishes a waiting batch;
 this keeps the counts true for any caller that does.
 URLs an asset id covered (the batch's `cov`) take the batch's outcome like its own items,
 except when VOD refused the asset ids ('refused'): a bad asset id says nothing about its URLs,
 so they are queued again as URLs (includes/uncover.lua) and counted as cover misses. A
-carrier made for URLs alone (`sy`) is no request's item, so no retire job expires it: it and
+carrier made for URLs alone (`sy`) is no request's item, so no retirement expires it: it and
 its `:c` SET get the retention TTL here.
 ]]
 --- @include "includes/ledger.lua"
@@ -33,6 +33,7 @@ its `:c` SET get the retention TTL here.
 --- @include "includes/requests-of.lua"
 --- @include "includes/pending-index.lua"
 --- @include "includes/uncover.lua"
+--- @include "includes/completion.lua"
 if redis.call('HGET', KEYS[1], 'st') == 'done' then return {0, 0} end
 local ids = redis.call('HGET', KEYS[1], 'ids')
 if not ids then return {0, 0} end
@@ -79,14 +80,8 @@ for r, d in pairs(deltas) do
   redis.call('HINCRBY', rk, counter, d - (backToPending[r] or 0))
   if backToPending[r] then redis.call('HINCRBY', rk, 'pending', backToPending[r]) end
   if task ~= '' then redis.call('SADD', rk .. ':tasks', task) end
-  -- a request whose every item is final starts its retention period; submitted is not final
-  -- (VOD's verdict comes later, see record-results.lua), so a submitted batch never completes one
-  local h = redis.call('HMGET', rk, 'done', 'pending', 'in_flight', 'submitted', 'gen')
-  if h[1] == '1' and tonumber(h[2]) == 0 and tonumber(h[3]) == 0 and tonumber(h[4] or '0') == 0 then
-    for _, k in ipairs({rk, rk .. ':items', rk .. ':tasks'}) do redis.call('EXPIRE', k, ttl) end
-    redis.call('ZADD', KEYS[2], 'NX', now, r .. ':' .. (h[5] or '0'))
-    completed[#completed + 1] = r
-  end
+  -- submitted is not final, so a submitted batch never completes a request
+  if completeIfDone(rk, KEYS[2], r, now, ttl) then completed[#completed + 1] = r end
 end
 ledgerAdd(ledgerKey, 'miss', requeued)
 redis.call('HSET', KEYS[1], 'st', 'done', 'outcome', outcome, 'task', task, 'done_at', now)

@@ -5,10 +5,9 @@ on every request linked to them.
 Only items still submitted (`s` = S) change, so the script is idempotent: a poll run again, or a
 verdict for an item that is already final, changes nothing. Items of the batch without a verdict
 in ARGV stay submitted. Each request linked to a changed item moves one count from `submitted` to
-`completed`, `failed` or `unknown`. A request whose ingest is done and which has nothing pending,
-in flight or submitted is complete: its retention starts here (as in finish-batch.lua). A request
-whose hash is gone is not written to, so no key is ever re-created without a TTL. Each request
-completed here enters the tenant's completion outbox in the same step (keys.ts `completions`).
+`completed`, `failed` or `unknown`. A request this completes starts its retention and enters the
+tenant's completion outbox in the same step (includes/completion.lua). A request whose hash is
+gone is not written to, so no key is ever re-created without a TTL.
 
 KEYS[1] the batch    HASH (its `ids` name the items)
 KEYS[2] the tenant's completion outbox   ZSET `<request id>:<gen>` -> epoch ms it completed
@@ -30,6 +29,7 @@ URLs queued again ({0,0,0,0,0} when the batch is gone).
 --- @include "includes/requests-of.lua"
 --- @include "includes/pending-index.lua"
 --- @include "includes/uncover.lua"
+--- @include "includes/completion.lua"
 local ids = redis.call('HGET', KEYS[1], 'ids')
 if not ids then return {0, 0, 0, 0, 0} end
 ids = ids .. ',' .. (redis.call('HGET', KEYS[1], 'cov') or '')
@@ -70,13 +70,7 @@ for r, d in pairs(deltas) do
     for v, n in pairs(d) do
       if n > 0 then redis.call('HINCRBY', rk, counter[v], n) end
     end
-    -- a request whose every item is final starts its retention period
-    local h = redis.call('HMGET', rk, 'done', 'pending', 'in_flight', 'submitted', 'gen')
-    if h[1] == '1' and tonumber(h[2] or '0') == 0 and tonumber(h[3] or '0') == 0 and tonumber(h[4] or '0') == 0 then
-      for _, k in ipairs({rk, rk .. ':items', rk .. ':tasks'}) do redis.call('EXPIRE', k, ttl) end
-      redis.call('ZADD', KEYS[2], 'NX', now, r .. ':' .. (h[5] or '0'))
-      completed[#completed + 1] = r
-    end
+    if completeIfDone(rk, KEYS[2], r, now, ttl) then completed[#completed + 1] = r end
   end
 end
 ledgerAdd(ARGV[7] .. (redis.call('HGET', KEYS[1], 'day') or ''), 'miss', moved.R)

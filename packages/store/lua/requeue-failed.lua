@@ -12,9 +12,10 @@ instance instead. The request moves one count from `failed` to `pending` per ite
 
 A request that was complete reopens: its keys lose their TTL, and so do its item records (a
 backlog may outlast the retention period), and its generation `gen` goes up so that its next
-completion gets a retire job of its own (jobs.ts retireJobId). A complete request whose retire
-job for the current generation has not finished yet (`retired` ≠ `gen`) is refused with {-3}:
-reopening it then would let that job run on an open request.
+completion gets an outbox entry and a retire job of its own (jobs.ts retireJobId). Complete is
+as includes/completion.lua decides. A complete request whose completion has not been retired
+yet (`retired` ≠ `gen`) is refused with {-3}: reopening it then would let its retire job run on
+an open request.
 
 KEYS[1] tenant pending index   `pend`, with `pend:d` and `pend:x` (includes/pending-index.lua)
 KEYS[2] tenant instance seq    STRING
@@ -30,15 +31,16 @@ request is gone, {-2} when it was canceled, {-3} while its completion is being p
 ]]
 --- @include "includes/instances.lua"
 --- @include "includes/pending-index.lua"
-local h = redis.call('HMGET', KEYS[3], 'created_at', 'cx', 'done', 'pending', 'in_flight', 'submitted', 'gen', 'retired')
+--- @include "includes/completion.lua"
+local h = redis.call('HMGET', KEYS[3], 'created_at', 'cx', 'retired')
 if not h[1] then return {-1} end
 -- a canceled request stays canceled: its remaining lines were dropped and nothing wants its items
 if h[2] then return {-2} end
 local reqId, from, size, now, ip = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], ARGV[5]
 local idx = indexOpen(ip, KEYS[1])
-local complete = h[3] == '1' and tonumber(h[4] or '0') == 0 and tonumber(h[5] or '0') == 0 and tonumber(h[6] or '0') == 0
-local gen = h[7] or '0'
-if complete and (h[8] or '') ~= gen then return {-3} end
+local state = requestCompletion(KEYS[3])
+local complete = state.complete
+if complete and (h[3] or '') ~= state.gen then return {-3} end
 
 local ids = redis.call('LRANGE', KEYS[4], from, from + size - 1)
 local requeued = 0

@@ -1,7 +1,8 @@
+import type { RedisClient } from './connections';
 import { tenantKeys } from './keys';
-import type { ScriptedRedis } from './scripts';
+import { withScripts, type ScriptedRedis } from './scripts';
 
-/** A request's completion in the outbox (keys.ts `completions`): its retire job may be missing. */
+/** A request's completion in the outbox (keys.ts `completions`), until its retire job has run. */
 export interface PendingCompletion {
   requestId: string;
   /** which completion of the request (requeue-failed.lua reopens requests) */
@@ -31,11 +32,13 @@ async function execAll(pipe: { exec(): Promise<Array<[Error | null, unknown]> | 
 
 /**
  * Retiring completed requests: every script that completes a request also puts the completion
- * in its tenant's outbox (keys.ts `completions`); the retire job starts the retention of its
- * item records, queues its webhook and marks it retired (mark-retired.lua), which takes it out.
- * The worker's sweep (completion-sweeper.ts) reads what is left. Part of the dispatch store.
+ * in its tenant's outbox (keys.ts `completions`); relayCompletions (jobs.ts) reads the outbox
+ * and adds a retire job per completion, which starts the retention of its item records, queues
+ * its webhook and marks it retired (mark-retired.lua), which takes it out. Part of the dispatch
+ * store.
  */
-export function createCompletionStore(redis: ScriptedRedis, prefix: string) {
+export function createCompletionStore(redisClient: RedisClient, prefix: string) {
+  const redis = withScripts(redisClient);
   const keys = (tenant: string) => tenantKeys(prefix, tenant);
 
   return {
@@ -69,8 +72,8 @@ export function createCompletionStore(redis: ScriptedRedis, prefix: string) {
      * Whether the retire job of completion `gen` still has work to do: 'due' until it is marked
      * retired; 'retired' after; 'superseded' once an admin requeue reopened the request (which
      * requeue-failed.lua allows only after this completion was retired); 'gone' when the
-     * request's record has expired. A job run a second time (the sweep re-added it) finds it
-     * no longer due.
+     * request's record has expired. A job run a second time (a relay re-added it after the
+     * first was removed) finds it no longer due.
      */
     async completionState(tenant: string, requestId: string, gen: number): Promise<CompletionState> {
       return stateOf(await redis.hmget(keys(tenant).request(requestId), ...STATE_FIELDS), gen);
@@ -106,15 +109,15 @@ export function createCompletionStore(redis: ScriptedRedis, prefix: string) {
     },
 
     /**
-     * Completions still in the tenant's outbox that happened before `before` (epoch ms), oldest
-     * first, a page at a time: their retire jobs were probably never added (the worker died
-     * between the completing script and adding the job). Entries retired while the pages are
-     * read shift the later ones, so a few may be missed; the next sweep sees them.
+     * Completions still in the tenant's outbox that happened before `before` (epoch ms;
+     * Infinity: all), oldest first, a page at a time. Entries retired while the pages are read
+     * shift the later ones, so a few may be missed; the next reader sees them.
      */
     async *completionsBefore(tenant: string, before: number, pageSize = 500): AsyncGenerator<PendingCompletion[]> {
       const k = keys(tenant);
+      const max = Number.isFinite(before) ? `(${before}` : '+inf';
       for (let offset = 0; ; offset += pageSize) {
-        const flat = await redis.zrangebyscore(k.completions, '-inf', `(${before}`, 'WITHSCORES', 'LIMIT', offset, pageSize);
+        const flat = await redis.zrangebyscore(k.completions, '-inf', max, 'WITHSCORES', 'LIMIT', offset, pageSize);
         const page: PendingCompletion[] = [];
         for (let i = 0; i < flat.length; i += 2) {
           const member = flat[i]!;
@@ -127,3 +130,4 @@ export function createCompletionStore(redis: ScriptedRedis, prefix: string) {
     },
   };
 }
+export type CompletionStore = ReturnType<typeof createCompletionStore>;

@@ -170,8 +170,7 @@ export function createDispatchStore(redisClient: RedisClient, prefix: string) {
     async finishIngest(tenant: string, requestId: string, ttlSeconds: number, now = Date.now()): Promise<boolean> {
       const k = keys(tenant);
       return 1 === Number(await redis.finishIngest(
-        k.request(requestId), k.requestItems(requestId), k.requestTasks(requestId),
-        k.requestSeen(requestId), k.requestStage(requestId), k.staged, k.completions, k.stagedBytes,
+        k.request(requestId), k.requestSeen(requestId), k.requestStage(requestId), k.staged, k.completions, k.stagedBytes,
         ttlSeconds, now, requestId,
       ));
     },

@@ -3,9 +3,13 @@ export { createRedis, isCluster, splitHostPort, type RedisClient, type RedisRole
 export { withScripts } from './scripts';
 export { createRequestStore, newRequestId, type Admission, type RequestStore, type RequestRecord, type RequestCallback, type ItemRecord, type ItemState } from './request-store';
 export { createDispatchStore, batchItemIds, type DispatchStore, type ClaimResult, type BatchRecord, type BudgetContext, type ItemVerdict, type RecordedResults, type FailedUse } from './dispatch-store';
-export type { PendingCompletion } from './completion-store';
+export { createCompletionStore, type CompletionStore, type PendingCompletion } from './completion-store';
 export { createAdminStore, ADMIN_PAGE_SIZE, type AdminStore, type CancelResult, type RequeueResult } from './admin-store';
-export { ingestJob, dispatchJob, retireJob, retireJobId, retireJobEntry, pollJob, webhookJob, webhookJobOptions, webhookJobId, type RetireJob, type PollJob, type WebhookJob, QUEUE_NAMES, INGEST_JOB_OPTIONS, POLL_JOB_OPTIONS, dispatchJobOptions, type IngestJob, type DispatchJob } from './jobs';
+export {
+  ingestJob, dispatchJob, retireJob, retireJobId, retireJobEntry, pollJob, webhookJob, webhookJobOptions, webhookJobId, type RetireJob, type PollJob,
+  type WebhookJob, QUEUE_NAMES, DETACHED_JOB, INGEST_JOB_OPTIONS, RETIRE_JOB_OPTIONS, POLL_JOB_OPTIONS, dispatchJobOptions, type IngestJob, type DispatchJob,
+  enqueueIngest, wakeDispatch, relayCompletions, enqueueWebhook, type CompletionOutbox,
+} from './jobs';
 export { createMetricsStore, JOB_STATES, type MetricsStore, type StateReading, type TenantStateReading, type JobState, type QueueName } from './metrics-store';
 export { createTenantGate, parsePause, type TenantGate, type TenantPause, type TenantPauseReason, type CallSlot } from './tenant-gate';
 export { createTokenStore, type TokenStore, type CachedToken } from './token-store';

@@ -147,9 +147,9 @@ export function tenantKeys(prefix: string, tenant: string) {
     /**
      * ZSET the completion outbox: `<request id>:<generation>` for each completion of a request
      * whose retire job has not run yet, scored by the instant it completed (epoch ms). The script
-     * that completes a request adds it in the same step; mark-retired.lua removes it. A worker
-     * that dies between a completing script and adding the retire job leaves an entry behind,
-     * and the workers' completion sweep adds the job for it.
+     * that completes a request adds it in the same step (includes/completion.lua); jobs.ts
+     * relayCompletions turns each entry into a retire job on the completions queue, and
+     * mark-retired.lua removes it when that job has run.
      */
     completions: `${t}completions`,
   };

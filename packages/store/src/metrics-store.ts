@@ -10,7 +10,12 @@ import { parsePause, type TenantPause } from './tenant-gate';
 /** BullMQ job states the metrics report, a fixed set (a label of `refresh_queue_jobs`). */
 export const JOB_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized', 'waiting-children'] as const;
 export type JobState = (typeof JOB_STATES)[number];
-export type QueueName = keyof typeof QUEUE_NAMES;
+/**
+ * The queues `refresh_queue_jobs` reports. The completions queue is not one: its backlog is the
+ * completion outbox (an entry leaves it only when its retire job has run), which the
+ * `refresh_completion_outbox_*` gauges report.
+ */
+export type QueueName = Exclude<keyof typeof QUEUE_NAMES, 'completions'>;
 
 export interface TenantStateReading {
   /** items reserved on the budget day asked for */

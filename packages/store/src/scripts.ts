@@ -16,7 +16,7 @@ const SCRIPTS = {
   finishBatch: { file: 'finish-batch.lua', keys: 3 },
   recordResults: { file: 'record-results.lua', keys: 3 },
   splitBatch: { file: 'split-batch.lua', keys: 1 },
-  finishIngest: { file: 'finish-ingest.lua', keys: 8 },
+  finishIngest: { file: 'finish-ingest.lua', keys: 6 },
   admitRequest: { file: 'admit-request.lua', keys: 8 },
   stageChunk: { file: 'stage-chunk.lua', keys: 7 },
   openUpload: { file: 'open-upload.lua', keys: 1 },

@@ -2,4 +2,4 @@ export { startTracing, TracingConfigError, type Tracing } from './start-tracing'
 export { tracingSettings, type TracingSettings, type OtlpProtocol } from './settings';
 export { scrubAttribute, scrubAttributes, stripUrls, TRACE_CENSOR } from './scrub';
 export { currentTraceparent, inLinkedSpan, linksTo, noteOnActiveSpan, tracer } from './spans';
-export { queueTelemetry, DETACHED_JOB } from './queue-telemetry';
+export { queueTelemetry } from './queue-telemetry';

@@ -8,10 +8,3 @@ import { BullMQOtel } from 'bullmq-otel';
 export function queueTelemetry(on: boolean): BullMQOtel | undefined {
   return on ? new BullMQOtel({ tracerName: 'bullmq' }) : undefined;
 }
-
-/**
- * Options of jobs that serve no one request (a tenant's dispatch wake-up, a poll, a retire, a
- * webhook): they start traces of their own instead of growing the trace that happened to add
- * them; their spans link to the requests they serve.
- */
-export const DETACHED_JOB = { telemetry: { omitContext: true } } as const;

@@ -1,6 +1,6 @@
 import type { TenantConfig } from '@refresh/config';
 import type { Priority } from '@refresh/core';
-import { INGEST_JOB_OPTIONS, ingestJob, newRequestId, type RequestCallback } from '@refresh/store';
+import { enqueueIngest, ingestJob, newRequestId, type RequestCallback } from '@refresh/store';
 import { currentTraceparent } from '@refresh/telemetry';
 import type { Logger } from 'pino';
 import { UPLOAD_LEASE_MS, admit, backlogFull, checkBacklog, openUpload, retainRequest, stagedBytesFull } from './admission';
@@ -171,7 +171,7 @@ export function createAcceptRequest(ctx: ApiContext) {
         // a scheduled request is coalesced at its not_before: its items are not pending (nor linkable,
         // nor sendable) before then; the worker checks the instant again when the job runs
         const delay = upload.notBefore === undefined ? 0 : Math.max(0, upload.notBefore - ctx.now());
-        await ctx.queues.ingest.add('ingest', job, { ...INGEST_JOB_OPTIONS, jobId: requestId, ...(delay > 0 && { delay: ctx.realMs(delay) }) });
+        await enqueueIngest(ctx.queues.ingest, job, delay > 0 ? ctx.realMs(delay) : 0);
       } catch (err) {
         await staging.discard();
         if (keyHash !== null) await ctx.store.forgetIdempotencyKey(tenant.id, keyHash).catch(() => undefined);

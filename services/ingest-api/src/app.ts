@@ -32,8 +32,11 @@ export interface ApiDeps {
   config: AppConfig;
   /** a connection made by createRedis(config.env, 'api'): fails fast, so outages answer 503 */
   redis: RedisClient;
-  /** `dispatch` and `webhooks` are shown in the queue UI (/admin/queues); the API adds to `dispatch` only to wake it after an admin requeue */
-  queues: { ingest: Queue; dispatch?: Queue; webhooks?: Queue };
+  /**
+   * `dispatch`, `completions` and `webhooks` are shown in the queue UI (/admin/queues); the API
+   * adds to `dispatch` and `completions` only in admin actions
+   */
+  queues: { ingest: Queue; dispatch?: Queue; completions?: Queue; webhooks?: Queue };
   logger: pino.Logger;
   /** epoch ms; tests, CLOCK_OFFSET_MS and CLOCK_RATE move it */
   now?: () => number;
@@ -113,8 +116,9 @@ export function createApi(deps: ApiDeps): Api {
   app.use(statusRoutes(ctx));
   app.use(budgetRoutes(ctx));
   app.use(spendRoutes(ctx));
-  const { ingest, dispatch, webhooks } = deps.queues;
-  const admin = adminRoutes(config.admin.apiKeySha256, [ingest, ...[dispatch, webhooks].filter((q) => q !== undefined)], ctx.limitAuthFailures);
+  const { ingest, dispatch, completions, webhooks } = deps.queues;
+  const shown = [ingest, ...[dispatch, completions, webhooks].filter((q) => q !== undefined)];
+  const admin = adminRoutes(config.admin.apiKeySha256, shown, ctx.limitAuthFailures);
   if (admin) app.use(admin);
   const adminActions = adminActionRoutes(ctx, config.admin.apiKeySha256);
   if (adminActions) app.use(adminActions);

@@ -17,8 +17,8 @@ export interface ApiContext {
   uploads: CallerUploads;
   /** each caller's retained requests (maxRetainedRequests), across API replicas */
   retained: CallerRequests;
-  /** `dispatch` is woken by admin requeues only */
-  queues: { ingest: Queue; dispatch?: Queue };
+  /** `dispatch` and `completions` get jobs from admin actions only (a wake-up, a relayed completion) */
+  queues: { ingest: Queue; dispatch?: Queue; completions?: Queue };
   logger: Logger;
   metrics: Metrics;
   authenticate: RequestHandler;

@@ -39,9 +39,12 @@ async function main(): Promise<void> {
   const telemetry = queueTelemetry(tracing.on);
   const ingest = new Queue(QUEUE_NAMES.ingest, { connection: queueRedis, prefix: queuePrefix(config.env.KEY_PREFIX), telemetry });
   ingest.on('error', (err) => logger.warn({ err }, 'ingest queue error'));
-  // for the queue UI only; the worker adds its jobs
+  // for the queue UI, and the wake-ups of admin actions; the worker adds the other jobs
   const dispatch = new Queue(QUEUE_NAMES.dispatch, { connection: queueRedis, prefix: queuePrefix(config.env.KEY_PREFIX) });
   dispatch.on('error', (err) => logger.warn({ err }, 'dispatch queue error'));
+  // admin cancels that complete requests relay them here; shown in the queue UI too
+  const completions = new Queue(QUEUE_NAMES.completions, { connection: queueRedis, prefix: queuePrefix(config.env.KEY_PREFIX) });
+  completions.on('error', (err) => logger.warn({ err }, 'completions queue error'));
   const webhooks = new Queue(QUEUE_NAMES.webhooks, { connection: queueRedis, prefix: queuePrefix(config.env.KEY_PREFIX) });
   webhooks.on('error', (err) => logger.warn({ err }, 'webhooks queue error'));
 
@@ -49,7 +52,7 @@ async function main(): Promise<void> {
   const clock = acceleratedClock({ offsetMs: config.env.CLOCK_OFFSET_MS, rate: config.env.CLOCK_RATE, startMs: config.env.CLOCK_START_MS });
   const { CLOCK_OFFSET_MS: offsetMs, CLOCK_RATE: rate, CLOCK_START_MS: startMs } = config.env;
   if (offsetMs !== 0 || rate !== 1) logger.warn({ offsetMs, rate, startMs }, 'clock offset or accelerated: for tests and drills only');
-  const api = createApi({ config, redis, queues: { ingest, dispatch, webhooks }, logger, now: clock.now, realMs: clock.realMs });
+  const api = createApi({ config, redis, queues: { ingest, dispatch, completions, webhooks }, logger, now: clock.now, realMs: clock.realMs });
   await api.start(config.env.PORT);
 
   let shuttingDown = false;
@@ -74,7 +77,7 @@ async function main(): Promise<void> {
     // reverse order of start: HTTP, then the queue, then the connections under them
     api
       .stop({ graceMs })
-      .then(() => Promise.all([ingest.close(), dispatch.close(), webhooks.close()]))
+      .then(() => Promise.all([ingest.close(), dispatch.close(), completions.close(), webhooks.close()]))
       .then(() => Promise.all([quit(queueRedis), quit(redis)]))
       // the spans of the last requests, before the process ends
       .then(() => tracing.shutdown())

@@ -10,6 +10,7 @@ import type { Clock } from './clock';
 import type { WorkerMetrics } from './metrics';
 import { pauseTenant, takeCallSlot } from './call-gate';
 import { MAX_LINKED_REQUESTS, createCallTrace, type CallTrace } from './call-trace';
+import type { CompletionRelay } from './completion-relay';
 import { TenantCredentialsError } from './iam-tokens';
 import type { Scheduler } from './scheduler';
 
@@ -45,6 +46,8 @@ export function createDispatchProcessor(deps: {
   config: AppConfig;
   store: DispatchStore;
   scheduler: Scheduler;
+  /** relays the completions of requests a batch's outcome completed */
+  completions: Pick<CompletionRelay, 'relay'>;
   clock: Clock;
   logger: Logger;
   metrics: WorkerMetrics;
@@ -185,12 +188,12 @@ export function createDispatchProcessor(deps: {
   }
 
   /**
-   * Records a batch's outcome; requests it completed start their retention, and covered URLs it
-   * sent back to the queue (VOD refused their asset id) get a dispatcher.
+   * Records a batch's outcome; requests it completed are relayed to the completions queue, and
+   * covered URLs it sent back to the queue (VOD refused their asset id) get a dispatcher.
    */
   async function finish(tenantId: string, batchId: string, outcome: Parameters<DispatchStore['finishBatch']>[2]): Promise<void> {
     const { completedRequests, requeued } = await store.finishBatch(tenantId, batchId, outcome, clock.now(), retentionSeconds);
-    for (const requestId of completedRequests) await scheduler.retire(tenantId, requestId);
+    if (completedRequests.length > 0) await deps.completions.relay(tenantId);
     if (requeued) await scheduler.now(tenantId);
   }
 

@@ -1,8 +1,9 @@
 import { DelayedError, type Job } from 'bullmq';
 import { assetIdFromUrl, budgetDay, normalizeUrl } from '@refresh/core';
-import { ingestJob, retireJob, type DispatchStore, type IngestJob, type RetireJob } from '@refresh/store';
+import { ingestJob, type DispatchStore, type IngestJob } from '@refresh/store';
 import type { Logger } from 'pino';
 import type { Clock } from './clock';
+import type { CompletionRelay } from './completion-relay';
 import type { WorkerMetrics } from './metrics';
 import type { Scheduler } from './scheduler';
 
@@ -54,6 +55,8 @@ const WAKE_INTERVAL_MS = 500;
 export function createIngestProcessor(deps: {
   store: DispatchStore;
   scheduler: Scheduler;
+  /** relays the completion of a request whose items were all final when its ingest finished */
+  completions: Pick<CompletionRelay, 'relay'>;
   clock: Clock;
   logger: Logger;
   metrics: WorkerMetrics;
@@ -65,31 +68,12 @@ export function createIngestProcessor(deps: {
   stopping: () => boolean;
 }) {
   const { store, scheduler, clock, metrics } = deps;
-  return async function processIngestQueue(job: Job<IngestJob | RetireJob>, token?: string): Promise<unknown> {
-    if (job.name === 'retire') return retire(retireJob.parse(job.data), job.timestamp);
-    return processIngest(job as Job<IngestJob>, token);
+  return async function processIngestQueue(job: Job<IngestJob>, token?: string): Promise<unknown> {
+    // a retire job that a worker of an earlier version added here: its completion is in the
+    // outbox too, which the completions processor retires (completion-relay.ts)
+    if (job.name === 'retire') return { skipped: 'retired through the completions queue' };
+    return processIngest(job, token);
   };
-
-  /**
-   * A completed request's item records start their retention, its webhook is queued, and the
-   * completion is marked retired (which takes it out of the outbox), in that order, so a job
-   * that dies midway is simply run again. A job for a completion no longer due (run again after
-   * the sweep re-added it, or for a request reopened since) only clears the outbox: retiring
-   * the items of a reopened request would expire records it still needs.
-   */
-  async function retire(job: RetireJob, addedAt: number): Promise<{ retired: number; webhook: boolean; skipped?: string }> {
-    const { tenant, requestId, gen = 0, completedAt = addedAt } = job;
-    const state = await store.completionState(tenant, requestId, gen);
-    if (state !== 'due') {
-      await store.markRetired(tenant, requestId, gen);
-      return { retired: 0, webhook: false, skipped: state };
-    }
-    const retired = await store.retireRequestItems(tenant, requestId, deps.retentionSeconds);
-    const webhook = await store.hasCallback(tenant, requestId);
-    if (webhook) await scheduler.webhook(tenant, requestId, completedAt, gen);
-    await store.markRetired(tenant, requestId, gen);
-    return { retired, webhook };
-  }
 
   async function processIngest(job: Job<IngestJob>, token?: string): Promise<{ created: number; linked: number; duplicates: number }> {
     const { tenant, requestId, priority } = ingestJob.parse(job.data);
@@ -225,7 +209,7 @@ export function createIngestProcessor(deps: {
     await next?.catch(() => undefined);
     // wake before marking done: a run after a crash between the two still finds work to wake for
     if (createdSinceWake > 0) await scheduler.now(tenant);
-    if (await store.finishIngest(tenant, requestId, deps.retentionSeconds, clock.now())) await scheduler.retire(tenant, requestId);
+    if (await store.finishIngest(tenant, requestId, deps.retentionSeconds, clock.now())) await deps.completions.relay(tenant);
     log.info(totals, 'request coalesced');
     return totals;
   }

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { pauseTenant, takeCallSlot } from './call-gate';
 import { MAX_LINKED_REQUESTS, createCallTrace, type CallTrace } from './call-trace';
 import type { Clock } from './clock';
+import type { CompletionRelay } from './completion-relay';
 import { TenantCredentialsError } from './iam-tokens';
 import type { WorkerMetrics } from './metrics';
 import { nextPollDelay, verdictsFor } from './result-verdicts';
@@ -40,6 +41,8 @@ export function createResultProcessor(deps: {
   config: AppConfig;
   store: DispatchStore;
   scheduler: Scheduler;
+  /** relays the completions of requests VOD's verdicts completed */
+  completions: Pick<CompletionRelay, 'relay'>;
   clock: Clock;
   logger: Logger;
   metrics: WorkerMetrics;
@@ -111,7 +114,7 @@ export function createResultProcessor(deps: {
     const failure = batch.kind === 'url' ? VOD_FAILED : VOD_FAILED_ASSETS;
     const res = await store.recordResults(tenantId, batchId, verdicts, { now: clock.now(), ttlSeconds: retentionSeconds, failure });
     metrics.itemResults(tenantId, res.recorded);
-    for (const requestId of res.completedRequests) await deps.scheduler.retire(tenantId, requestId);
+    if (res.completedRequests.length > 0) await deps.completions.relay(tenantId);
     if (res.requeued) {
       // covered URLs VOD's verdict did not list go again as URLs: they need a dispatcher
       log.warn({ requeued: res.requeued }, 'asset cover missed URLs: they go again as URLs');

@@ -9,7 +9,8 @@ import type { RedisClient } from '@refresh/store';
 import type { Logger } from 'pino';
 import { queueTelemetry } from '@refresh/telemetry';
 import { systemClock, type Clock } from './clock';
-import { createCompletionSweeper } from './completion-sweeper';
+import { createCompletionRelay } from './completion-relay';
+import { createCompletionsProcessor } from './completions-processor';
 import { resumeTenantsWithNewCredentials } from './credentials';
 import { RetryableCallError, createDispatchProcessor } from './dispatch-processor';
 import type { Readiness } from './health-server';
@@ -45,7 +46,8 @@ export interface RefreshWorkerDeps {
 
 /**
  * The refresh worker: one BullMQ Worker coalescing requests, one dispatching batches to VOD, one
- * following accepted batches to VOD's verdict, one delivering completion webhooks.
+ * following accepted batches to VOD's verdict, one retiring completed requests (the completion
+ * outbox relayed to the completions queue), one delivering completion webhooks.
  * Any number of these processes may run against the same Redis.
  */
 export function createRefreshWorker(deps: RefreshWorkerDeps) {
@@ -75,17 +77,14 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
   // read by /readyz only, on the fail-fast connection like the other probes
   const pauseReader = createTenantGate(probe, config.env.KEY_PREFIX);
   const dispatchQueue = new Queue<DispatchJob>(QUEUE_NAMES.dispatch, { connection: connect('dispatch-queue'), prefix, telemetry });
-  const ingestQueue = new Queue<RetireJob>(QUEUE_NAMES.ingest, { connection: connect('ingest-queue'), prefix, telemetry });
+  const completionsQueue = new Queue<RetireJob>(QUEUE_NAMES.completions, { connection: connect('completions-queue'), prefix, telemetry });
   const resultsQueue = new Queue<PollJob>(QUEUE_NAMES.results, { connection: connect('results-queue'), prefix, telemetry });
   const webhooksQueue = new Queue<WebhookJob>(QUEUE_NAMES.webhooks, { connection: connect('webhooks-queue'), prefix, telemetry });
   const scheduler = createScheduler(
-    dispatchQueue, clock, config.upstream.maxAttempts, ingestQueue,
-    { queue: resultsQueue, initialDelayMs: config.upstream.pollInitialDelayMs },
-    { queue: webhooksQueue, maxAttempts: config.webhooks.maxAttempts, keepFailedJobs: config.webhooks.keepFailedJobs },
-    (tenant, requestId) => store.requestGeneration(tenant, requestId),
+    dispatchQueue, clock, config.upstream.maxAttempts, { queue: resultsQueue, initialDelayMs: config.upstream.pollInitialDelayMs },
   );
-  const sweeper = createCompletionSweeper({
-    store, scheduler, clock, logger, tenants: config.tenants.map((t) => t.id), intervalMs: config.worker.completionSweepMs,
+  const completions = createCompletionRelay({
+    outbox: store, queue: completionsQueue, clock, logger, tenants: config.tenants.map((t) => t.id), intervalMs: config.worker.completionSweepMs,
   });
   const caller = vodCaller(config, clock, { redis: connect('tokens'), logger });
   const retentionSeconds = Math.round(config.statusTtlDays * 86_400);
@@ -105,10 +104,10 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
     maxStalledCount: Number.MAX_SAFE_INTEGER,
   };
   let stopped: Promise<void> | null = null;
-  const ingestWorker = new Worker<IngestJob | RetireJob>(
+  const ingestWorker = new Worker<IngestJob>(
     QUEUE_NAMES.ingest,
     createIngestProcessor({
-      store, scheduler, clock, logger, metrics, chunkItems: config.ingest.chunkItems, retentionSeconds,
+      store, scheduler, completions, clock, logger, metrics, chunkItems: config.ingest.chunkItems, retentionSeconds,
       tenantRules: (tenant) => coalescingRules.get(tenant) ?? UNKNOWN_TENANT_RULES,
       stopping: () => stopped !== null,
     }),
@@ -117,7 +116,7 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
   const dispatchWorker = new Worker<DispatchJob>(
     QUEUE_NAMES.dispatch,
     createDispatchProcessor({
-      config, store, scheduler, clock, logger, metrics, gate, tracing,
+      config, store, scheduler, completions, clock, logger, metrics, gate, tracing,
       stopping: () => stopped !== null,
       call: caller.call,
       invalidateToken: (tenant) => caller.invalidateToken(tenant),
@@ -142,11 +141,20 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
   const resultsWorker = new Worker<PollJob>(
     QUEUE_NAMES.results,
     createResultProcessor({
-      config, store, scheduler, clock, logger, metrics, gate,
+      config, store, scheduler, completions, clock, logger, metrics, gate,
       showResult: caller.showResult, tracing,
       invalidateToken: (tenant) => caller.invalidateToken(tenant),
     }),
     { ...common, connection: connect('results-worker'), concurrency: config.worker.concurrency },
+  );
+  // retiring pages through a request's items as coalescing does: the same share of the concurrency
+  const completionsWorker = new Worker<RetireJob>(
+    QUEUE_NAMES.completions,
+    createCompletionsProcessor({
+      store, retentionSeconds,
+      webhooks: { queue: webhooksQueue, maxAttempts: config.webhooks.maxAttempts, keepFailedJobs: config.webhooks.keepFailedJobs },
+    }),
+    { ...common, connection: connect('completions-worker'), concurrency: Math.max(1, Math.floor(config.worker.concurrency / 4)) },
   );
   const sender = createWebhookSender({ timeoutMs: config.webhooks.timeoutMs });
   const webhooksWorker = new Worker<WebhookJob>(
@@ -165,7 +173,9 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
       },
     },
   );
-  const workers = [['ingest', ingestWorker], ['dispatch', dispatchWorker], ['results', resultsWorker], ['webhooks', webhooksWorker]] as const;
+  const workers = [
+    ['ingest', ingestWorker], ['dispatch', dispatchWorker], ['results', resultsWorker], ['completions', completionsWorker], ['webhooks', webhooksWorker],
+  ] as const;
   for (const [name, w] of workers) {
     w.on('failed', (job, err) => {
       if (err instanceof RetryableCallError || err instanceof WebhookDeliveryError) return; // logged by the processor
@@ -186,6 +196,7 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
       void ingestWorker.run();
       void dispatchWorker.run();
       void resultsWorker.run();
+      void completionsWorker.run();
       void webhooksWorker.run();
       await Promise.all(workers.map(([, w]) => w.waitUntilReady()));
       // advice only: the worker runs either way, but an evicting Redis loses work silently
@@ -196,18 +207,18 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
         await promoteTenantJobs(resultsQueue, tenant);
         await scheduler.now(tenant);
       }
-      // completions a worker that died left without their retire job
-      await sweeper.start();
+      // completions a process that died left in the outbox, before this worker reports ready
+      await completions.start();
       started = true;
       logger.info({ tenants: config.tenants.map((t) => t.id) }, 'refresh worker started');
     },
     /**
-     * Adds the retire jobs of completions left in the outbox longer than
+     * Relays to the completions queue the completions of every configured tenant still due after
      * worker.completionSweepMs, as the worker does at start and then that often. Returns how
-     * many completions it found.
+     * many it found (their retire jobs exist afterwards, added now or before).
      */
     sweepCompletions(): Promise<number> {
-      return sweeper.sweep();
+      return completions.sweep();
     },
     /**
      * Ready: started and not stopping (which implies its config loaded and validated, as the
@@ -233,7 +244,7 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
      */
     stop({ graceMs = config.env.SHUTDOWN_GRACE_MS }: { graceMs?: number } = {}): Promise<void> {
       stopped ??= (async () => {
-        const closing = Promise.all([sweeper.stop(), ...workers.map(([, w]) => w.close())]);
+        const closing = Promise.all([completions.stop(), ...workers.map(([, w]) => w.close())]);
         let timer: NodeJS.Timeout | undefined;
         const graceOver = new Promise<'over'>((resolve) => {
           timer = setTimeout(() => resolve('over'), graceMs);
@@ -246,7 +257,7 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
         }
         clearTimeout(timer);
         await Promise.all([
-          dispatchQueue.close(), ingestQueue.close(), resultsQueue.close(), webhooksQueue.close(), metricsStore.close(),
+          dispatchQueue.close(), completionsQueue.close(), resultsQueue.close(), webhooksQueue.close(), metricsStore.close(),
         ]);
         caller.close();
         sender.close();

@@ -21,6 +21,7 @@ describe('admin actions end to end', () => {
   let world: ReturnType<typeof testWorld>;
   let api: string;
   let config: AppConfig;
+  /** the completions queue, which holds the retire jobs (named for the ingest queue, where they were once) */
   let ingest: Queue;
 
   beforeEach(async () => {
@@ -37,13 +38,14 @@ describe('admin actions end to end', () => {
     });
     const redis = createRedis(REDIS_TARGET, 'worker', () => undefined);
     const queueRedis = createRedis(REDIS_TARGET, 'worker', () => undefined);
-    ingest = new Queue(QUEUE_NAMES.ingest, { connection: queueRedis, prefix: queuePrefix(world.prefix) });
+    const ingestQueue = new Queue(QUEUE_NAMES.ingest, { connection: queueRedis, prefix: queuePrefix(world.prefix) });
     const dispatch = new Queue(QUEUE_NAMES.dispatch, { connection: queueRedis, prefix: queuePrefix(world.prefix) });
-    const app = createApi({ config, redis, queues: { ingest, dispatch }, logger: silent });
+    ingest = new Queue(QUEUE_NAMES.completions, { connection: queueRedis, prefix: queuePrefix(world.prefix) });
+    const app = createApi({ config, redis, queues: { ingest: ingestQueue, dispatch, completions: ingest }, logger: silent });
     api = (await app.start(0, '127.0.0.1')).url;
     world.onClose(async () => {
       await app.stop();
-      await Promise.all([ingest.close(), dispatch.close()]);
+      await Promise.all([ingestQueue.close(), dispatch.close(), ingest.close()]);
       await Promise.all([redis.quit(), queueRedis.quit()]);
     });
   });

@@ -23,6 +23,7 @@ describe('completion outbox', () => {
   let sim: Simulator;
   let simUrl: string;
   let world: ReturnType<typeof testWorld>;
+  /** the completions queue, which holds the retire jobs (named for the ingest queue, where they were once) */
   let ingest: Queue;
   let webhooks: Queue;
   const stops: Array<() => Promise<void>> = [];
@@ -33,7 +34,7 @@ describe('completion outbox', () => {
     simUrl = started.url;
     world = testWorld('outbox');
     const connection = createRedis(REDIS_TARGET, 'worker', () => undefined);
-    ingest = new Queue(QUEUE_NAMES.ingest, { connection, prefix: queuePrefix(world.prefix) });
+    ingest = new Queue(QUEUE_NAMES.completions, { connection, prefix: queuePrefix(world.prefix) });
     webhooks = new Queue(QUEUE_NAMES.webhooks, { connection, prefix: queuePrefix(world.prefix) });
     world.onClose(async () => {
       await Promise.all([ingest.close(), webhooks.close()]);
@@ -107,7 +108,7 @@ describe('completion outbox', () => {
     const { store } = await claimedByADeadWorker(config, id, 'died-1');
 
     // the dead worker's last step: VOD refused the batch, recorded a minute ago (finish-batch.lua
-    // via dispatch-processor's finish()); it died before scheduler.retire
+    // via dispatch-processor's finish()); it died before relaying the outbox
     const completedAt = Date.now() - 60_000;
     const finished = await store.finishBatch('news', 'died-1', { type: 'failed', code: 'VOD.10062', message: 'The media asset does not exist.' }, completedAt, 600);
     expect(finished.completedRequests).toEqual([id]);
@@ -153,7 +154,7 @@ describe('completion outbox', () => {
     const w = await world.worker(config);
 
     // the dying replica: VOD accepted the batch, then its poll recorded the verdict
-    // (record-results.lua via result-processor), and it died before scheduler.retire
+    // (record-results.lua via result-processor), and it died before relaying the outbox
     await store.finishBatch('news', 'died-2', { type: 'submitted', taskId: 'd'.repeat(32) }, Date.now(), 600);
     const failure = { code: 'VOD.REFRESH_FAILED', message: 'failed' };
     const res = await store.recordResults('news', 'died-2', [{ id: claim.ids[0]!, verdict: 'completed' }], { now: Date.now(), ttlSeconds: 600, failure });
@@ -175,10 +176,10 @@ describe('completion outbox', () => {
       await world.submit('news', ['u:http://cdn.example.com/outbox/n.m3u8'], 'normal', Date.now(), { url: hook.url, caller: 'cms' }),
     ];
     for (const id of ids) await eventually(async () => (await world.requests.get(id))?.ingestDone, 'request coalesced');
-    // retire jobs wait (as behind a busy ingest queue) while the requests complete normally
+    // retire jobs wait (as behind a busy completions queue) while the requests complete normally
     await ingest.pause();
     await eventually(async () => (await outboxSize()) === 2 || undefined, 'both requests completed');
-    // the normal path adds each retire job just after the script that completed the request
+    // the normal path relays each completion just after the script that completed the request
     for (const id of ids) {
       await eventually(async () => (await ingest.getJobState(retireJobId(id, 0))) === 'waiting' || undefined, 'retire job queued');
     }

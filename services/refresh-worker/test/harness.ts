@@ -150,12 +150,13 @@ export function testWorld(name: string) {
       const queues = {
         ingest: new Queue(QUEUE_NAMES.ingest, { connection: apiQueueRedis, prefix: queuePrefix(prefix) }),
         dispatch: new Queue(QUEUE_NAMES.dispatch, { connection: apiQueueRedis, prefix: queuePrefix(prefix) }),
+        completions: new Queue(QUEUE_NAMES.completions, { connection: apiQueueRedis, prefix: queuePrefix(prefix) }),
       };
       const app = createApi({ config, redis: apiRedis, queues, logger: silent, now });
       const { url } = await app.start(0, '127.0.0.1');
       closers.push(async () => {
         await app.stop();
-        await Promise.all([queues.ingest.close(), queues.dispatch.close()]);
+        await Promise.all([queues.ingest.close(), queues.dispatch.close(), queues.completions.close()]);
         await Promise.all([apiRedis.quit(), apiQueueRedis.quit()]);
       });
       return url;

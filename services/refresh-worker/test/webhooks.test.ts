@@ -1,5 +1,5 @@
 import { verifyWebhook } from '@refresh/core';
-import { QUEUE_NAMES, createAdminStore, createRedis, queuePrefix, retireJobEntry, webhookJobId } from '@refresh/store';
+import { QUEUE_NAMES, createAdminStore, createCompletionStore, createRedis, queuePrefix, relayCompletions, webhookJobId } from '@refresh/store';
 import { Queue } from 'bullmq';
 import { REDIS_TARGET, eventually, startSimulator, testConfig, testWorld, urls, type Simulator } from './harness';
 import { value } from './metrics-text';
@@ -16,6 +16,7 @@ describe('completion webhooks', () => {
   let simUrl: string;
   let world: ReturnType<typeof testWorld>;
   let webhooks: Queue;
+  /** the completions queue, which holds the retire jobs (named for the ingest queue, where they were once) */
   let ingest: Queue;
   const stops: Array<() => Promise<void>> = [];
 
@@ -26,7 +27,7 @@ describe('completion webhooks', () => {
     world = testWorld('webhooks');
     const connection = createRedis(REDIS_TARGET, 'worker', () => undefined);
     webhooks = new Queue(QUEUE_NAMES.webhooks, { connection, prefix: queuePrefix(world.prefix) });
-    ingest = new Queue(QUEUE_NAMES.ingest, { connection, prefix: queuePrefix(world.prefix) });
+    ingest = new Queue(QUEUE_NAMES.completions, { connection, prefix: queuePrefix(world.prefix) });
     world.onClose(async () => {
       await Promise.all([webhooks.close(), ingest.close()]);
       await connection.quit();
@@ -71,8 +72,7 @@ describe('completion webhooks', () => {
     const cancel = await createAdminStore(world.redis, world.prefix).cancel(requestId, { now: Date.now(), ttlSeconds: 3600 });
     expect(cancel).toMatchObject({ status: 'ok', canceled: 12, completedRequests: [requestId] });
     // what the API's admin route does after a cancel that completed the request
-    const retire = retireJobEntry('news', requestId, 0, Date.now());
-    await ingest.add(retire.name, retire.data, retire.opts);
+    await relayCompletions(createCompletionStore(world.redis, world.prefix), ingest, 'news');
 
     const { state } = await finished(requestId);
     expect(state).toBe('completed');

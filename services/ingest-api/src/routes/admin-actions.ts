@@ -1,5 +1,6 @@
 import type { CancelResultBody, RequeueResultBody } from '@refresh/contract';
-import { createAdminStore, dispatchJobOptions, retireJobEntry, tenantOfRequest } from '@refresh/store';
+import { createAdminStore, createCompletionStore, relayCompletions, tenantOfRequest, wakeDispatch } from '@refresh/store';
+import type { Queue } from 'bullmq';
 import { Router, type Request, type Response } from 'express';
 import { adminAuthenticate } from '../admin';
 import type { ApiContext } from '../context';
@@ -23,6 +24,7 @@ export function adminActionRoutes(ctx: ApiContext, keySha256: string | undefined
   if (!keySha256) return null;
   const auth = ctx.limitAuthFailures(adminAuthenticate(keySha256, { basic: false }));
   const admin = createAdminStore(ctx.redis, ctx.config.env.KEY_PREFIX);
+  const outbox = createCompletionStore(ctx.redis, ctx.config.env.KEY_PREFIX);
   const retentionSeconds = Math.round(ctx.config.statusTtlDays * 86_400);
   const router = Router();
 
@@ -53,14 +55,11 @@ export function adminActionRoutes(ctx: ApiContext, keySha256: string | undefined
     return requestId;
   }
 
-  /**
-   * Wakes the tenant's dispatcher, as the ingest does after coalescing: a fresh job id, so a
-   * dispatch job already running (whose last claim may predate this change) cannot absorb it.
-   */
-  async function wakeDispatch(tenant: string) {
-    const dispatch = ctx.queues.dispatch;
-    if (!dispatch) throw new Error('the API was built without the dispatch queue, which admin actions wake');
-    await dependency(dispatch.add('dispatch', { tenant }, dispatchJobOptions(ctx.config.upstream.maxAttempts)));
+  /** A queue the admin actions add jobs to; the API's main always passes them. */
+  function queue(name: 'dispatch' | 'completions'): Queue {
+    const q = ctx.queues[name];
+    if (!q) throw new Error(`the API was built without the ${name} queue, which admin actions add jobs to`);
+    return q;
   }
 
   router.post('/v1/admin/refresh-requests/:id/cancel', routeName('admin_cancel'), auth, async (req, res) => {
@@ -70,16 +69,13 @@ export function adminActionRoutes(ctx: ApiContext, keySha256: string | undefined
       audit(req, res, 'cancel', requestId, { result: 'missing' });
       throw notFound('unknown request');
     }
-    // this call ended their last open items: their completion (retention, notices) starts here,
-    // as it does in the worker when a batch ends a request
-    for (const done of result.completedRequests) {
-      const job = retireJobEntry(result.tenant, done, await dependency(admin.generation(done)));
-      await dependency(ctx.queues.ingest.add(job.name, job.data, job.opts));
-    }
+    // this call ended their last open items, which put their completions in the outbox: they are
+    // relayed to the completions queue (retention, webhook) as the worker relays those it makes
+    if (result.completedRequests.length > 0) await dependency(relayCompletions(outbox, queue('completions'), result.tenant));
     // canceled ids stay in their queue until a claim drops them (claim-batch.lua); a claim now
     // drops those at the heads, even when today's budget is spent, so the queue gauges and the
     // oldest-pending age stop counting them
-    if (result.canceled > 0) await wakeDispatch(result.tenant);
+    if (result.canceled > 0) await dependency(wakeDispatch(queue('dispatch'), result.tenant, ctx.config.upstream.maxAttempts));
     const outcome = { canceled: result.canceled, kept_shared: result.keptShared, not_ingested: result.notIngested };
     audit(req, res, 'cancel', requestId, { result: 'ok', ...outcome, completed_requests: result.completedRequests.length });
     const v = await view(requestId);
@@ -97,7 +93,7 @@ export function adminActionRoutes(ctx: ApiContext, keySha256: string | undefined
       if (result.status === 'canceled') throw conflict('the request was canceled; submit a new request for its items');
       throw conflict('the request has just completed and its completion is still being recorded; retry in a few seconds');
     }
-    if (result.requeued > 0) await wakeDispatch(result.tenant);
+    if (result.requeued > 0) await dependency(wakeDispatch(queue('dispatch'), result.tenant, ctx.config.upstream.maxAttempts));
     audit(req, res, 'requeue_failed', requestId, { result: 'ok', requeued: result.requeued, reopened: result.reopened });
     const v = await view(requestId);
     if (!v) throw notFound('unknown request');

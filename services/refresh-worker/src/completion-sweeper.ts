@@ -1,7 +1,7 @@
 import type { DispatchStore } from '@refresh/store';
 import type { Logger } from 'pino';
 import type { Clock } from './clock';
-import type { Scheduler } from './scheduler';
+import type { JobEnqueuer } from './enqueuer';
 
 /**
  * Reports completions whose retire job was never added. The script that completes a request
@@ -18,13 +18,13 @@ import type { Scheduler } from './scheduler';
  */
 export function createCompletionSweeper(deps: {
   store: DispatchStore;
-  scheduler: Scheduler;
+  enqueue: JobEnqueuer;
   clock: Clock;
   logger: Logger;
   tenants: readonly string[];
   intervalMs: number;
 }) {
-  const { store, scheduler, clock, logger, tenants, intervalMs } = deps;
+  const { store, enqueue, clock, logger, tenants, intervalMs } = deps;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | null = null;
   let stopped = false;
@@ -39,7 +39,7 @@ export function createCompletionSweeper(deps: {
         // entry), or the request is gone: only their entries are cleared
         const due = await store.dueCompletions(tenant, page);
         if (due.length === 0) continue;
-        await scheduler.retireCompletions(tenant, due);
+        await enqueue.retireCompletions(tenant, due);
         found += due.length;
         // usually a worker died between the two steps; also when retire jobs wait behind a
         // busy ingest queue (their jobs exist, nothing is added then)

@@ -4,7 +4,7 @@ import { ingestJob, retireJob, type DispatchStore, type IngestJob, type RetireJo
 import type { Logger } from 'pino';
 import type { Clock } from './clock';
 import type { WorkerMetrics } from './metrics';
-import type { Scheduler } from './scheduler';
+import type { JobEnqueuer } from './enqueuer';
 
 /** Staged lines are `a:<asset id>` or `u:<url as sent>`; coalescing keys use the normalised url. */
 function coalescingKey(line: string): string {
@@ -41,7 +41,7 @@ const WAKE_INTERVAL_MS = 500;
  */
 export function createIngestProcessor(deps: {
   store: DispatchStore;
-  scheduler: Scheduler;
+  enqueue: JobEnqueuer;
   clock: Clock;
   logger: Logger;
   metrics: WorkerMetrics;
@@ -52,7 +52,7 @@ export function createIngestProcessor(deps: {
   /** true once the worker is shutting down: a long ingest hands itself back between chunks */
   stopping: () => boolean;
 }) {
-  const { store, scheduler, clock, metrics } = deps;
+  const { store, enqueue, clock, metrics } = deps;
   return async function processIngestQueue(job: Job<IngestJob | RetireJob>, token?: string): Promise<unknown> {
     if (job.name === 'retire') return retire(retireJob.parse(job.data), job.timestamp);
     return processIngest(job as Job<IngestJob>, token);
@@ -74,7 +74,7 @@ export function createIngestProcessor(deps: {
     }
     const retired = await store.retireRequestItems(tenant, requestId, deps.retentionSeconds);
     const webhook = await store.hasCallback(tenant, requestId);
-    if (webhook) await scheduler.webhook(tenant, requestId, completedAt, gen);
+    if (webhook) await enqueue.webhook(tenant, requestId, completedAt, gen);
     await store.markRetired(tenant, requestId, gen);
     return { retired, webhook };
   }
@@ -91,7 +91,7 @@ export function createIngestProcessor(deps: {
     }
     if (state.done) {
       // a run after the request finished (the worker died before its last wake-up)
-      if (await store.hasPending(tenant)) await scheduler.now(tenant);
+      if (await store.hasPending(tenant)) await enqueue.now(tenant);
       return totals;
     }
     // a scheduled request is not coalesced before its not_before (the API delayed this job until
@@ -121,7 +121,7 @@ export function createIngestProcessor(deps: {
       if (deps.stopping()) {
         // progress is in Redis: put the job back at once (no attempt spent) and let SIGTERM finish
         await next.catch(() => undefined);
-        if (createdSinceWake > 0) await scheduler.now(tenant);
+        if (createdSinceWake > 0) await enqueue.now(tenant);
         log.info({ cursor, received: state.received }, 'shutting down: ingest handed back');
         await job.moveToDelayed(Date.now(), token);
         throw new DelayedError();
@@ -154,15 +154,15 @@ export function createIngestProcessor(deps: {
       metrics.itemsCoalesced(tenant, res);
       createdSinceWake += res.created;
       if (createdSinceWake > 0 && Date.now() - lastWake >= WAKE_INTERVAL_MS) {
-        await scheduler.now(tenant);
+        await enqueue.now(tenant);
         lastWake = Date.now();
         createdSinceWake = 0;
       }
     }
     await next?.catch(() => undefined);
     // wake before marking done: a run after a crash between the two still finds work to wake for
-    if (createdSinceWake > 0) await scheduler.now(tenant);
-    if (await store.finishIngest(tenant, requestId, deps.retentionSeconds, clock.now())) await scheduler.retire(tenant, requestId);
+    if (createdSinceWake > 0) await enqueue.now(tenant);
+    if (await store.finishIngest(tenant, requestId, deps.retentionSeconds, clock.now())) await enqueue.retire(tenant, requestId);
     log.info(totals, 'request coalesced');
     return totals;
   }

@@ -17,7 +17,7 @@ import { createIngestProcessor, type CoalescingRules } from './ingest-processor'
 import { createWorkerMetrics, type WorkerMetrics } from './metrics';
 import { readinessWithPauses } from './readiness';
 import { createResultProcessor } from './result-processor';
-import { createScheduler } from './scheduler';
+import { createEnqueuer } from './enqueuer';
 import { promoteTenantJobs } from './wake-tenant';
 import { registerStateGauges } from './state-gauges';
 import { vodCaller } from './vod-clients';
@@ -78,14 +78,16 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
   const ingestQueue = new Queue<RetireJob>(QUEUE_NAMES.ingest, { connection: connect('ingest-queue'), prefix, telemetry });
   const resultsQueue = new Queue<PollJob>(QUEUE_NAMES.results, { connection: connect('results-queue'), prefix, telemetry });
   const webhooksQueue = new Queue<WebhookJob>(QUEUE_NAMES.webhooks, { connection: connect('webhooks-queue'), prefix, telemetry });
-  const scheduler = createScheduler(
-    dispatchQueue, clock, config.upstream.maxAttempts, ingestQueue,
-    { queue: resultsQueue, initialDelayMs: config.upstream.pollInitialDelayMs },
-    { queue: webhooksQueue, maxAttempts: config.webhooks.maxAttempts, keepFailedJobs: config.webhooks.keepFailedJobs },
-    (tenant, requestId) => store.requestGeneration(tenant, requestId),
-  );
+  const enqueue = createEnqueuer({
+    dispatch: { queue: dispatchQueue, maxAttempts: config.upstream.maxAttempts },
+    ingest: ingestQueue,
+    results: { queue: resultsQueue, initialDelayMs: config.upstream.pollInitialDelayMs },
+    webhooks: { queue: webhooksQueue, maxAttempts: config.webhooks.maxAttempts, keepFailedJobs: config.webhooks.keepFailedJobs },
+    clock,
+    generationOf: (tenant, requestId) => store.requestGeneration(tenant, requestId),
+  });
   const sweeper = createCompletionSweeper({
-    store, scheduler, clock, logger, tenants: config.tenants.map((t) => t.id), intervalMs: config.worker.completionSweepMs,
+    store, enqueue, clock, logger, tenants: config.tenants.map((t) => t.id), intervalMs: config.worker.completionSweepMs,
   });
   const caller = vodCaller(config, clock, { redis: connect('tokens'), logger });
   const retentionSeconds = Math.round(config.statusTtlDays * 86_400);
@@ -108,7 +110,7 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
   const ingestWorker = new Worker<IngestJob | RetireJob>(
     QUEUE_NAMES.ingest,
     createIngestProcessor({
-      store, scheduler, clock, logger, metrics, chunkItems: config.ingest.chunkItems, retentionSeconds,
+      store, enqueue, clock, logger, metrics, chunkItems: config.ingest.chunkItems, retentionSeconds,
       tenantRules: (tenant) => coalescingRules.get(tenant) ?? UNKNOWN_TENANT_RULES,
       stopping: () => stopped !== null,
     }),
@@ -117,7 +119,7 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
   const dispatchWorker = new Worker<DispatchJob>(
     QUEUE_NAMES.dispatch,
     createDispatchProcessor({
-      config, store, scheduler, clock, logger, metrics, gate, tracing,
+      config, store, enqueue, clock, logger, metrics, gate, tracing,
       stopping: () => stopped !== null,
       call: caller.call,
       invalidateToken: (tenant) => caller.invalidateToken(tenant),
@@ -142,7 +144,7 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
   const resultsWorker = new Worker<PollJob>(
     QUEUE_NAMES.results,
     createResultProcessor({
-      config, store, scheduler, clock, logger, metrics, gate,
+      config, store, enqueue, clock, logger, metrics, gate,
       showResult: caller.showResult, tracing,
       invalidateToken: (tenant) => caller.invalidateToken(tenant),
     }),
@@ -194,7 +196,7 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
         // jobs that waited for the probe go now: batches and result polls
         await promoteTenantJobs(dispatchQueue, tenant);
         await promoteTenantJobs(resultsQueue, tenant);
-        await scheduler.now(tenant);
+        await enqueue.now(tenant);
       }
       // completions a worker that died left without their retire job
       await sweeper.start();

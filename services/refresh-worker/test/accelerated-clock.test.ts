@@ -6,7 +6,7 @@
 import { Queue } from 'bullmq';
 import { acceleratedClock } from '@refresh/core';
 import { QUEUE_NAMES, queuePrefix, type DispatchJob, type PollJob, type RetireJob, type WebhookJob } from '@refresh/store';
-import { createScheduler } from '../src/scheduler';
+import { createEnqueuer } from '../src/enqueuer';
 import { testWorld } from './harness';
 
 describe('a worker on an accelerated clock', () => {
@@ -34,11 +34,13 @@ describe('a worker on an accelerated clock', () => {
     };
     const dispatch = open<DispatchJob>(QUEUE_NAMES.dispatch);
     const results = open<PollJob>(QUEUE_NAMES.results);
-    const scheduler = createScheduler(
-      dispatch, clock, 3, open<RetireJob>(QUEUE_NAMES.ingest),
-      { queue: results, initialDelayMs: 5_000 },
-      { queue: open<WebhookJob>(QUEUE_NAMES.webhooks), maxAttempts: 3, keepFailedJobs: 100 },
-    );
+    const scheduler = createEnqueuer({
+      dispatch: { queue: dispatch, maxAttempts: 3 },
+      ingest: open<RetireJob>(QUEUE_NAMES.ingest),
+      results: { queue: results, initialDelayMs: 5_000 },
+      webhooks: { queue: open<WebhookJob>(QUEUE_NAMES.webhooks), maxAttempts: 3, keepFailedJobs: 100 },
+      clock,
+    });
     return { clock, dispatch, results, scheduler };
   }
 

@@ -107,7 +107,7 @@ describe('completion outbox', () => {
     const { store } = await claimedByADeadWorker(config, id, 'died-1');
 
     // the dead worker's last step: VOD refused the batch, recorded a minute ago (finish-batch.lua
-    // via dispatch-processor's finish()); it died before scheduler.retire
+    // via dispatch-processor's finish()); it died before enqueue.retire
     const completedAt = Date.now() - 60_000;
     const finished = await store.finishBatch('news', 'died-1', { type: 'failed', code: 'VOD.10062', message: 'The media asset does not exist.' }, completedAt, 600);
     expect(finished.completedRequests).toEqual([id]);
@@ -153,7 +153,7 @@ describe('completion outbox', () => {
     const w = await world.worker(config);
 
     // the dying replica: VOD accepted the batch, then its poll recorded the verdict
-    // (record-results.lua via result-processor), and it died before scheduler.retire
+    // (record-results.lua via result-processor), and it died before enqueue.retire
     await store.finishBatch('news', 'died-2', { type: 'submitted', taskId: 'd'.repeat(32) }, Date.now(), 600);
     const failure = { code: 'VOD.REFRESH_FAILED', message: 'failed' };
     const res = await store.recordResults('news', 'died-2', [{ id: claim.ids[0]!, verdict: 'completed' }], { now: Date.now(), ttlSeconds: 600, failure });

@@ -6,25 +6,32 @@ import {
 } from '@refresh/store';
 import type { Clock } from './clock';
 
+export interface EnqueuerOptions {
+  /** dispatch jobs: wake-ups of a tenant's dispatcher, and batches already claimed */
+  dispatch: { queue: Queue<DispatchJob>; maxAttempts: number };
+  /** retire jobs go on the ingest queue */
+  ingest: Queue<RetireJob>;
+  results: { queue: Queue<PollJob>; initialDelayMs: number };
+  webhooks: { queue: Queue<WebhookJob>; maxAttempts: number; keepFailedJobs: number };
+  clock: Clock;
+  /** which completion of a request this is (admin requeues reopen requests) */
+  generationOf?: (tenant: string, requestId: string) => Promise<number>;
+}
+
 /**
- * Adds dispatch jobs. `now` jobs always get a fresh id: a job that is already running may have
+ * Adds the worker's jobs to their queues; BullMQ runs them, at once or after a delay.
+ * Dispatch jobs: `now` jobs always get a fresh id: a job that is already running may have
  * made its last claim before our items were committed, so it must never absorb our wake-up.
  * `at` jobs are deduplicated by their due instant, which is always in the future, so the job
  * holding that id has not started yet and will see everything committed before it runs.
  */
-export function createScheduler(
-  queue: Queue<DispatchJob>,
-  clock: Clock,
-  maxAttempts: number,
-  ingestQueue: Queue<RetireJob>,
-  results: { queue: Queue<PollJob>; initialDelayMs: number },
-  webhooks: { queue: Queue<WebhookJob>; maxAttempts: number; keepFailedJobs: number },
-  /** which completion of a request this is (admin requeues reopen requests) */
-  generationOf: (tenant: string, requestId: string) => Promise<number> = async () => 0,
-) {
+export function createEnqueuer(opts: EnqueuerOptions) {
+  const { clock, ingest: ingestQueue, results, webhooks } = opts;
+  const queue = opts.dispatch.queue;
+  const generationOf = opts.generationOf ?? (async () => 0);
   // every job added here serves a tenant or a batch, not the operation that adds it: each starts
   // a trace of its own, and its spans link to the requests it serves (call-trace.ts)
-  const options = { ...dispatchJobOptions(maxAttempts), ...DETACHED_JOB };
+  const options = { ...dispatchJobOptions(opts.dispatch.maxAttempts), ...DETACHED_JOB };
   return {
     async now(tenant: string): Promise<void> {
       await queue.add('dispatch', { tenant }, options);
@@ -82,4 +89,4 @@ export function createScheduler(
     },
   };
 }
-export type Scheduler = ReturnType<typeof createScheduler>;
+export type JobEnqueuer = ReturnType<typeof createEnqueuer>;

@@ -1,17 +1,18 @@
 /**
  * What the worker should do with a call's outcome: one class per upstream answer, following the
- * error table in docs/upstream-vod.md. It reads only the outcome's code and HTTP status,
- * so it sits on top of CallOutcome without changing it. Order of the checks:
+ * error table in docs/upstream-vod.md. It reads only the outcome's code and HTTP status; the
+ * client puts the class into the verdict it hands callers (verdict.ts). Order of the checks:
  *   1. accepted;
  *   2. the tenant's quota codes (Huawei publishes none, so they come from config and win over the table);
  *   3. no HTTP answer at all: network error or timeout;
- *   4. a code in the table (either gateway prefix, APIGW. or APIG.);
+ *   4. a code in the table (codes.ts; either gateway prefix, APIGW. or APIG.);
  *   5. by status alone: 429 throttled, 5xx retry later, a 2xx without a task id retry later;
  *   6. anything else (a 4xx, 1xx or 3xx with an unknown code or none) is an unknown code: retried
  *      later and flagged `unknownCode`, so the caller warns and counts it.
  * Nothing is ever classified as "drop".
  */
-import type { CallOutcome } from './outcome';
+import { codeRow, normaliseCode } from './codes';
+import type { CallOutcome, RejectedOutcome, RetryOutcome } from './outcome';
 
 export type RetryReason =
   | 'network'
@@ -28,8 +29,10 @@ export type RetryReason =
 
 export type TenantBlockReason = 'credentials' | 'account';
 
-export type Classification =
-  | { class: 'accepted'; taskId: string }
+export type Classification = { class: 'accepted'; taskId: string } | FailureClass;
+
+/** The class of a call that was not accepted. */
+export type FailureClass =
   | { class: 'retry_later'; reason: RetryReason; message: string; code?: string; unknownCode?: boolean }
   | { class: 'throttled'; retryAfterMs?: number }
   | { class: 'rejected_items'; code: string; message: string }
@@ -42,47 +45,15 @@ export interface ClassifyOptions {
   quotaErrorCodes: readonly string[];
 }
 
-type Row =
-  | { class: 'throttled' }
-  | { class: 'rejected_items' }
-  | { class: 'token_expired' }
-  | { class: 'tenant_blocked'; reason: TenantBlockReason }
-  | { class: 'retry_later'; reason: RetryReason };
-
-// Codes in their APIGW. spelling; `normaliseCode` maps APIG. onto it.
-const TABLE: Readonly<Record<string, Row>> = {
-  'VOD.10051': { class: 'retry_later', reason: 'internal_error' },
-  'VOD.10052': { class: 'retry_later', reason: 'internal_error' },
-  'APIGW.0308': { class: 'throttled' },
-  'VOD.10127': { class: 'throttled' },
-  'VOD.10053': { class: 'rejected_items' },
-  'VOD.10081': { class: 'rejected_items' },
-  'VOD.10060': { class: 'rejected_items' },
-  'VOD.10061': { class: 'rejected_items' },
-  'VOD.10062': { class: 'rejected_items' },
-  'VOD.10083': { class: 'rejected_items' },
-  'APIGW.0301': { class: 'tenant_blocked', reason: 'credentials' },
-  'APIGW.0303': { class: 'tenant_blocked', reason: 'credentials' },
-  'APIGW.0305': { class: 'tenant_blocked', reason: 'credentials' },
-  'APIGW.0302': { class: 'tenant_blocked', reason: 'account' },
-  'APIGW.0306': { class: 'tenant_blocked', reason: 'account' },
-  'APIGW.0310': { class: 'tenant_blocked', reason: 'account' },
-  'VOD.10054': { class: 'tenant_blocked', reason: 'credentials' },
-  'VOD.10055': { class: 'tenant_blocked', reason: 'account' },
-  'VOD.10056': { class: 'tenant_blocked', reason: 'account' },
-  'VOD.10057': { class: 'tenant_blocked', reason: 'account' },
-  'APIGW.0307': { class: 'token_expired' },
-};
-
 const BACKEND_UNAVAILABLE = 'APIGW.0201';
 const TIMEOUT = 'TIMEOUT';
 
-export function normaliseCode(code: string): string {
-  return code.trim().replace(/^APIG\./, 'APIGW.');
-}
-
 export function classify(outcome: CallOutcome, opts: ClassifyOptions): Classification {
   if (outcome.type === 'accepted') return { class: 'accepted', taskId: outcome.taskId };
+  return classifyFailed(outcome, opts);
+}
+
+export function classifyFailed(outcome: RejectedOutcome | RetryOutcome, opts: ClassifyOptions): FailureClass {
   const { httpStatus, message } = outcome;
   const code = outcome.code === undefined ? undefined : normaliseCode(outcome.code);
   const withCode = code !== undefined ? { code } : {};
@@ -91,7 +62,7 @@ export function classify(outcome: CallOutcome, opts: ClassifyOptions): Classific
   if (code !== undefined && opts.quotaErrorCodes.some((q) => normaliseCode(q) === code)) return { class: 'quota_spent', code, message };
   if (httpStatus === undefined) return { class: 'retry_later', reason: code === TIMEOUT ? 'timeout' : 'network', message, ...withCode };
 
-  const row = code === undefined ? undefined : TABLE[code];
+  const row = code === undefined ? undefined : codeRow(code);
   if (code !== undefined && row !== undefined) {
     switch (row.class) {
       case 'throttled':

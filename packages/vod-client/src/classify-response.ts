@@ -1,9 +1,11 @@
 /**
  * Turns an HTTP answer from the gateway into an outcome. Rules, in order:
  * 429 and 5xx are retryable; 4xx are permanent for this call except the codes Huawei documents
- * as transient (internal errors, the gateway's own rate limit); 2xx must carry what we asked for,
- * otherwise the call landed but is unreadable, which is a retry that reached upstream.
+ * as transient (`transient` in codes.ts: internal errors, the gateway's rate limit); 2xx must
+ * carry what we asked for, otherwise the call landed but is unreadable, which is a retry that
+ * reached upstream.
  */
+import { codeRow } from './codes';
 import type { RejectedOutcome, RetryOutcome } from './outcome';
 import { parseRetryAfter } from './retry-after';
 import { parseWireError, type WireError } from './wire';
@@ -13,9 +15,6 @@ export interface HttpAnswer {
   body: string;
   retryAfter: string | undefined;
 }
-
-// VOD.10051/10052: "internal error, retry with backoff"; VOD.10127: API gateway rate limit.
-const TRANSIENT_4XX_CODES = new Set(['VOD.10051', 'VOD.10052', 'VOD.10127']);
 
 /**
  * Answers of the API gateway itself, given instead of forwarding the call: 502 APIGW.0201
@@ -33,7 +32,7 @@ export function classifyFailure(answer: HttpAnswer, nowMs: number): RejectedOutc
     return retry(answer, nowMs, undefined, `HTTP ${status} with an unreadable body: ${snippet(answer.body)}`);
   }
   const message = error?.message || `HTTP ${status}: ${snippet(answer.body)}`;
-  if (status === 429 || status >= 500 || (error !== undefined && TRANSIENT_4XX_CODES.has(error.code))) {
+  if (status === 429 || status >= 500 || (error !== undefined && codeRow(error.code)?.transient)) {
     return retry(answer, nowMs, error, message);
   }
   if (status >= 400) return { type: 'rejected', httpStatus: status, code: error?.code ?? `HTTP.${status}`, message };

@@ -1,14 +1,16 @@
 /**
  * The two upstream calls, RefreshAsset and ShowRefreshResult, authenticated with an AK/SK
- * signature or an IAM token. Each call resolves to an outcome and never throws for anything
- * upstream or the network does; only a misconfiguration (bad endpoint, timeouts, no credentials)
- * throws, at creation. A rejected `getToken` propagates unchanged: it is the caller's own code,
- * and only the caller knows whether it means "credentials broken" or "try later".
+ * signature or an IAM token. Each call resolves to its verdict (verdict.ts) and never throws
+ * for anything upstream or the network does; only a misconfiguration (bad endpoint, timeouts, no
+ * credentials) throws, at creation. A rejected `getToken` propagates unchanged: it is the
+ * caller's own code, and only the caller knows whether it means "credentials broken" or "try
+ * later".
  */
 import { classifyFailure } from './classify-response';
 import { closeExchange, createExchange, send, type Answer } from './http-exchange';
-import type { CallOutcome, RefreshTarget, RetryOutcome, ShowResultOutcome } from './outcome';
+import type { RefreshTarget, RetryOutcome } from './outcome';
 import { signRequest } from './signer';
+import { refreshVerdict, showResultVerdict, type RefreshVerdict, type ShowResultVerdict } from './verdict';
 import { parseRefreshResults, parseTaskId, refreshBody } from './wire';
 
 /** How calls authenticate: an AK/SK signature, or an IAM token sent as X-Auth-Token. */
@@ -33,11 +35,13 @@ export interface VodClientOptions {
   connectTimeoutMs: number;
   /** Clock for X-Sdk-Date and Retry-After dates (ms since epoch). */
   now?: () => number;
+  /** Codes this tenant's upstream uses for an exhausted daily quota; they win over the table. */
+  quotaErrorCodes?: readonly string[];
 }
 
 export interface VodClient {
-  refresh(target: RefreshTarget): Promise<CallOutcome>;
-  showRefreshResult(taskId: string): Promise<ShowResultOutcome>;
+  refresh(target: RefreshTarget): Promise<RefreshVerdict>;
+  showRefreshResult(taskId: string): Promise<ShowResultVerdict>;
   /** Closes pooled sockets; safe to call twice. */
   close(): void;
 }
@@ -50,6 +54,7 @@ export function createVodClient(opts: VodClientOptions): VodClient {
   const now = opts.now ?? Date.now;
   const exchange = createExchange(opts.connectTimeoutMs);
   const path = `${base.pathname.replace(/\/+$/, '')}/v1/${encodeURIComponent(opts.projectId)}/asset/refresh`;
+  const classes = { quotaErrorCodes: opts.quotaErrorCodes ?? [] };
 
   async function call(method: 'GET' | 'POST', url: string, body: string): Promise<Answer | RetryOutcome> {
     const headers: Record<string, string> = { Host: new URL(url).host, 'X-Project-Id': opts.projectId };
@@ -64,17 +69,17 @@ export function createVodClient(opts: VodClientOptions): VodClient {
   return {
     async refresh(target) {
       const answer = await call('POST', new URL(path, base).toString(), refreshBody(target));
-      if ('type' in answer) return answer;
+      if ('type' in answer) return refreshVerdict(answer, classes);
       const taskId = answer.status >= 200 && answer.status < 300 ? parseTaskId(answer.body) : undefined;
-      return taskId ? { type: 'accepted', taskId, httpStatus: answer.status } : classifyFailure(answer, now());
+      return refreshVerdict(taskId ? { type: 'accepted', taskId, httpStatus: answer.status } : classifyFailure(answer, now()), classes);
     },
     async showRefreshResult(taskId) {
       const url = new URL(path, base);
       url.searchParams.set('task_id', taskId);
       const answer = await call('GET', url.toString(), '');
-      if ('type' in answer) return answer;
+      if ('type' in answer) return showResultVerdict(answer, classes);
       const results = answer.status >= 200 && answer.status < 300 ? parseRefreshResults(answer.body) : undefined;
-      return results ? { type: 'ok', results } : classifyFailure(answer, now());
+      return showResultVerdict(results ? { type: 'ok', results } : classifyFailure(answer, now()), classes);
     },
     close() {
       closeExchange(exchange);

@@ -68,19 +68,21 @@ describe('IAM token against the simulator', () => {
 
   it('when the client uses token auth, then refresh and show are accepted with X-Auth-Token', async () => {
     const c = tokenClient(token);
-    const accepted = await c.refresh({ kind: 'url', items: ['https://cdn.example.com/t.mp4'] });
+    const { answer: accepted } = await c.refresh({ kind: 'url', items: ['https://cdn.example.com/t.mp4'] });
     if (accepted.type !== 'accepted') throw new Error(`expected accepted, got ${JSON.stringify(accepted)}`);
 
-    expect(await c.showRefreshResult(accepted.taskId)).toEqual({ type: 'ok', results: [{ url: 'https://cdn.example.com/t.mp4', status: 'PROCESSING' }] });
+    expect((await c.showRefreshResult(accepted.taskId)).answer).toEqual({ type: 'ok', results: [{ url: 'https://cdn.example.com/t.mp4', status: 'PROCESSING' }] });
   });
 
   it('when the token was invalidated early, then the call is rejected APIGW.0307 and classified token_expired', async () => {
     const t = await token();
     sim.expireTokens();
-    const outcome = await tokenClient(async () => t).refresh({ kind: 'url', items: ['https://cdn.example.com/t.mp4'] });
+    const verdict = await tokenClient(async () => t).refresh({ kind: 'url', items: ['https://cdn.example.com/t.mp4'] });
+    const outcome = verdict.answer;
 
     expect(outcome).toMatchObject({ type: 'rejected', httpStatus: 401, code: 'APIGW.0307' });
     expect(classify(outcome, { quotaErrorCodes: [] })).toEqual({ class: 'token_expired' });
+    expect(verdict.class).toBe('token_expired');
   });
 
   it('when getToken fails, then its error reaches the caller unchanged and nothing is sent', async () => {

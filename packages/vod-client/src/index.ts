@@ -1,11 +1,5 @@
-export {
-  classify,
-  normaliseCode,
-  type Classification,
-  type ClassifyOptions,
-  type RetryReason,
-  type TenantBlockReason,
-} from './classification';
+export { type RetryReason, type TenantBlockReason } from './classification';
+export { normaliseCode } from './codes';
 export { createVodClient, type VodAuth, type VodClient, type VodClientOptions } from './client';
 export { fetchIamToken, type IamTokenOutcome, type IamTokenRequest } from './iam-token';
 export type {
@@ -18,6 +12,7 @@ export type {
   ShowResultOutcome,
 } from './outcome';
 export { parseRetryAfter } from './retry-after';
+export { unsentVerdict, type FailureVerdict, type RefreshVerdict, type ShowResultVerdict } from './verdict';
 export {
   ALGORITHM,
   canonicalRequest,

@@ -1,6 +1,8 @@
 /**
- * What a caller learns from one upstream call. Every upstream answer and every network failure
- * maps to exactly one of these; the caller decides what to do, the client never retries.
+ * What one upstream call answered, read from HTTP and the network alone. Every upstream answer
+ * and every network failure maps to exactly one of these; the client never retries. The VOD
+ * calls hand it to callers only inside their verdict (verdict.ts), as `answer`, for logs; IAM's
+ * token call returns it as it is.
  */
 export type CallOutcome =
   | { type: 'accepted'; taskId: string; httpStatus: number }

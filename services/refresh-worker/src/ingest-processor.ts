@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Clock } from './clock';
 import type { CompletionRelay } from './completion-relay';
 import type { WorkerMetrics } from './metrics';
-import type { Scheduler } from './scheduler';
+import type { JobEnqueuer } from './enqueuer';
 
 /** Staged lines are `a:<asset id>` or `u:<url as sent>`; coalescing keys use the normalised url. */
 function coalescingKey(line: string): string {
@@ -54,7 +54,7 @@ const WAKE_INTERVAL_MS = 500;
  */
 export function createIngestProcessor(deps: {
   store: DispatchStore;
-  scheduler: Scheduler;
+  enqueue: JobEnqueuer;
   /** relays the completion of a request whose items were all final when its ingest finished */
   completions: Pick<CompletionRelay, 'relay'>;
   clock: Clock;
@@ -67,7 +67,7 @@ export function createIngestProcessor(deps: {
   /** true once the worker is shutting down: a long ingest hands itself back between chunks */
   stopping: () => boolean;
 }) {
-  const { store, scheduler, clock, metrics } = deps;
+  const { store, enqueue, clock, metrics } = deps;
   return async function processIngestQueue(job: Job<IngestJob>, token?: string): Promise<unknown> {
     // a retire job that a worker of an earlier version added here: its completion is in the
     // outbox too, which the completions processor retires (completion-relay.ts)
@@ -87,7 +87,7 @@ export function createIngestProcessor(deps: {
     }
     if (state.done) {
       // a run after the request finished (the worker died before its last wake-up)
-      if (await store.hasPending(tenant)) await scheduler.now(tenant);
+      if (await store.hasPending(tenant)) await enqueue.now(tenant);
       return totals;
     }
     // a scheduled request is not coalesced before its not_before (the API delayed this job until
@@ -129,7 +129,7 @@ export function createIngestProcessor(deps: {
       metrics.itemsCoalesced(tenant, res);
       createdSinceWake += res.created;
       if (createdSinceWake > 0 && Date.now() - lastWake >= WAKE_INTERVAL_MS) {
-        await scheduler.now(tenant);
+        await enqueue.now(tenant);
         lastWake = Date.now();
         createdSinceWake = 0;
       }
@@ -164,7 +164,7 @@ export function createIngestProcessor(deps: {
           // progress is in Redis: put the job back at once (no attempt spent) and let SIGTERM finish
           await next.catch(() => undefined);
           await settleAll().catch(() => undefined);
-          if (createdSinceWake > 0) await scheduler.now(tenant);
+          if (createdSinceWake > 0) await enqueue.now(tenant);
           log.info({ cursor, received: state.received }, 'shutting down: ingest handed back');
           await job.moveToDelayed(Date.now(), token);
           throw new DelayedError();
@@ -208,7 +208,7 @@ export function createIngestProcessor(deps: {
     }
     await next?.catch(() => undefined);
     // wake before marking done: a run after a crash between the two still finds work to wake for
-    if (createdSinceWake > 0) await scheduler.now(tenant);
+    if (createdSinceWake > 0) await enqueue.now(tenant);
     if (await store.finishIngest(tenant, requestId, deps.retentionSeconds, clock.now())) await deps.completions.relay(tenant);
     log.info(totals, 'request coalesced');
     return totals;

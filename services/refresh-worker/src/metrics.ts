@@ -1,11 +1,11 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RecordedResults } from '@refresh/store';
-import type { Classification } from '@refresh/vod-client';
+import type { RefreshVerdict } from '@refresh/vod-client';
 
-/** Outcome classes of one upstream call (vod-client's classification): the bounded `outcome` label. */
+/** Outcome classes of one upstream call (vod-client's verdict): the bounded `outcome` label. */
 export const CALL_OUTCOMES = [
   'accepted', 'retry_later', 'throttled', 'rejected_items', 'tenant_blocked', 'token_expired', 'quota_spent',
-] as const satisfies ReadonlyArray<Classification['class']>;
+] as const satisfies ReadonlyArray<RefreshVerdict['class']>;
 
 /** VOD's verdicts on submitted items as the worker records them: the bounded `verdict` label. */
 export const RESULT_VERDICTS = ['completed', 'failed', 'unknown'] as const;

@@ -1,7 +1,7 @@
 import { DelayedError, type Job } from 'bullmq';
 import type { AppConfig, TenantConfig } from '@refresh/config';
 import { batchItemIds, pollJob, type DispatchStore, type ItemVerdict, type PollJob, type TenantGate } from '@refresh/store';
-import { classify, type RefreshResult, type ShowResultOutcome } from '@refresh/vod-client';
+import type { RefreshResult, ShowResultVerdict } from '@refresh/vod-client';
 import type { Logger } from 'pino';
 import { pauseTenant, takeCallSlot } from './call-gate';
 import { MAX_LINKED_REQUESTS, createCallTrace, type CallTrace } from './call-trace';
@@ -10,9 +10,9 @@ import type { CompletionRelay } from './completion-relay';
 import { TenantCredentialsError } from './iam-tokens';
 import type { WorkerMetrics } from './metrics';
 import { nextPollDelay, verdictsFor } from './result-verdicts';
-import type { Scheduler } from './scheduler';
+import type { JobEnqueuer } from './enqueuer';
 
-export type ShowResultCaller = (tenant: TenantConfig, taskId: string) => Promise<ShowResultOutcome>;
+export type ShowResultCaller = (tenant: TenantConfig, taskId: string) => Promise<ShowResultVerdict>;
 
 /** What an item VOD reported FAILED shows as its error. */
 export const VOD_FAILED = { code: 'VOD.REFRESH_FAILED', message: 'VOD reported FAILED for this URL' } as const;
@@ -40,7 +40,7 @@ type Polled = { type: 'ok'; results: RefreshResult[] } | { type: 'later'; retryA
 export function createResultProcessor(deps: {
   config: AppConfig;
   store: DispatchStore;
-  scheduler: Scheduler;
+  enqueue: JobEnqueuer;
   /** relays the completions of requests VOD's verdicts completed */
   completions: Pick<CompletionRelay, 'relay'>;
   clock: Clock;
@@ -118,7 +118,7 @@ export function createResultProcessor(deps: {
     if (res.requeued) {
       // covered URLs VOD's verdict did not list go again as URLs: they need a dispatcher
       log.warn({ requeued: res.requeued }, 'asset cover missed URLs: they go again as URLs');
-      await deps.scheduler.now(tenantId);
+      await deps.enqueue.now(tenantId);
     }
     if (res.recorded.completed + res.recorded.failed_vod + res.recorded.unknown > 0) {
       log.info({ ...res.recorded, open: res.open, ageMs: age }, 'VOD verdicts recorded');
@@ -146,18 +146,18 @@ export function createResultProcessor(deps: {
   /** ShowRefreshResult under the tenant's call rate; acts on answers that concern the whole tenant. */
   async function poll(tenant: TenantConfig, taskId: string, log: Logger, trace: CallTrace): Promise<Polled> {
     await takeCallSlot(gate, clock, tenant, (ms) => trace.paced(ms));
-    let outcome: ShowResultOutcome;
+    let verdict: ShowResultVerdict;
     try {
-      outcome = await deps.showResult(tenant, taskId);
+      verdict = await deps.showResult(tenant, taskId);
     } catch (err) {
       if (!(err instanceof TenantCredentialsError)) throw err;
       const until = await pauseTenant(pausing, tenant, tenant.id, { reason: 'credentials', code: err.code, message: err.message });
       return { type: 'hold', until };
     }
-    if (outcome.type === 'ok') return outcome;
 
-    const verdict = classify(outcome, { quotaErrorCodes: tenant.quotaErrorCodes });
     switch (verdict.class) {
+      case 'results':
+        return { type: 'ok', results: verdict.results };
       case 'tenant_blocked': {
         const until = await pauseTenant(pausing, tenant, tenant.id, verdict);
         return { type: 'hold', until };
@@ -173,13 +173,16 @@ export function createResultProcessor(deps: {
         await deps.invalidateToken(tenant);
         log.info('ShowRefreshResult refused the IAM token: a new one next time');
         return { type: 'later' };
-      default:
-        if (outcome.type === 'rejected') {
-          log.warn({ code: outcome.code, httpStatus: outcome.httpStatus, message: outcome.message }, 'ShowRefreshResult refused: polling again later');
+      default: {
+        // the answer as it came: a refusal by its HTTP status is a warning, a failure is not
+        const { answer } = verdict;
+        if (answer.type === 'rejected') {
+          log.warn({ code: answer.code, httpStatus: answer.httpStatus, message: answer.message }, 'ShowRefreshResult refused: polling again later');
         } else {
-          log.info({ code: outcome.code, httpStatus: outcome.httpStatus, message: outcome.message }, 'ShowRefreshResult failed: polling again later');
+          log.info({ code: answer.code, httpStatus: answer.httpStatus, message: answer.message }, 'ShowRefreshResult failed: polling again later');
         }
-        return { type: 'later', ...(outcome.type === 'retry' && outcome.retryAfterMs !== undefined ? { retryAfterMs: outcome.retryAfterMs } : {}) };
+        return { type: 'later', ...(verdict.retryAfterMs !== undefined ? { retryAfterMs: verdict.retryAfterMs } : {}) };
+      }
     }
   }
 }

@@ -1,6 +1,8 @@
 import { LOG_REDACT, type AppConfig, type TenantConfig } from '@refresh/config';
 import { createRedis, createTokenStore } from '@refresh/store';
-import { createVodClient, type CallOutcome, type RetryOutcome, type ShowResultOutcome, type VodAuth, type VodClient } from '@refresh/vod-client';
+import {
+  createVodClient, unsentVerdict, type FailureVerdict, type RefreshVerdict, type ShowResultVerdict, type VodAuth, type VodClient,
+} from '@refresh/vod-client';
 import type { RedisClient } from '@refresh/store';
 import pino, { type Logger } from 'pino';
 import type { Clock } from './clock';
@@ -8,9 +10,9 @@ import { TenantCredentialsError, createTokenProvider, type TokenProvider, type T
 
 export interface VodClients {
   /** RefreshAsset. Throws TenantCredentialsError when IAM refuses a token tenant's password. */
-  call(tenant: TenantConfig, kind: 'asset_id' | 'url', items: string[]): Promise<CallOutcome>;
+  call(tenant: TenantConfig, kind: 'asset_id' | 'url', items: string[]): Promise<RefreshVerdict>;
   /** ShowRefreshResult; throws like `call`. */
-  showResult(tenant: TenantConfig, taskId: string): Promise<ShowResultOutcome>;
+  showResult(tenant: TenantConfig, taskId: string): Promise<ShowResultVerdict>;
   /** Drops the IAM token this replica last used for the tenant (after APIGW.0307); no-op for AK/SK. */
   invalidateToken(tenant: TenantConfig): Promise<void>;
   /** Closes pooled sockets (and the token connection if this made one); safe to call twice. */
@@ -75,6 +77,7 @@ export function vodCaller(config: AppConfig, clock: Clock, deps: VodCallerDeps =
         connectTimeoutMs: config.upstream.connectTimeoutMs,
         // X-Sdk-Date comes from the same clock the budget day does
         now: () => clock.now(),
+        quotaErrorCodes: tenant.quotaErrorCodes,
       });
       clients.set(tenant.id, c);
     }
@@ -85,13 +88,13 @@ export function vodCaller(config: AppConfig, clock: Clock, deps: VodCallerDeps =
    * A call whose token could not be had never left this process: it is a retry that spent no
    * upstream quota. Refused credentials are not retryable and propagate for the caller to pause.
    */
-  async function guarded<T>(tenant: TenantConfig, run: (c: VodClient) => Promise<T>): Promise<T | RetryOutcome> {
+  async function guarded<T>(tenant: TenantConfig, run: (c: VodClient) => Promise<T>): Promise<T | FailureVerdict> {
     const c = client(tenant);
     try {
       return await run(c);
     } catch (err) {
       if (err instanceof TenantCredentialsError || !isTokenTenant(tenant)) throw err;
-      return { type: 'retry', message: `IAM token unavailable: ${(err as Error).message}`, reachedUpstream: false };
+      return unsentVerdict(`IAM token unavailable: ${(err as Error).message}`);
     }
   }
 

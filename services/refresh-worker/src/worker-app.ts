@@ -18,7 +18,7 @@ import { createIngestProcessor, type CoalescingRules } from './ingest-processor'
 import { createWorkerMetrics, type WorkerMetrics } from './metrics';
 import { readinessWithPauses } from './readiness';
 import { createResultProcessor } from './result-processor';
-import { createScheduler } from './scheduler';
+import { createEnqueuer } from './enqueuer';
 import { promoteTenantJobs } from './wake-tenant';
 import { registerStateGauges } from './state-gauges';
 import { vodCaller } from './vod-clients';
@@ -80,9 +80,11 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
   const completionsQueue = new Queue<RetireJob>(QUEUE_NAMES.completions, { connection: connect('completions-queue'), prefix, telemetry });
   const resultsQueue = new Queue<PollJob>(QUEUE_NAMES.results, { connection: connect('results-queue'), prefix, telemetry });
   const webhooksQueue = new Queue<WebhookJob>(QUEUE_NAMES.webhooks, { connection: connect('webhooks-queue'), prefix, telemetry });
-  const scheduler = createScheduler(
-    dispatchQueue, clock, config.upstream.maxAttempts, { queue: resultsQueue, initialDelayMs: config.upstream.pollInitialDelayMs },
-  );
+  const enqueue = createEnqueuer({
+    dispatch: { queue: dispatchQueue, maxAttempts: config.upstream.maxAttempts },
+    results: { queue: resultsQueue, initialDelayMs: config.upstream.pollInitialDelayMs },
+    clock,
+  });
   const completions = createCompletionRelay({
     outbox: store, queue: completionsQueue, clock, logger, tenants: config.tenants.map((t) => t.id), intervalMs: config.worker.completionSweepMs,
   });
@@ -107,7 +109,7 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
   const ingestWorker = new Worker<IngestJob>(
     QUEUE_NAMES.ingest,
     createIngestProcessor({
-      store, scheduler, completions, clock, logger, metrics, chunkItems: config.ingest.chunkItems, retentionSeconds,
+      store, enqueue, completions, clock, logger, metrics, chunkItems: config.ingest.chunkItems, retentionSeconds,
       tenantRules: (tenant) => coalescingRules.get(tenant) ?? UNKNOWN_TENANT_RULES,
       stopping: () => stopped !== null,
     }),
@@ -116,7 +118,7 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
   const dispatchWorker = new Worker<DispatchJob>(
     QUEUE_NAMES.dispatch,
     createDispatchProcessor({
-      config, store, scheduler, completions, clock, logger, metrics, gate, tracing,
+      config, store, enqueue, completions, clock, logger, metrics, gate, tracing,
       stopping: () => stopped !== null,
       call: caller.call,
       invalidateToken: (tenant) => caller.invalidateToken(tenant),
@@ -141,7 +143,7 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
   const resultsWorker = new Worker<PollJob>(
     QUEUE_NAMES.results,
     createResultProcessor({
-      config, store, scheduler, completions, clock, logger, metrics, gate,
+      config, store, enqueue, completions, clock, logger, metrics, gate,
       showResult: caller.showResult, tracing,
       invalidateToken: (tenant) => caller.invalidateToken(tenant),
     }),
@@ -205,7 +207,7 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
         // jobs that waited for the probe go now: batches and result polls
         await promoteTenantJobs(dispatchQueue, tenant);
         await promoteTenantJobs(resultsQueue, tenant);
-        await scheduler.now(tenant);
+        await enqueue.now(tenant);
       }
       // completions a process that died left in the outbox, before this worker reports ready
       await completions.start();

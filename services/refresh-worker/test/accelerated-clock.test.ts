@@ -6,7 +6,7 @@
 import { Queue } from 'bullmq';
 import { acceleratedClock } from '@refresh/core';
 import { QUEUE_NAMES, queuePrefix, type DispatchJob, type PollJob } from '@refresh/store';
-import { createScheduler } from '../src/scheduler';
+import { createEnqueuer } from '../src/enqueuer';
 import { testWorld } from './harness';
 
 describe('a worker on an accelerated clock', () => {
@@ -34,7 +34,7 @@ describe('a worker on an accelerated clock', () => {
     };
     const dispatch = open<DispatchJob>(QUEUE_NAMES.dispatch);
     const results = open<PollJob>(QUEUE_NAMES.results);
-    const scheduler = createScheduler(dispatch, clock, 3, { queue: results, initialDelayMs: 5_000 });
+    const scheduler = createEnqueuer({ dispatch: { queue: dispatch, maxAttempts: 3 }, results: { queue: results, initialDelayMs: 5_000 }, clock });
     return { clock, dispatch, results, scheduler };
   }
 

@@ -174,13 +174,13 @@ describe('IAM tokens', () => {
     const clients = vodCaller(cfg, clock, { redis, logger: silent });
     world.onClose(async () => clients.close());
 
-    expect((await clients.call(tenant, 'url', ['http://cdn.example.com/1.mp4'])).type).toBe('accepted');
+    expect((await clients.call(tenant, 'url', ['http://cdn.example.com/1.mp4'])).answer.type).toBe('accepted');
     sim.expireTokens();
-    expect(await clients.call(tenant, 'url', ['http://cdn.example.com/2.mp4'])).toMatchObject({ type: 'rejected', code: 'APIGW.0307' });
+    expect((await clients.call(tenant, 'url', ['http://cdn.example.com/2.mp4'])).answer).toMatchObject({ type: 'rejected', code: 'APIGW.0307' });
 
     await clients.invalidateToken(tenant);
 
-    expect((await clients.call(tenant, 'url', ['http://cdn.example.com/3.mp4'])).type).toBe('accepted');
+    expect((await clients.call(tenant, 'url', ['http://cdn.example.com/3.mp4'])).answer.type).toBe('accepted');
     expect(sim.tokensIssued()).toBe(2);
   });
 

@@ -2,18 +2,24 @@ import type { Queue } from 'bullmq';
 import { DETACHED_JOB, POLL_JOB_OPTIONS, dispatchJobOptions, wakeDispatch, type DispatchJob, type PollJob } from '@refresh/store';
 import type { Clock } from './clock';
 
+export interface EnqueuerOptions {
+  /** dispatch jobs: wake-ups of a tenant's dispatcher, and batches already claimed */
+  dispatch: { queue: Queue<DispatchJob>; maxAttempts: number };
+  results: { queue: Queue<PollJob>; initialDelayMs: number };
+  clock: Clock;
+}
+
 /**
- * Adds dispatch jobs. `now` jobs always get a fresh id: a job that is already running may have
+ * Adds the worker's dispatch and poll jobs to their queues; BullMQ runs them, at once or after a
+ * delay. (Ingest, completion and webhook jobs are added by store/src/jobs.ts, which the API shares.)
+ * Dispatch jobs: `now` jobs always get a fresh id: a job that is already running may have
  * made its last claim before our items were committed, so it must never absorb our wake-up.
  * `at` jobs are deduplicated by their due instant, which is always in the future, so the job
  * holding that id has not started yet and will see everything committed before it runs.
  */
-export function createScheduler(
-  queue: Queue<DispatchJob>,
-  clock: Clock,
-  maxAttempts: number,
-  results: { queue: Queue<PollJob>; initialDelayMs: number },
-) {
+export function createEnqueuer(opts: EnqueuerOptions) {
+  const { clock, results } = opts;
+  const { queue, maxAttempts } = opts.dispatch;
   // every job added here serves a tenant or a batch, not the operation that adds it: each starts
   // a trace of its own, and its spans link to the requests it serves (call-trace.ts)
   const options = { ...dispatchJobOptions(maxAttempts), ...DETACHED_JOB };
@@ -44,4 +50,4 @@ export function createScheduler(
     },
   };
 }
-export type Scheduler = ReturnType<typeof createScheduler>;
+export type JobEnqueuer = ReturnType<typeof createEnqueuer>;

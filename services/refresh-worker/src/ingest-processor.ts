@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Clock } from './clock';
 import type { CompletionRelay } from './completion-relay';
 import type { WorkerMetrics } from './metrics';
+import { chunksInFlight } from './chunks-in-flight';
 import type { JobEnqueuer } from './enqueuer';
 
 /** Staged lines are `a:<asset id>` or `u:<url as sent>`; coalescing keys use the normalised url. */
@@ -98,11 +99,8 @@ export function createIngestProcessor(deps: {
       throw new DelayedError();
     }
     if (state.notBefore !== null) await store.unschedule(tenant, requestId);
-    type Coalesced = Awaited<ReturnType<DispatchStore['coalesce']>>;
-    /** a chunk sent to Redis and not yet answered */
-    type Sent = Promise<Coalesced>;
     // where the next chunk to send starts: a chunk is sent before the one ahead of it is
-    // answered, so that Redis runs one while the worker reads and normalises the next
+    // answered (chunks-in-flight.ts)
     let cursor = state.ingested;
     let lastWake = 0;
     let createdSinceWake = 0;
@@ -117,12 +115,7 @@ export function createIngestProcessor(deps: {
       p.catch(() => undefined); // a prefetch that is never awaited must not be an unhandled rejection
       return p;
     };
-    /** Counts an answered chunk; says whether sending may go on from where it stands. */
-    const settle = async (sent: Sent): Promise<'applied' | 'stale' | 'canceled'> => {
-      const res = await sent;
-      if (res === 'canceled') return 'canceled';
-      // another run applied this chunk
-      if (res === null) return 'stale';
+    const inFlight = chunksInFlight(CHUNKS_IN_FLIGHT, async (res) => {
       totals.created += res.created;
       totals.linked += res.linked;
       totals.duplicates += res.duplicates;
@@ -133,37 +126,14 @@ export function createIngestProcessor(deps: {
         lastWake = Date.now();
         createdSinceWake = 0;
       }
-      return 'applied';
-    };
-    // chunks sent and not yet answered, oldest first
-    const inFlight: Sent[] = [];
-    /**
-     * Waits for every chunk still on its way, oldest first, and says the worst of their outcomes.
-     * The script applies a chunk only at the request's `ingested` counter, and Redis runs one
-     * connection's calls in order: a chunk sent after a stale or canceled one was refused in
-     * turn, or applied at its right place.
-     */
-    const settleAll = async (): Promise<'applied' | 'stale' | 'canceled'> => {
-      let worst: 'applied' | 'stale' | 'canceled' = 'applied';
-      let failure: unknown = null;
-      for (let sent = inFlight.shift(); sent; sent = inFlight.shift()) {
-        try {
-          const outcome = await settle(sent);
-          if (outcome === 'canceled' || worst === 'applied') worst = outcome;
-        } catch (err) {
-          failure ??= err;
-        }
-      }
-      if (failure !== null) throw failure;
-      return worst;
-    };
+    });
     let next: Promise<StagedChunk> | null = read(cursor);
     for (;;) {
       while (next && cursor < state.received) {
         if (deps.stopping()) {
           // progress is in Redis: put the job back at once (no attempt spent) and let SIGTERM finish
           await next.catch(() => undefined);
-          await settleAll().catch(() => undefined);
+          await inFlight.settleAll().catch(() => undefined);
           if (createdSinceWake > 0) await enqueue.now(tenant);
           log.info({ cursor, received: state.received }, 'shutting down: ingest handed back');
           await job.moveToDelayed(Date.now(), token);
@@ -177,18 +147,11 @@ export function createIngestProcessor(deps: {
           tenant, requestId, priority, cursor, lines.length, lines, now, rules.minRefreshIntervalMs,
           budgetDay(now, rules.timezone).dayId, rules.assetPattern ? assetIdsOf(lines, rules.assetPattern) : undefined, bytes,
         );
-        sent.catch(() => undefined); // answered in order, after the ones sent before it
-        inFlight.push(sent);
         cursor += lines.length;
-        if (inFlight.length < CHUNKS_IN_FLIGHT) continue;
-        const outcome = await settle(inFlight.shift()!).catch(async (err: unknown) => {
-          await settleAll().catch(() => undefined);
-          throw err;
-        });
+        const outcome = await inFlight.add(sent);
         if (outcome === 'applied') continue;
-        const rest = await settleAll().catch(() => 'stale' as const);
         next = null;
-        if (outcome === 'canceled' || rest === 'canceled') {
+        if (outcome === 'canceled') {
           // an admin canceled the request: what is left of it is dropped, and it finishes now
           log.info({ cursor, received: state.received }, 'request canceled while coalescing: the rest is dropped');
           break;
@@ -200,7 +163,7 @@ export function createIngestProcessor(deps: {
       }
       // the chunks still on their way: when another run applied them, it may not have gone on to
       // the end (it may have died), so this run goes on from where Redis says
-      if ((await settleAll()) !== 'stale') break;
+      if ((await inFlight.settleAll()) !== 'stale') break;
       state = (await store.ingestedSoFar(tenant, requestId)) ?? state;
       cursor = state.ingested;
       if (state.done || cursor >= state.received) break;

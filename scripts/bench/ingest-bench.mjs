@@ -24,6 +24,7 @@ import { benchEnv, writeBenchConfig } from './bench-services.mjs';
 import { commandStats, deletePrefix, info, redisCpuSeconds, topCommands } from './redis-stats.mjs';
 import { benchUrl, bodyStats, urlBody } from './url-body.mjs';
 import nodeVersion from '../node-version.cjs';
+import { startOwnRedis } from './own-redis.mjs';
 
 nodeVersion.assertNodeVersion('npm run bench');
 
@@ -44,13 +45,18 @@ const tracingRuns = process.env.BENCH_TRACING === 'off'
   ? [{ tracing: false, pair: 0 }]
   : Array.from({ length: tracingPairs }, (_, pair) => (pair % 2 === 0 ? [false, true] : [true, false]).map((tracing) => ({ tracing, pair }))).flat();
 const MB = 1024 * 1024;
+/** the unreported first upload on a redis-server of the bench's own */
+const WARM_UP_URLS = 20_000;
 
 const sizes = (process.env.BENCH_SIZES ?? '100000,1000000').split(',').map((s) => Number(s.trim()));
 if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 1)) {
   console.error(`BENCH_SIZES must be positive integers separated by commas, got "${process.env.BENCH_SIZES}"`);
   process.exit(1);
 }
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+// a redis-server of the bench's own unless REDIS_URL names one: others' keys and scripts on a shared
+// Redis would count in its memory, its command times and its slow log
+const ownRedis = process.env.REDIS_URL ? null : await startOwnRedis(() => undefined);
+const redisUrl = process.env.REDIS_URL ?? ownRedis.url;
 // the config's ingest.chunkItems, to compare chunk sizes; the schema's default when unset
 const chunkItems = process.env.BENCH_CHUNK_ITEMS ? Number(process.env.BENCH_CHUNK_ITEMS) : undefined;
 const run = randomBytes(4).toString('hex');
@@ -334,12 +340,13 @@ function cleanup() {
     await deletePrefix(redis, prefix).catch((err) => console.error(`deleting ${prefix}:*: ${err.message}`));
     rmSync(tmp, { recursive: true, force: true });
     redis.disconnect();
+    await ownRedis?.stop();
   })();
   return cleaning;
 }
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, () => {
-    console.error(`\n${signal}: stopping children and deleting ${prefix}:*`);
+    console.error(`\n${signal}: stopping children${ownRedis ? ' and our redis-server' : ` and deleting ${prefix}:*`}`);
     interrupted = true;
     crashed ??= new Error(`interrupted by ${signal}`);
     void cleanup().finally(() => process.exit(130));
@@ -348,6 +355,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 // last resort if something exits the process without cleanup: no child outlives the bench
 process.on('exit', () => {
   for (const c of children) if (isRunning(c)) process.kill(c.pid, 'SIGKILL');
+  ownRedis?.kill();
 });
 
 const mark = (ok, figure = 0) => (Number.isNaN(figure) ? 'n/a' : ok ? 'OK' : 'MISSED');
@@ -397,7 +405,13 @@ function report(results, server, startedAt) {
 try {
   const startedAt = performance.now();
   const server = await info(redis, 'server');
-  console.log(`ingest bench: sizes ${sizes.map(int).join(', ')}; Redis ${redisUrl} (${server.redis_version}); key prefix ${prefix}; ingest.chunkItems ${chunkItems ?? 'default'}`);
+  console.log(`ingest bench: sizes ${sizes.map(int).join(', ')}; Redis ${redisUrl} (${server.redis_version}, ${ownRedis ? `own redis-server, pid ${ownRedis.pid}` : 'shared'}); key prefix ${prefix}; ingest.chunkItems ${chunkItems ?? 'default'}`);
+  if (ownRedis) {
+    // a new redis-server has not cached our scripts nor BullMQ's yet: a first, unreported upload
+    // loads them, so the figures of the first size count its items' memory alone
+    console.log(`\nwarm-up (not reported): ${int(WARM_UP_URLS)} URLs`);
+    await benchSize(WARM_UP_URLS, false);
+  }
   const results = [];
   for (const count of sizes) {
     for (const { tracing, pair } of tracingRuns) results.push({ ...(await benchSize(count, tracing)), pair });

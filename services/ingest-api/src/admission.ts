@@ -1,10 +1,10 @@
 import type { TenantConfig } from '@refresh/config';
-import { AppError, ERROR_CODES, budgetDay } from '@refresh/core';
+import { ERROR_CODES, budgetDay } from '@refresh/core';
 import type { Admission, CallerRate } from '@refresh/store';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { callerOf, type Caller } from './auth';
 import type { ApiContext } from './context';
-import { dependency, tooManyRequests } from './errors';
+import { HttpError, dependency, tooManyRequests } from './errors';
 
 /**
  * Back-pressure: each caller's request rate and each tenant's backlog cap, both from the
@@ -143,10 +143,10 @@ export async function admit(
  * backlog before the reset, so the seconds until then; otherwise coalescing and sending free
  * room continuously, so a modest BACKLOG_RETRY_SECONDS.
  */
-export async function backlogFull(ctx: ApiContext, caller: Caller, tenant: TenantConfig, backlog: number, incoming: number): Promise<AppError> {
+export async function backlogFull(ctx: ApiContext, caller: Caller, tenant: TenantConfig, backlog: number, incoming: number): Promise<HttpError> {
   const cap = tenant.maxBacklogItems;
   if (incoming > cap) {
-    return new AppError(ERROR_CODES.PAYLOAD_TOO_LARGE,
+    return new HttpError(ERROR_CODES.PAYLOAD_TOO_LARGE,
       `a request of ${fmt(incoming)} items is larger than tenant ${tenant.id}'s backlog cap of ${fmt(cap)} items; split it`, 413,
       { limit: 'tenant_backlog', tenant: tenant.id, max_backlog_items: cap, incoming_items: incoming });
   }
@@ -168,11 +168,11 @@ export async function backlogFull(ctx: ApiContext, caller: Caller, tenant: Tenan
  * worker coalescing what is staged frees room within moments (413 for a chunk larger than the cap
  * alone, which no wait would cure).
  */
-export function stagedBytesFull(ctx: ApiContext, caller: Caller, tenant: TenantConfig, staged: number, incoming: number): AppError {
+export function stagedBytesFull(ctx: ApiContext, caller: Caller, tenant: TenantConfig, staged: number, incoming: number): HttpError {
   const cap = tenant.maxStagedBytes;
   const details = { limit: 'tenant_staged_bytes', tenant: tenant.id, staged_bytes: staged, max_staged_bytes: cap, incoming_bytes: incoming };
   if (incoming > cap) {
-    return new AppError(ERROR_CODES.PAYLOAD_TOO_LARGE, `a chunk of ${fmt(incoming)} bytes is larger than tenant ${tenant.id}'s staging cap of ${fmt(cap)} bytes`, 413, details);
+    return new HttpError(ERROR_CODES.PAYLOAD_TOO_LARGE, `a chunk of ${fmt(incoming)} bytes is larger than tenant ${tenant.id}'s staging cap of ${fmt(cap)} bytes`, 413, details);
   }
   ctx.metrics.countRejection({ limit: 'tenant_staged_bytes', caller: caller.id, tenant: tenant.id });
   return tooManyRequests(

@@ -2,7 +2,7 @@ import { AppError, clientAddress } from '@refresh/core';
 import type { AuthFailures } from '@refresh/store';
 import type { Request, RequestHandler } from 'express';
 import type { ApiContext } from './context';
-import { dependency, tooManyRequests } from './errors';
+import { dependency, statusOf, tooManyRequests } from './errors';
 
 /**
  * Failed authentication, limited per client address (config authFailures), on every API replica
@@ -42,7 +42,7 @@ export function withAuthFailureLimit(
       const before = await dependency(failures.read(address));
       if (before.failures >= max) throw blocked(before.windowEndsInMs);
       const refusal = runAuthenticate(authenticate, req, res);
-      if (!(refusal instanceof AppError && refusal.httpStatus === 401)) return refusal;
+      if (!(refusal instanceof AppError && statusOf(refusal) === 401)) return refusal;
       ctx.metrics.countAuthFailure();
       await dependency(failures.count(address, windowMs));
       return refusal;

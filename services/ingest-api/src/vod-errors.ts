@@ -1,4 +1,5 @@
 import { AppError, ERROR_CODES } from '@refresh/core';
+import { HttpError } from './errors';
 
 /**
  * The drop-in endpoint answers what VOD would refuse as VOD does, so a publishing system's VOD
@@ -8,8 +9,8 @@ import { AppError, ERROR_CODES } from '@refresh/core';
  */
 export const VOD_ILLEGAL_PARAMETER = 'VOD.10053';
 
-export function vodIllegalField(field: string, details?: unknown): AppError {
-  return new AppError(VOD_ILLEGAL_PARAMETER, `The request parameter is illegal, illegal field: ${field}.`, 400, details);
+export function vodIllegalField(field: string, details?: unknown): HttpError {
+  return new HttpError(VOD_ILLEGAL_PARAMETER, `The request parameter is illegal, illegal field: ${field}.`, 400, details);
 }
 
 /**

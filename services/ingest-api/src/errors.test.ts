@@ -1,4 +1,6 @@
-import { AppError, ERROR_CODES } from './errors';
+import { ERROR_CODES } from '@refresh/core';
+// the error the API answers with: the domain's code, and the HTTP status it carries
+import { HttpError as AppError } from './errors';
 
 describe('AppError', () => {
   it('when created with only a code and message, then it is a 500 Error carrying the code', () => {

@@ -73,7 +73,7 @@ export function createCompletionRelay(deps: {
     sweeping ??= sweepOnce()
       .catch((err: Error) => {
         // the message the RefreshCompletionNotReported runbook names
-        logger.warn({ err: err.message }, 'completion sweep failed; the next one tries again');
+        logger.warn({ err }, 'completion sweep failed; the next one tries again');
         return 0;
       })
       .finally(() => (sweeping = null));

@@ -118,7 +118,7 @@ async function sendHeld(a: Attempt): Promise<string> {
     return await sendBatch(a);
   } catch (err) {
     if (err instanceof DelayedError || err instanceof RetryableCallError || job.attemptsMade + 1 < ctx.maxAttempts) throw err;
-    ctx.logger.error({ tenant: a.tenant.id, batchId: a.batchId, err: (err as Error).message }, 'unexpected error on the last attempt; batch kept for later');
+    ctx.logger.error({ tenant: a.tenant.id, batchId: a.batchId, err }, 'unexpected error on the last attempt; batch kept for later');
     return handBack(a, ctx.clock.realMs(ctx.config.upstream.backoffMaxMs));
   }
 }

@@ -55,7 +55,7 @@ export function registerStateGauges(
       const reading = await within(store.read(tenants.map((t) => ({ id: t.id, dayId: days.get(t.id)!.dayId }))), timeoutMs);
       return { now, days, reading };
     } catch (err) {
-      logger.warn({ err: (err as Error).message }, 'could not read queue state for metrics; the state gauges miss this scrape');
+      logger.warn({ err }, 'could not read queue state for metrics; the state gauges miss this scrape');
       return { now, days, reading: null };
     }
   };

@@ -39,7 +39,7 @@ export function vodCaller(config: AppConfig, clock: Clock, deps: VodCallerDeps =
 
   function tokenProvider(): TokenProvider {
     if (!tokens) {
-      const redis = deps.redis ?? (ownRedis = createRedis(config.env, 'worker', (err) => logger.warn({ err: err.message, connection: 'iam-tokens' }, 'redis error')));
+      const redis = deps.redis ?? (ownRedis = createRedis(config.env, 'worker', (err) => logger.warn({ err, connection: 'iam-tokens' }, 'redis error')));
       tokens = createTokenProvider({
         store: createTokenStore(redis, config.env.KEY_PREFIX),
         clock,

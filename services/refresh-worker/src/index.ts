@@ -1,3 +1,3 @@
 export { createRefreshWorker, type RefreshWorker, type RefreshWorkerDeps } from './worker-app';
 export { systemClock, type Clock } from './clock';
-export { createWorkerMetrics, type WorkerMetrics } from './metrics';
+export { createWorkerMetrics, type WorkerMetrics } from './ops/metrics';

@@ -1,9 +1,9 @@
 // first: tracing must be set up before anything it instruments is loaded
-import { tracing } from './tracing';
+import { tracing } from './ops/tracing';
 import { ConfigError, LOG_REDACT, loadConfig } from '@refresh/config';
 import { installShutdown } from '@refresh/lifecycle';
 import pino from 'pino';
-import { createHealthServer } from './health-server';
+import { createHealthServer } from './ops/health-server';
 import { createRefreshWorker } from './worker-app';
 
 /** ms after the grace for queues and Redis to close before the process exits anyway */

@@ -9,21 +9,21 @@ import type { RedisClient } from '@refresh/store';
 import type { Logger } from 'pino';
 import { queueTelemetry } from '@refresh/telemetry';
 import { systemClock, type Clock } from './clock';
-import { createCompletionRelay } from './completion-relay';
-import { createCompletionsProcessor } from './completions-processor';
-import { resumeTenantsWithNewCredentials } from './credentials';
-import { RetryableCallError, createDispatchProcessor } from './dispatch-processor';
-import type { Readiness } from './health-server';
-import { createIngestProcessor, type CoalescingRules } from './ingest-processor';
-import { createWorkerMetrics, type WorkerMetrics } from './metrics';
-import { readinessWithPauses } from './readiness';
-import { createResultProcessor } from './result-processor';
-import { createEnqueuer } from './enqueuer';
-import { promoteTenantJobs } from './wake-tenant';
-import { registerStateGauges } from './state-gauges';
-import { vodCaller } from './vod-clients';
-import { WebhookDeliveryError, createWebhookProcessor } from './webhook-processor';
-import { createWebhookSender } from './webhook-sender';
+import { createCompletionRelay } from './jobs/completion-relay';
+import { createCompletionsProcessor } from './processors/completions-processor';
+import { resumeTenantsWithNewCredentials } from './upstream/credentials';
+import { RetryableCallError, createDispatchProcessor } from './processors/dispatch-processor';
+import type { Readiness } from './ops/health-server';
+import { createIngestProcessor, type CoalescingRules } from './processors/ingest-processor';
+import { createWorkerMetrics, type WorkerMetrics } from './ops/metrics';
+import { readinessWithPauses } from './ops/readiness';
+import { createResultProcessor } from './processors/result-processor';
+import { createEnqueuer } from './jobs/enqueuer';
+import { promoteTenantJobs } from './jobs/wake-tenant';
+import { registerStateGauges } from './ops/state-gauges';
+import { vodCaller } from './upstream/vod-clients';
+import { WebhookDeliveryError, createWebhookProcessor } from './processors/webhook-processor';
+import { createWebhookSender } from './processors/webhook-sender';
 
 /**
  * Coalescing for a tenant not in this replica's config (a rolling deploy): no debounce, no

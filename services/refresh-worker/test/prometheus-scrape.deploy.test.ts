@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { createApi } from '@refresh/ingest-api';
 import { QUEUE_NAMES, createRedis, queuePrefix } from '@refresh/store';
 import { Queue } from 'bullmq';
-import { createHealthServer } from '../src/health-server';
+import { createHealthServer } from '../src/ops/health-server';
 import { REDIS_TARGET, eventually, silent, startSimulator, testConfig, testWorld, type Simulator } from './harness';
 
 /**

@@ -2,10 +2,10 @@ import { DelayedError, type Job } from 'bullmq';
 import { assetIdFromUrl, budgetDay, normalizeUrl } from '@refresh/core';
 import { ingestJob, type DispatchStore, type IngestJob } from '@refresh/store';
 import type { Logger } from 'pino';
-import type { Clock } from './clock';
-import type { CompletionRelay } from './completion-relay';
-import type { WorkerMetrics } from './metrics';
-import type { JobEnqueuer } from './enqueuer';
+import type { Clock } from '../clock';
+import type { CompletionRelay } from '../jobs/completion-relay';
+import type { WorkerMetrics } from '../ops/metrics';
+import type { JobEnqueuer } from '../jobs/enqueuer';
 
 /** Staged lines are `a:<asset id>` or `u:<url as sent>`; coalescing keys use the normalised url. */
 function coalescingKey(line: string): string {

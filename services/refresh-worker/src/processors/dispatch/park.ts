@@ -3,7 +3,7 @@
  * BullMQ's delayed set, which uses no attempt), or its call is retried (an attempt is used).
  */
 import { DelayedError } from 'bullmq';
-import { pauseTenant } from '../call-gate';
+import { pauseTenant } from '../../upstream/call-gate';
 import type { JobHandle, Run } from './context';
 
 /** Thrown to make BullMQ retry the job's call; carries the upstream's Retry-After. */

@@ -1,6 +1,6 @@
 import { DelayedError, type Job } from 'bullmq';
 import { dispatchJob, type DispatchJob } from '@refresh/store';
-import { createCallTrace, type CallTrace } from './call-trace';
+import { createCallTrace, type CallTrace } from '../upstream/call-trace';
 import { claimWhenDue, type Claimed } from './dispatch/claim';
 import { dispatchContext, type Attempt, type DispatchContext, type DispatchDeps, type Run } from './dispatch/context';
 import { wakeIfPending } from './dispatch/finish';

@@ -1,7 +1,7 @@
 import type { TenantConfig } from '@refresh/config';
 import type { TenantGate, TenantPauseReason } from '@refresh/store';
 import type { Logger } from 'pino';
-import type { Clock } from './clock';
+import type { Clock } from '../clock';
 import { credentialsFingerprint } from './credentials';
 
 /**

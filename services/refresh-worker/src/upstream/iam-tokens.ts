@@ -9,7 +9,7 @@ import type { TenantConfig } from '@refresh/config';
 import type { CachedToken, TokenStore } from '@refresh/store';
 import { fetchIamToken } from '@refresh/vod-client';
 import type { Logger } from 'pino';
-import type { Clock } from './clock';
+import type { Clock } from '../clock';
 
 /** A token is replaced when it has less than this left (IAM tokens live 24 h). */
 export const REFRESH_MARGIN_MS = 3_600_000;

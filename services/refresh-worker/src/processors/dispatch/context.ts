@@ -9,11 +9,11 @@ import { callerWeights, type AppConfig, type TenantConfig } from '@refresh/confi
 import type { BatchRecord, BudgetContext, DispatchJob, DispatchStore, TenantGate } from '@refresh/store';
 import type { RefreshVerdict } from '@refresh/vod-client';
 import type { Logger } from 'pino';
-import type { CallTrace } from '../call-trace';
-import type { Clock } from '../clock';
-import type { CompletionRelay } from '../completion-relay';
-import type { JobEnqueuer } from '../enqueuer';
-import type { WorkerMetrics } from '../metrics';
+import type { CallTrace } from '../../upstream/call-trace';
+import type { Clock } from '../../clock';
+import type { CompletionRelay } from '../../jobs/completion-relay';
+import type { JobEnqueuer } from '../../jobs/enqueuer';
+import type { WorkerMetrics } from '../../ops/metrics';
 
 export type RefreshCaller = (tenant: TenantConfig, kind: 'asset_id' | 'url', items: string[]) => Promise<RefreshVerdict>;
 

@@ -3,7 +3,7 @@ import type { TenantConfig } from '@refresh/config';
 import { JOB_STATES, type MetricsStore, type QueueName, type StateReading } from '@refresh/store';
 import type { Logger } from 'pino';
 import { Gauge, type Registry } from 'prom-client';
-import type { Clock } from './clock';
+import type { Clock } from '../clock';
 import { registerLedgerCounters } from './ledger-counters';
 
 /** ms a scrape waits for Redis; after it the Redis-read gauges are left out of that scrape */

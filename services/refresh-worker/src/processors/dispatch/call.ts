@@ -1,9 +1,9 @@
 import { budgetDay } from '@refresh/core';
 import { batchItemIds } from '@refresh/store';
 import type { RefreshVerdict } from '@refresh/vod-client';
-import { takeCallSlot } from '../call-gate';
-import { MAX_LINKED_REQUESTS } from '../call-trace';
-import { TenantCredentialsError } from '../iam-tokens';
+import { takeCallSlot } from '../../upstream/call-gate';
+import { MAX_LINKED_REQUESTS } from '../../upstream/call-trace';
+import { TenantCredentialsError } from '../../upstream/iam-tokens';
 import type { Attempt } from './context';
 import { blockTenant, waitForReset } from './park';
 

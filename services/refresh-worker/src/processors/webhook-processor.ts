@@ -3,9 +3,9 @@ import type { AppConfig } from '@refresh/config';
 import { callbackUrlProblem } from '@refresh/core';
 import { webhookJob, type CallerWebhookSlots, type RequestRecord, type RequestStore, type WebhookJob } from '@refresh/store';
 import type { Logger } from 'pino';
-import { createCallTrace } from './call-trace';
-import type { Clock } from './clock';
-import type { WorkerMetrics } from './metrics';
+import { createCallTrace } from '../upstream/call-trace';
+import type { Clock } from '../clock';
+import type { WorkerMetrics } from '../ops/metrics';
 import type { WebhookSender } from './webhook-sender';
 
 /** ms a delivery waits for one of its caller's slots to free before it looks again */

@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import { DETACHED_JOB, POLL_JOB_OPTIONS, dispatchJobOptions, wakeDispatch, type DispatchJob, type PollJob } from '@refresh/store';
-import type { Clock } from './clock';
+import type { Clock } from '../clock';
 
 export interface EnqueuerOptions {
   /** dispatch jobs: wake-ups of a tenant's dispatcher, and batches already claimed */

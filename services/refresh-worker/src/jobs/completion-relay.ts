@@ -1,7 +1,7 @@
 import { relayCompletions, type CompletionOutbox, type RetireJob } from '@refresh/store';
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import type { Clock } from './clock';
+import type { Clock } from '../clock';
 
 /**
  * When this worker relays its tenants' completion outboxes to the completions queue

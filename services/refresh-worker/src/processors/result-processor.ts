@@ -3,14 +3,14 @@ import type { AppConfig, TenantConfig } from '@refresh/config';
 import { batchItemIds, pollJob, type DispatchStore, type ItemVerdict, type PollJob, type TenantGate } from '@refresh/store';
 import type { RefreshResult, ShowResultVerdict } from '@refresh/vod-client';
 import type { Logger } from 'pino';
-import { pauseTenant, takeCallSlot } from './call-gate';
-import { MAX_LINKED_REQUESTS, createCallTrace, type CallTrace } from './call-trace';
-import type { Clock } from './clock';
-import type { CompletionRelay } from './completion-relay';
-import { TenantCredentialsError } from './iam-tokens';
-import type { WorkerMetrics } from './metrics';
+import { pauseTenant, takeCallSlot } from '../upstream/call-gate';
+import { MAX_LINKED_REQUESTS, createCallTrace, type CallTrace } from '../upstream/call-trace';
+import type { Clock } from '../clock';
+import type { CompletionRelay } from '../jobs/completion-relay';
+import { TenantCredentialsError } from '../upstream/iam-tokens';
+import type { WorkerMetrics } from '../ops/metrics';
 import { nextPollDelay, verdictsFor } from './result-verdicts';
-import type { JobEnqueuer } from './enqueuer';
+import type { JobEnqueuer } from '../jobs/enqueuer';
 
 export type ShowResultCaller = (tenant: TenantConfig, taskId: string) => Promise<ShowResultVerdict>;
 

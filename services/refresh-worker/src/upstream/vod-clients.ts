@@ -5,7 +5,7 @@ import {
 } from '@refresh/vod-client';
 import type { RedisClient } from '@refresh/store';
 import pino, { type Logger } from 'pino';
-import type { Clock } from './clock';
+import type { Clock } from '../clock';
 import { TenantCredentialsError, createTokenProvider, type TokenProvider, type TokenTenant } from './iam-tokens';
 
 export interface VodClients {

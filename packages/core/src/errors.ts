@@ -4,7 +4,7 @@
  * number that never changes meaning once released. New codes take the next free number.
  *
  * The domain knows codes only; which HTTP status answers each is the API's business
- * (HTTP_STATUS in services/ingest-api/src/errors.ts).
+ * (HTTP_STATUS in services/ingest-api/src/http/errors.ts).
  *
  *   code      name                     meaning
  *   RFS.0001  INVALID_REQUEST          the input breaks a rule

@@ -1,5 +1,5 @@
 // first: tracing must be set up before anything it instruments is loaded
-import { tracing } from './tracing';
+import { tracing } from './ops/tracing';
 import { ConfigError, LOG_REDACT, loadConfig, type AppConfig } from '@refresh/config';
 import { queueTelemetry } from '@refresh/telemetry';
 import { acceleratedClock } from '@refresh/core';

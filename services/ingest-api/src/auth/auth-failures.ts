@@ -1,8 +1,8 @@
 import { AppError, clientAddress } from '@refresh/core';
 import type { AuthFailures } from '@refresh/store';
 import type { Request, RequestHandler } from 'express';
-import type { ApiContext } from './context';
-import { dependency, statusOf, tooManyRequests } from './errors';
+import type { ApiContext } from '../context';
+import { dependency, statusOf, tooManyRequests } from '../http/errors';
 
 /**
  * Failed authentication, limited per client address (config authFailures), on every API replica

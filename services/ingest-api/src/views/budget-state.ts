@@ -1,7 +1,7 @@
 import type { TenantConfig } from '@refresh/config';
 import { budgetDay } from '@refresh/core';
 import type { RequestStore } from '@refresh/store';
-import { dependency } from './errors';
+import { dependency } from '../http/errors';
 
 export interface BudgetState {
   dailyLimit: number;

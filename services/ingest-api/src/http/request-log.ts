@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
-import type { RouteName } from './metrics';
+import type { RouteName } from '../ops/metrics';
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 

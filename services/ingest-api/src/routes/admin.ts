@@ -4,8 +4,8 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import { Router, type RequestHandler } from 'express';
-import { unauthorized } from './errors';
-import { routeName } from './metrics';
+import { unauthorized } from '../http/errors';
+import { routeName } from '../ops/metrics';
 
 export const ADMIN_QUEUES_PATH = '/admin/queues';
 

@@ -2,9 +2,9 @@ import type { TenantConfig } from '@refresh/config';
 import { ERROR_CODES, budgetDay } from '@refresh/core';
 import type { Admission, CallerRate } from '@refresh/store';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { callerOf, type Caller } from './auth';
-import type { ApiContext } from './context';
-import { HttpError, dependency, tooManyRequests } from './errors';
+import { callerOf, type Caller } from '../auth/auth';
+import type { ApiContext } from '../context';
+import { HttpError, dependency, tooManyRequests } from '../http/errors';
 
 /**
  * Back-pressure: each caller's request rate and each tenant's backlog cap, both from the

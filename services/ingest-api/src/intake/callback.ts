@@ -1,8 +1,8 @@
 import type { AppConfig } from '@refresh/config';
 import { callbackUrlProblem } from '@refresh/core';
 import type { RequestCallback } from '@refresh/store';
-import type { Caller } from './auth';
-import { badRequest } from './errors';
+import type { Caller } from '../auth/auth';
+import { badRequest } from '../http/errors';
 
 /**
  * The completion webhook a request asks for, checked against its caller's allowlist now; the

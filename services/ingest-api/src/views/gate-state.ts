@@ -1,5 +1,5 @@
 import type { TenantGate, TenantPause } from '@refresh/store';
-import { dependency } from './errors';
+import { dependency } from '../http/errors';
 
 /** What the budget endpoint shows of a tenant's gate: paused (and why), throttled until when. */
 export interface GateState {

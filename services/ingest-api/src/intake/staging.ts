@@ -1,6 +1,6 @@
 import { itemKey, validateAssetId, validateUrl, type ItemKind } from '@refresh/core';
 import { ItemChunkWriter, type Admission, type ItemChunk, type RequestStore } from '@refresh/store';
-import { asUnavailable } from './errors';
+import { asUnavailable } from '../http/errors';
 
 /** The first offenders are enough to fix an upload; listing all of a bad 10 GB file is not. */
 export const MAX_PROBLEMS = 100;

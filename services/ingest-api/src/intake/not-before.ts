@@ -1,4 +1,4 @@
-import { badRequest } from './errors';
+import { badRequest } from '../http/errors';
 
 /** The furthest ahead a refresh can be scheduled. */
 export const MAX_SCHEDULE_AHEAD_MS = 30 * 86_400_000;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { MAX_URL_LENGTH } from '@refresh/core';
 import type { Request } from 'express';
-import { badRequest, tooLarge, unsupportedMediaType } from './errors';
+import { badRequest, tooLarge, unsupportedMediaType } from '../http/errors';
 
 const UTF8_CHARSETS = new Set(['utf-8', 'utf8', 'us-ascii']);
 

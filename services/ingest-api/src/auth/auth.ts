@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AppConfig, TenantConfig } from '@refresh/config';
 import type { RequestHandler, Response } from 'express';
-import { notFound, unauthorized } from './errors';
+import { notFound, unauthorized } from '../http/errors';
 
 export interface Caller {
   id: string;

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { AppError } from '@refresh/core';
 import express, { type Request, type Response } from 'express';
 import type { z } from 'zod';
-import { badFields, badRequest, tooLarge, unsupportedMediaType } from './errors';
+import { badFields, badRequest, tooLarge, unsupportedMediaType } from '../http/errors';
 
 const fingerprints = new WeakMap<Request, string>();
 

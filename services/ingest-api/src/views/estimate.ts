@@ -2,8 +2,8 @@ import type { RequestView } from '@refresh/contract';
 import { callerWeights, type AppConfig, type TenantConfig } from '@refresh/config';
 import { budgetDay, estimateCompletion, heldAtMostAt, nextReleaseStep, reserveRule, spendableToday } from '@refresh/core';
 import type { BudgetState } from './budget-state';
-import type { ApiContext } from './context';
-import { dependency } from './errors';
+import type { ApiContext } from '../context';
+import { dependency } from '../http/errors';
 import { gateState, type GateState } from './gate-state';
 
 /** The completion estimate as requests, POST answers and the budget show it (completionEstimate in the contract). */

@@ -4,9 +4,9 @@ import { enqueueIngest, ingestJob, newRequestId, type RequestCallback } from '@r
 import { currentTraceparent } from '@refresh/telemetry';
 import type { Logger } from 'pino';
 import { UPLOAD_LEASE_MS, admit, backlogFull, checkBacklog, openUpload, retainRequest, stagedBytesFull } from './admission';
-import type { Caller } from './auth';
-import type { ApiContext } from './context';
-import { asUnavailable, badRequest, conflict, dependency } from './errors';
+import type { Caller } from '../auth/auth';
+import type { ApiContext } from '../context';
+import { asUnavailable, badRequest, conflict, dependency } from '../http/errors';
 import { IDEMPOTENCY_TTL_SECONDS } from './idempotency';
 import { createStaging, type Staging } from './staging';
 

@@ -1,6 +1,6 @@
 import type { AppConfig, TenantConfig } from '@refresh/config';
-import type { Caller } from './auth';
-import { badRequest, notFound } from './errors';
+import type { Caller } from '../auth/auth';
+import { badRequest, notFound } from '../http/errors';
 
 /** Header naming the tenant when several of a caller's tenants share one VOD project. */
 export const TENANT_HEADER = 'X-Refresh-Tenant';

@@ -9,8 +9,7 @@ import { CALL_OUTCOMES, RESULT_VERDICTS, WEBHOOK_OUTCOMES } from '../src/ops/met
 import { systemClock } from '../src/clock';
 import { registerStateGauges } from '../src/ops/state-gauges';
 import { SAVING_REASONS, UNIT_USES } from '../src/ops/ledger-counters';
-import { eventually, silent, startSimulator, testConfig, testWorld, urls, assets, type Simulator } from './harness';
-import { samples, value } from './metrics-text';
+import { assets, eventually, samples, silent, startSimulator, testConfig, testWorld, urls, value, type Simulator } from './harness';
 
 /**
  * What an operator sees on the worker's /metrics after real traffic: the worker's own counters,

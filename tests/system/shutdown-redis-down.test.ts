@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { REDIS_URL, eventually, startSimulator, testConfig, testWorld, type Simulator } from './harness';
-import { spawnApi, spawnWorker, stopWorker, writeConfigFile, type WorkerProcess } from './processes';
+import {
+  REDIS_URL, eventually, spawnApi, spawnWorker, startSimulator, stopWorker, testConfig, testWorld, writeConfigFile, type Simulator, type WorkerProcess,
+} from './harness';
 import { startTcpProxy } from './tcp-proxy';
 
 /**

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { eventually, startSimulator, testConfig, testWorld, type Simulator } from './harness';
+import {
+  eventually, spawnApi, spawnWorker, startReceiver, startSimulator, stopWorker, testConfig, testWorld, writeConfigFile, type ApiProcess, type Simulator, type WorkerProcess,
+} from './harness';
 import { startOtlpReceiver, type CollectedSpan } from './otlp-receiver';
-import { spawnApi, spawnWorker, stopWorker, writeConfigFile, type ApiProcess, type WorkerProcess } from './processes';
-import { startReceiver } from './webhook-receiver';
 
 /**
  * OpenTelemetry end to end, with the real API and worker processes (dist/main.js) exporting

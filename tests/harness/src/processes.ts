@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import type { AppConfig } from '@refresh/config';
 import { REDIS_ENV } from './harness';
 
-const WORKER_MAIN = join(__dirname, '..', 'dist', 'main.js');
-const API_MAIN = join(__dirname, '..', '..', 'ingest-api', 'dist', 'main.js');
+const SERVICES = join(__dirname, '..', '..', '..', 'services');
+const WORKER_MAIN = join(SERVICES, 'refresh-worker', 'dist', 'main.js');
+const API_MAIN = join(SERVICES, 'ingest-api', 'dist', 'main.js');
 /** the API's Node options, as every launcher gives them (its package.json's `nodeArgs`) */
-const API_NODE_ARGS = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'ingest-api', 'package.json'), 'utf8')) as { nodeArgs?: string[] }).nodeArgs ?? [];
+const API_NODE_ARGS = (JSON.parse(readFileSync(join(SERVICES, 'ingest-api', 'package.json'), 'utf8')) as { nodeArgs?: string[] }).nodeArgs ?? [];
 
 /** Writes the config a test built in memory to a file, as an operator would. */
 export function writeConfigFile(config: AppConfig): string {

@@ -8,7 +8,7 @@ import { STACK_KEY, STACK_TEXT_CAP, startServiceStack, type ServiceStack } from 
 
 // the command `npx refresh` runs: the bin npm linked at install (a bin npm failed to link, as a
 // bin pointing into dist/ did in a fresh clone, fails every test here)
-const CLI = join(__dirname, '..', '..', '..', 'node_modules', '.bin', 'refresh');
+const CLI = join(__dirname, '..', '..', 'node_modules', '.bin', 'refresh');
 
 interface Run {
   code: number | null;

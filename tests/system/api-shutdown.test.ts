@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { QUEUE_NAMES, createRedis, queuePrefix, scanKeysUnder } from '@refresh/store';
 import { Queue } from 'bullmq';
-import { REDIS_TARGET, eventually, startSimulator, testConfig, testWorld, type Simulator } from './harness';
+import {
+  REDIS_TARGET, eventually, spawnApi, startSimulator, stopWorker, testConfig, testWorld, writeConfigFile, type ApiProcess, type Simulator,
+} from './harness';
 import { openUpload, type Answer, type OpenUpload } from './open-upload';
-import { spawnApi, stopWorker, writeConfigFile, type ApiProcess } from './processes';
 
 /**
  * SIGTERM to the real API process (dist/main.js) while uploads are on the wire. The API stops

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 
-const ROOT = join(__dirname, '..', '..', '..', '..');
+const ROOT = join(__dirname, '..', '..', '..');
 const API_MAIN = join(ROOT, 'services', 'ingest-api', 'dist', 'main.js');
 const WORKER_MAIN = join(ROOT, 'services', 'refresh-worker', 'dist', 'main.js');
 const SIM_MAIN = join(ROOT, 'services', 'vod-simulator', 'dist', 'main.js');

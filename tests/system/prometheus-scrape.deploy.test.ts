@@ -5,9 +5,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createApi } from '@refresh/ingest-api';
+import { createHealthServer } from '@refresh/refresh-worker';
 import { QUEUE_NAMES, createRedis, queuePrefix } from '@refresh/store';
 import { Queue } from 'bullmq';
-import { createHealthServer } from '../src/ops/health-server';
 import { REDIS_TARGET, eventually, silent, startSimulator, testConfig, testWorld, type Simulator } from './harness';
 
 /**
@@ -16,7 +16,7 @@ import { REDIS_TARGET, eventually, silent, startSimulator, testConfig, testWorld
  * the dashboard's expressions and the alert rules, is checked against what the services export.
  */
 const PROMETHEUS = process.env.PROMETHEUS_BIN ?? 'prometheus';
-const DEPLOY = resolve(__dirname, '../../../deploy');
+const DEPLOY = resolve(__dirname, '../../deploy');
 const API_KEY = 'scrape-key';
 /** /metrics of both services asks for it, as deploy/prometheus/prometheus.yml sends it */
 const METRICS_TOKEN = 'scrape-metrics-token';

@@ -4,9 +4,7 @@ import {
   QUEUE_NAMES, createDispatchStore, createRedis, createTenantGate, queuePrefix, retireJobEntry, retireJobId, webhookJobId,
 } from '@refresh/store';
 import { Queue } from 'bullmq';
-import { PROJECT, REDIS_TARGET, eventually, startSimulator, testConfig, testWorld, type Simulator } from './harness';
-import { value } from './metrics-text';
-import { startReceiver } from './webhook-receiver';
+import { PROJECT, REDIS_TARGET, eventually, startReceiver, startSimulator, testConfig, testWorld, value, type Simulator } from './harness';
 
 const SECRET = 'outbox-webhook-secret-0123456789abcdef';
 const ADMIN_KEY = 'outbox-admin-key';

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { budgetDay } from '@refresh/core';
-import { value } from './metrics-text';
-import { eventually, PROJECT, startSimulator, testConfig, testWorld, type Simulator } from './harness';
+import { PROJECT, eventually, startSimulator, testConfig, testWorld, value, type Simulator } from './harness';
 
 /**
  * The spend ledger: every unit a tenant spends is recorded once, on its budget day, with what it

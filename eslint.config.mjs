@@ -12,5 +12,5 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
-  { files: ['scripts/**', '**/*.config.*', '**/test/**'], rules: { 'no-console': 'off', '@typescript-eslint/no-require-imports': 'off' } },
+  { files: ['scripts/**', '**/*.config.*', '**/test/**', 'tests/**'], rules: { 'no-console': 'off', '@typescript-eslint/no-require-imports': 'off' } },
 );

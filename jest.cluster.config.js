@@ -6,8 +6,8 @@ const base = require('./jest.config');
 
 module.exports = {
   ...base,
-  roots: ['<rootDir>/packages/store', '<rootDir>/services/ingest-api', '<rootDir>/services/refresh-worker'],
-  testMatch: ['**/test/**/*.test.ts'],
+  roots: ['<rootDir>/packages/store', '<rootDir>/services/ingest-api', '<rootDir>/services/refresh-worker', '<rootDir>/tests/system'],
+  testMatch: ['**/test/**/*.test.ts', '**/tests/system/**/*.test.ts'],
   testPathIgnorePatterns: [
     ...base.testPathIgnorePatterns,
     // four worker processes must spend a day's budget in the 15 wall-clock seconds before a
@@ -18,6 +18,6 @@ module.exports = {
     '/services/refresh-worker/test/budget-race\\.test\\.ts$',
     // cuts Redis away by relaying one standalone server through a proxy it closes; a cluster has
     // several nodes and its clients learn their addresses from it, so the relay would not cut them
-    '/services/refresh-worker/test/shutdown-redis-down\\.test\\.ts$',
+    '/tests/system/shutdown-redis-down\\.test\\.ts$',
   ],
 };

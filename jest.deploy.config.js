@@ -6,6 +6,6 @@ const base = require('./jest.config');
 
 module.exports = {
   ...base,
-  testMatch: ['**/test/**/*.deploy.test.ts'],
+  testMatch: ['**/test/**/*.deploy.test.ts', '**/tests/system/**/*.deploy.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
 };

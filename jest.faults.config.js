@@ -2,7 +2,7 @@
 module.exports = {
   globalSetup: '<rootDir>/scripts/jest-global-setup.cjs',
   testEnvironment: 'node',
-  roots: ['<rootDir>/services/refresh-worker/test/faults'],
+  roots: ['<rootDir>/tests/system/faults'],
   testMatch: ['**/*.faults.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest'] },
   testTimeout: 600000,

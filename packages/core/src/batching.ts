@@ -1,8 +1,10 @@
 import { ITEM_KINDS, MAX_ITEMS_PER_CALL, PRIORITIES, type ItemKind, type Priority } from './items';
 
 /**
- * When to cut a batch, and of what. The store's Lua script applies the same rules atomically;
- * this is the readable reference it mirrors, and what the worker uses for scheduling hints.
+ * When to cut a batch, and of what: the reference model of the choice the store's
+ * claim-batch.lua makes atomically (with duties this leaves out: lanes, the urgent reserve, the
+ * pace, the debounce, cancels, asset cover). packages/store/test/claim-batch-model.test.ts
+ * checks the script against it on a real Redis; no service calls it.
  *
  * A batch is one kind only (the upstream call takes asset ids or URLs, not both) and drains a
  * kind's lists in PRIORITIES order. Waiting (linger) lets a batch fill up so each upstream call,
@@ -52,9 +54,13 @@ export function chooseBatch(heads: readonly QueueHead[], opts: BatchOptions): Ba
   if (!(budget > 0)) return { action: 'budget' };
 
   const maxItems = Math.min(MAX_ITEMS_PER_CALL, Math.max(1, Math.floor(opts.maxItems)));
-  // A batch as full as today's budget allows is as full as it will ever get: send it now.
-  const fullAt = Math.min(maxItems, budget);
-  const ready = kinds.filter((k) => k.count >= fullAt || opts.now - k.oldest >= opts.lingerMs);
+  // Ready: full, or cut short by today's budget (more items could not make it larger), or its
+  // oldest item has lingered. A batch that takes exactly the budget left, with no item over,
+  // still lingers: so the script decides.
+  const ready = kinds.filter((k) => {
+    const size = Math.min(maxItems, k.count, budget);
+    return size >= maxItems || size < k.count || opts.now - k.oldest >= opts.lingerMs;
+  });
 
   const chosen = ready.sort(byUrgency)[0];
   if (chosen === undefined) {

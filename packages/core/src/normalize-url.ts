@@ -12,7 +12,7 @@ import type { ItemKind } from './items';
 export function normalizeUrl(url: string): string {
   const head = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(url);
   if (head === null || head[1] === undefined) {
-    throw new AppError(ERROR_CODES.INVALID_REQUEST, 'not an absolute URL with "://"', 400);
+    throw new AppError(ERROR_CODES.INVALID_REQUEST, 'not an absolute URL with "://"');
   }
   const scheme = head[1].toLowerCase();
   const rest = url.slice(head[0].length);

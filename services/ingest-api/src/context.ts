@@ -4,7 +4,7 @@ import type { Queue } from 'bullmq';
 import type { RequestHandler } from 'express';
 import type { RedisClient } from '@refresh/store';
 import type { Logger } from 'pino';
-import type { Metrics } from './metrics';
+import type { Metrics } from './ops/metrics';
 
 /** What every route needs, built once by createApi. */
 export interface ApiContext {

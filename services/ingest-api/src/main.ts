@@ -1,8 +1,9 @@
 // first: tracing must be set up before anything it instruments is loaded
-import { tracing } from './tracing';
+import { tracing } from './ops/tracing';
 import { ConfigError, LOG_REDACT, loadConfig, type AppConfig } from '@refresh/config';
 import { queueTelemetry } from '@refresh/telemetry';
 import { acceleratedClock } from '@refresh/core';
+import { installShutdown } from '@refresh/lifecycle';
 import { QUEUE_NAMES, checkMemoryPolicy, createRedis, queuePrefix } from '@refresh/store';
 import { Queue } from 'bullmq';
 import type { RedisClient } from '@refresh/store';
@@ -55,43 +56,25 @@ async function main(): Promise<void> {
   const api = createApi({ config, redis, queues: { ingest, dispatch, completions, webhooks }, logger, now: clock.now, realMs: clock.realMs });
   await api.start(config.env.PORT);
 
-  let shuttingDown = false;
-  const shutdown = (signal: string) => {
-    if (shuttingDown) {
-      // a second signal: no more waiting for uploads, but still a clean stop
-      logger.warn({ signal }, 'second signal: ending the shutdown grace now');
-      api.endGrace();
-      return;
-    }
-    shuttingDown = true;
-    const graceMs = config.env.SHUTDOWN_GRACE_MS;
-    logger.info({ signal, graceMs }, 'shutting down: finishing requests in flight');
+  const graceMs = config.env.SHUTDOWN_GRACE_MS;
+  const quit = (r: RedisClient) => r.quit().then(() => undefined, () => r.disconnect());
+  installShutdown({
+    logger,
+    stopping: 'shutting down: finishing requests in flight',
+    fields: { graceMs },
     // a bound on everything, a Redis that does not answer included
-    const deadlineMs = graceMs + STOP_MARGIN_MS + CLOSE_MARGIN_MS;
-    const deadline = setTimeout(() => {
-      logger.error({ deadlineMs }, 'shutdown deadline passed; exiting');
-      process.exit(1);
-    }, deadlineMs);
-    deadline.unref();
-    const quit = (r: RedisClient) => r.quit().then(() => undefined, () => r.disconnect());
+    deadlineMs: graceMs + STOP_MARGIN_MS + CLOSE_MARGIN_MS,
     // reverse order of start: HTTP, then the queue, then the connections under them
-    api
-      .stop({ graceMs })
-      .then(() => Promise.all([ingest.close(), dispatch.close(), completions.close(), webhooks.close()]))
-      .then(() => Promise.all([quit(queueRedis), quit(redis)]))
+    stop: async () => {
+      await api.stop({ graceMs });
+      await Promise.all([ingest.close(), dispatch.close(), completions.close(), webhooks.close()]);
+      await Promise.all([quit(queueRedis), quit(redis)]);
       // the spans of the last requests, before the process ends
-      .then(() => tracing.shutdown())
-      .then(() => {
-        logger.info('stopped');
-        process.exit(0);
-      })
-      .catch((err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      });
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+      await tracing.shutdown();
+    },
+    // a second signal: no more waiting for uploads, but still a clean stop
+    hurry: () => api.endGrace(),
+  });
 }
 
 main().catch((err: unknown) => {

@@ -7,7 +7,7 @@ import { KEYS, capturedLogger, expectError, postJson, startTestApi, type TestApi
 /**
  * The admin actions through HTTP, without a worker: requests posted here are never coalesced, so
  * they stay "still being ingested". Pending, shared and failed items are covered with the worker
- * (services/refresh-worker/test/admin-actions.test.ts) and in the store's tests.
+ * (tests/system/admin-actions.test.ts) and in the store's tests.
  */
 const ADMIN_KEY = 'admin-key-for-tests';
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');

@@ -6,8 +6,8 @@ type Results = { refresh_results: Array<{ url?: string; asset_id?: string; statu
 
 /**
  * GET ?task_id= answers in VOD's ShowRefreshResult shape, a bounded page at a time. Item states
- * after VOD's verdict are covered end to end (refresh-worker/test/drop-in-switch.test.ts) and
- * the mapping itself beside its code (src/drop-in-results.test.ts).
+ * after VOD's verdict are covered end to end (tests/system/drop-in-switch.test.ts) and the
+ * mapping itself beside its code (src/views/drop-in-results.test.ts).
  */
 describe("reading a drop-in task in VOD's refresh_results shape", () => {
   let t: TestApi;

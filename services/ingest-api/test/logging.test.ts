@@ -1,5 +1,5 @@
 import { LOG_REDACT_CENSOR } from '@refresh/config';
-import { LOGGED_HEADERS } from '../src/request-log';
+import { LOGGED_HEADERS } from '../src/http/request-log';
 import { KEYS, capturedLogger, eventually, postJson, startTestApi, type TestApi } from './helpers';
 
 describe('request ids and request logs', () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ROUTE_NAMES } from '../src/metrics';
+import { ROUTE_NAMES } from '../src/ops/metrics';
 import { KEYS, bearer, getJson, postJson, postText, startTestApi, type TestApi } from './helpers';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');

@@ -1,8 +1,9 @@
 // first: tracing must be set up before anything it instruments is loaded
-import { tracing } from './tracing';
+import { tracing } from './ops/tracing';
 import { ConfigError, LOG_REDACT, loadConfig } from '@refresh/config';
+import { installShutdown } from '@refresh/lifecycle';
 import pino from 'pino';
-import { createHealthServer } from './health-server';
+import { createHealthServer } from './ops/health-server';
 import { createRefreshWorker } from './worker-app';
 
 /** ms after the grace for queues and Redis to close before the process exits anyway */
@@ -34,39 +35,23 @@ async function main(): Promise<void> {
   if (offsetMs !== 0 || rate !== 1) logger.warn({ offsetMs, rate, startMs }, 'clock offset or accelerated: for tests and drills only');
   const worker = createRefreshWorker({ config, logger, tracing: tracing.on });
   const health = createHealthServer(worker.metrics.registry, () => worker.readiness(), config.metrics.bearerTokenSha256);
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) {
-      logger.warn({ signal }, 'second signal: ending the shutdown grace now');
-      worker.endGrace();
-      return;
-    }
-    stopping = true;
-    const graceMs = config.env.SHUTDOWN_GRACE_MS;
-    logger.info({ signal, graceMs }, 'shutting down: finishing calls in flight');
+  const graceMs = config.env.SHUTDOWN_GRACE_MS;
+  // before anything starts: a signal that comes while starting must find its handler, not
+  // Node's default, which ends the process at once (seen as an exit by signal in a test)
+  installShutdown({
+    logger,
+    stopping: 'shutting down: finishing calls in flight',
+    fields: { graceMs },
     // a bound on everything, a Redis that does not answer included
-    const deadlineMs = graceMs + CLOSE_MARGIN_MS;
-    const deadline = setTimeout(() => {
-      logger.error({ deadlineMs }, 'shutdown deadline passed; exiting');
-      process.exit(1);
-    }, deadlineMs);
-    deadline.unref();
-    try {
+    deadlineMs: graceMs + CLOSE_MARGIN_MS,
+    stop: async () => {
       await health.stop();
       await worker.stop({ graceMs });
       // the spans of the last calls, before the process ends
       await tracing.shutdown();
-    } catch (err) {
-      logger.error({ err }, 'shutdown failed');
-      process.exit(1);
-    }
-    logger.info('stopped');
-    process.exit(0);
-  };
-  // before anything starts: a signal that comes while starting must find its handler, not
-  // Node's default, which ends the process at once (seen as an exit by signal in a test)
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+    },
+    hurry: () => worker.endGrace(),
+  });
   await worker.start();
   const port = await health.start(config.env.METRICS_PORT);
   logger.info({ port, config: config.source }, 'worker health and metrics listening');

@@ -9,21 +9,21 @@ import type { RedisClient } from '@refresh/store';
 import type { Logger } from 'pino';
 import { queueTelemetry } from '@refresh/telemetry';
 import { systemClock, type Clock } from './clock';
-import { createCompletionRelay } from './completion-relay';
-import { createCompletionsProcessor } from './completions-processor';
-import { resumeTenantsWithNewCredentials } from './credentials';
-import { RetryableCallError, createDispatchProcessor } from './dispatch-processor';
-import type { Readiness } from './health-server';
-import { createIngestProcessor, type CoalescingRules } from './ingest-processor';
-import { createWorkerMetrics, type WorkerMetrics } from './metrics';
-import { readinessWithPauses } from './readiness';
-import { createResultProcessor } from './result-processor';
-import { createEnqueuer } from './enqueuer';
-import { promoteTenantJobs } from './wake-tenant';
-import { registerStateGauges } from './state-gauges';
-import { vodCaller } from './vod-clients';
-import { WebhookDeliveryError, createWebhookProcessor } from './webhook-processor';
-import { createWebhookSender } from './webhook-sender';
+import { createCompletionRelay } from './jobs/completion-relay';
+import { createCompletionsProcessor } from './processors/completions-processor';
+import { resumeTenantsWithNewCredentials } from './upstream/credentials';
+import { RetryableCallError, createDispatchProcessor } from './processors/dispatch-processor';
+import type { Readiness } from './ops/health-server';
+import { createIngestProcessor, type CoalescingRules } from './processors/ingest-processor';
+import { createWorkerMetrics, type WorkerMetrics } from './ops/metrics';
+import { readinessWithPauses } from './ops/readiness';
+import { createResultProcessor } from './processors/result-processor';
+import { createEnqueuer } from './jobs/enqueuer';
+import { promoteTenantJobs } from './jobs/wake-tenant';
+import { registerStateGauges } from './ops/state-gauges';
+import { vodCaller } from './upstream/vod-clients';
+import { WebhookDeliveryError, createWebhookProcessor } from './processors/webhook-processor';
+import { createWebhookSender } from './processors/webhook-sender';
 
 /**
  * Coalescing for a tenant not in this replica's config (a rolling deploy): no debounce, no
@@ -60,7 +60,7 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
   const telemetry = queueTelemetry(tracing);
   const connections: RedisClient[] = [];
   const connect = (name: string) => {
-    const r = createRedis(config.env, 'worker', (err) => logger.warn({ err: err.message, connection: name }, 'redis error'));
+    const r = createRedis(config.env, 'worker', (err) => logger.warn({ err, connection: name }, 'redis error'));
     connections.push(r);
     return r;
   };
@@ -70,9 +70,9 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
   // pause, throttle, pacing and quota state, on the retrying connection the dispatcher uses
   const gate = createTenantGate(storeConnection, config.env.KEY_PREFIX);
   // scrapes and probes fail fast: during an outage they report it instead of queueing commands
-  const probe = createRedis(config.env, 'api', (err) => logger.warn({ err: err.message, connection: 'probe' }, 'redis error'));
+  const probe = createRedis(config.env, 'api', (err) => logger.warn({ err, connection: 'probe' }, 'redis error'));
   connections.push(probe);
-  const metricsStore = createMetricsStore(probe, config.env.KEY_PREFIX, (err) => logger.warn({ err: err.message }, 'metrics queue error'));
+  const metricsStore = createMetricsStore(probe, config.env.KEY_PREFIX, (err) => logger.warn({ err }, 'metrics queue error'));
   registerStateGauges(metrics.registry, { tenants: config.tenants, store: metricsStore, clock, logger, callers: config.callers });
   // read by /readyz only, on the fail-fast connection like the other probes
   const pauseReader = createTenantGate(probe, config.env.KEY_PREFIX);
@@ -181,9 +181,9 @@ export function createRefreshWorker(deps: RefreshWorkerDeps) {
   for (const [name, w] of workers) {
     w.on('failed', (job, err) => {
       if (err instanceof RetryableCallError || err instanceof WebhookDeliveryError) return; // logged by the processor
-      logger.error({ queue: name, jobId: job?.id, err: err.message }, 'job failed');
+      logger.error({ queue: name, jobId: job?.id, err }, 'job failed');
     });
-    w.on('error', (err) => logger.error({ queue: name, err: err.message }, 'worker error'));
+    w.on('error', (err) => logger.error({ queue: name, err }, 'worker error'));
   }
 
   let started = false;

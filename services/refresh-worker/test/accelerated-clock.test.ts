@@ -6,7 +6,7 @@
 import { Queue } from 'bullmq';
 import { acceleratedClock } from '@refresh/core';
 import { QUEUE_NAMES, queuePrefix, type DispatchJob, type PollJob } from '@refresh/store';
-import { createEnqueuer } from '../src/enqueuer';
+import { createEnqueuer } from '../src/jobs/enqueuer';
 import { testWorld } from './harness';
 
 describe('a worker on an accelerated clock', () => {

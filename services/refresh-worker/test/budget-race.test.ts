@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
-import { eventually, startSimulator, testConfig, testWorld, assets, type Simulator } from './harness';
-import { spawnWorker, stopWorker, writeConfigFile, type WorkerProcess } from './processes';
+import {
+  assets, eventually, spawnWorker, startSimulator, stopWorker, testConfig, testWorld, writeConfigFile, type Simulator, type WorkerProcess,
+} from './harness';
 
 /**
  * Four worker processes race over 3,000 pending items of one tenant whose daily limit is 1,000.

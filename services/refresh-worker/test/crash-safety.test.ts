@@ -1,6 +1,7 @@
 import { budgetDay } from '@refresh/core';
-import { eventually, startSimulator, testConfig, testWorld, assets, urls, type Simulator } from './harness';
-import { spawnWorker, stopWorker, writeConfigFile, type WorkerProcess } from './processes';
+import {
+  assets, eventually, spawnWorker, startSimulator, stopWorker, testConfig, testWorld, urls, writeConfigFile, type Simulator, type WorkerProcess,
+} from './harness';
 
 /**
  * A worker killed with SIGKILL after claiming a batch loses nothing: BullMQ hands its job to

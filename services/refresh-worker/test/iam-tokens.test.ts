@@ -2,8 +2,8 @@ import net from 'node:net';
 import { parseFileConfig, type AppConfig } from '@refresh/config';
 import { createRedis, createTokenStore } from '@refresh/store';
 import { createSimulator } from '@refresh/vod-simulator';
-import { TenantCredentialsError, createTokenProvider, type TokenTenant } from '../src/iam-tokens';
-import { isTokenTenant, vodCaller } from '../src/vod-clients';
+import { TenantCredentialsError, createTokenProvider, type TokenTenant } from '../src/upstream/iam-tokens';
+import { isTokenTenant, vodCaller } from '../src/upstream/vod-clients';
 import { PROJECT, REDIS_TARGET, REDIS_ENV, eventually, silent, testWorld, urls, type Simulator } from './harness';
 
 /**

@@ -1,7 +1,7 @@
 import { Job, Queue } from 'bullmq';
 import { QUEUE_NAMES, createDispatchStore, queuePrefix, type IngestJob } from '@refresh/store';
-import { createEnqueuer } from '../src/enqueuer';
-import { createIngestProcessor } from '../src/ingest-processor';
+import { createEnqueuer } from '../src/jobs/enqueuer';
+import { createIngestProcessor } from '../src/processors/ingest-processor';
 import { createWorkerMetrics, systemClock } from '../src';
 import { silent, testWorld, urls } from './harness';
 

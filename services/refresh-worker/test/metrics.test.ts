@@ -4,13 +4,12 @@ import { ERROR_CODES, PAUSE_REASONS, PRIORITIES, budgetDay } from '@refresh/core
 import { JOB_STATES, createMetricsStore, createTenantGate, instanceRows } from '@refresh/store';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
-import { createHealthServer } from '../src/health-server';
-import { CALL_OUTCOMES, RESULT_VERDICTS, WEBHOOK_OUTCOMES } from '../src/metrics';
+import { createHealthServer } from '../src/ops/health-server';
+import { CALL_OUTCOMES, RESULT_VERDICTS, WEBHOOK_OUTCOMES } from '../src/ops/metrics';
 import { systemClock } from '../src/clock';
-import { registerStateGauges } from '../src/state-gauges';
-import { SAVING_REASONS, UNIT_USES } from '../src/ledger-counters';
-import { eventually, silent, startSimulator, testConfig, testWorld, urls, assets, type Simulator } from './harness';
-import { samples, value } from './metrics-text';
+import { registerStateGauges } from '../src/ops/state-gauges';
+import { SAVING_REASONS, UNIT_USES } from '../src/ops/ledger-counters';
+import { assets, eventually, samples, silent, startSimulator, testConfig, testWorld, urls, value, type Simulator } from './harness';
 
 /**
  * What an operator sees on the worker's /metrics after real traffic: the worker's own counters,

@@ -1,5 +1,4 @@
-import { eventually, startSimulator, testConfig, testWorld, assets, urls, type Simulator } from './harness';
-import { value } from './metrics-text';
+import { assets, eventually, startSimulator, testConfig, testWorld, urls, value, type Simulator } from './harness';
 
 /**
  * After VOD accepts a batch, the worker follows its task with ShowRefreshResult until every item

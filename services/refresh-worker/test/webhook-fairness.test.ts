@@ -1,7 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { eventually, startSimulator, testConfig, testWorld, urls, type Simulator } from './harness';
-import { startReceiver } from './webhook-receiver';
+import { eventually, startReceiver, startSimulator, testConfig, testWorld, urls, type Simulator } from './harness';
 
 /**
  * Completion webhooks are fair across callers: a caller's deliveries hold at most

@@ -1,9 +1,7 @@
 import { verifyWebhook } from '@refresh/core';
 import { QUEUE_NAMES, createAdminStore, createCompletionStore, createRedis, queuePrefix, relayCompletions, webhookJobId } from '@refresh/store';
 import { Queue } from 'bullmq';
-import { REDIS_TARGET, eventually, startSimulator, testConfig, testWorld, urls, type Simulator } from './harness';
-import { value } from './metrics-text';
-import { startReceiver } from './webhook-receiver';
+import { REDIS_TARGET, eventually, startReceiver, startSimulator, testConfig, testWorld, urls, value, type Simulator } from './harness';
 
 const SECRET = 'cms-webhook-secret-0123456789abcdef';
 

@@ -1,8 +1,9 @@
 import { budgetDay } from '@refresh/core';
 import { QUEUE_NAMES, createRedis, queuePrefix } from '@refresh/store';
 import { Queue } from 'bullmq';
-import { REDIS_TARGET, assets, eventually, startSimulator, testConfig, testWorld, type Simulator } from './harness';
-import { spawnWorker, stopWorker, writeConfigFile, type WorkerProcess } from './processes';
+import {
+  REDIS_TARGET, assets, eventually, spawnWorker, startSimulator, stopWorker, testConfig, testWorld, writeConfigFile, type Simulator, type WorkerProcess,
+} from './harness';
 
 /**
  * SIGTERM to a real worker process (dist/main.js) while its calls to a slow VOD are on the

@@ -1,6 +1,7 @@
 /** Entry point: settings → logger → simulator → start → shutdown on SIGTERM/SIGINT. */
 import { LOG_REDACT } from '@refresh/config';
 import { acceleratedClock } from '@refresh/core';
+import { installShutdown } from '@refresh/lifecycle';
 import pino from 'pino';
 import { createSimulator } from './app';
 import { settingsFromEnv } from './settings-from-env';
@@ -24,26 +25,7 @@ async function main(): Promise<void> {
     logger.warn({ clockOffsetMs: settings.clockOffsetMs, clockRate: settings.clockRate, clockStartMs: settings.clockStartMs }, 'simulator clock is offset or accelerated');
   }
 
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping');
-    const deadline = setTimeout(() => {
-      logger.error('shutdown deadline passed');
-      process.exit(1);
-    }, SHUTDOWN_DEADLINE_MS);
-    deadline.unref();
-    simulator.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'stop failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  installShutdown({ logger, stopping: 'stopping', deadlineMs: SHUTDOWN_DEADLINE_MS, stop: () => simulator.stop() });
 }
 
 main().catch((error: unknown) => {

@@ -2,13 +2,13 @@ import type { CancelResultBody, RequeueResultBody } from '@refresh/contract';
 import { createAdminStore, createCompletionStore, relayCompletions, tenantOfRequest, wakeDispatch } from '@refresh/store';
 import type { Queue } from 'bullmq';
 import { Router, type Request, type Response } from 'express';
-import { adminAuthenticate } from '../admin';
+import { adminAuthenticate } from './admin';
 import type { ApiContext } from '../context';
-import { conflict, dependency, notFound } from '../errors';
-import { routeName } from '../metrics';
-import { logOf } from '../request-log';
-import { requestOutlook } from '../estimate';
-import { describeRequest } from '../request-view';
+import { conflict, dependency, notFound } from '../http/errors';
+import { routeName } from '../ops/metrics';
+import { logOf } from '../http/request-log';
+import { requestOutlook } from '../views/estimate';
+import { describeRequest } from '../views/request-view';
 
 /**
  * Operators' actions on one request (POST /v1/admin/refresh-requests/:id/cancel and

@@ -1,12 +1,12 @@
 import { reserveHeldBack, reserveRule } from '@refresh/core';
 import { Router } from 'express';
-import { callerOf, tenantFor } from '../auth';
-import { budgetState } from '../budget-state';
+import { callerOf, tenantFor } from '../auth/auth';
+import { budgetState } from '../views/budget-state';
 import type { ApiContext } from '../context';
-import { estimateFields } from '../estimate';
-import { gateState, pauseView } from '../gate-state';
-import { routeName } from '../metrics';
-import { attribution } from '../spend-view';
+import { estimateFields } from '../views/estimate';
+import { gateState, pauseView } from '../views/gate-state';
+import { routeName } from '../ops/metrics';
+import { attribution } from '../views/spend-view';
 
 /**
  * GET /v1/tenants/:tenant/budget: today's budget in the tenant's time zone, and whether sending

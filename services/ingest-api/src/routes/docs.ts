@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import { openApiDocument } from '@refresh/contract';
 import express, { Router } from 'express';
-import { routeName } from '../metrics';
+import { routeName } from '../ops/metrics';
 
 /** Swagger UI's browser bundle, shipped in the npm package: the page needs no CDN. */
 const SWAGGER_UI_DIR = dirname(require.resolve('swagger-ui-dist/package.json'));

@@ -1,19 +1,19 @@
 import { dropInRefreshBody, dropInResultsQuery, type DropInAccepted, type DropInResults } from '@refresh/contract';
 import { tenantOfRequest } from '@refresh/store';
 import { Router, type Request } from 'express';
-import { createAcceptRequest } from '../accept-request';
-import { answerTraceparent } from '../trace-header';
-import { callerOf } from '../auth';
+import { createAcceptRequest } from '../intake/accept-request';
+import { answerTraceparent } from '../http/trace-header';
+import { callerOf } from '../auth/auth';
 import type { ApiContext } from '../context';
-import { toVodResults } from '../drop-in-results';
-import { badFields, dependency, unsupportedMediaType } from '../errors';
-import { idempotencyKeyHash } from '../idempotency';
-import { createJsonReader } from '../json-body';
-import { routeName } from '../metrics';
-import { TENANT_HEADER, tenantForProject } from '../project-tenant';
-import { logOf } from '../request-log';
-import { stageList } from '../staging';
-import { asVodRefusal, vodIllegalField } from '../vod-errors';
+import { toVodResults } from '../views/drop-in-results';
+import { badFields, dependency, unsupportedMediaType } from '../http/errors';
+import { idempotencyKeyHash } from '../intake/idempotency';
+import { createJsonReader } from '../intake/json-body';
+import { routeName } from '../ops/metrics';
+import { TENANT_HEADER, tenantForProject } from '../intake/project-tenant';
+import { logOf } from '../http/request-log';
+import { stageList } from '../intake/staging';
+import { asVodRefusal, vodIllegalField } from '../http/vod-errors';
 
 const PATH = '/v1/:project_id/asset/refresh';
 

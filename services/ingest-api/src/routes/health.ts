@@ -1,8 +1,8 @@
 import { bearerTokenMatches } from '@refresh/core';
 import { Router } from 'express';
 import type { ApiContext } from '../context';
-import { errorBody, storageUnavailable, unauthorized } from '../errors';
-import { routeName } from '../metrics';
+import { errorBody, storageUnavailable, unauthorized } from '../http/errors';
+import { routeName } from '../ops/metrics';
 
 /** ms Redis has to answer PING for the API to count as ready */
 const READY_TIMEOUT_MS = 1000;

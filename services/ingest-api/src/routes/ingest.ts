@@ -1,20 +1,20 @@
 import { refreshRequestBody, textUploadQuery } from '@refresh/contract';
 import { classifyLine } from '@refresh/core';
 import { Router, type Request, type Response } from 'express';
-import { createAcceptRequest, type Upload } from '../accept-request';
-import { answerTraceparent } from '../trace-header';
-import { callerOf, tenantFor, type Caller } from '../auth';
-import { callbackFor } from '../callback';
+import { createAcceptRequest, type Upload } from '../intake/accept-request';
+import { answerTraceparent } from '../http/trace-header';
+import { callerOf, tenantFor, type Caller } from '../auth/auth';
+import { callbackFor } from '../intake/callback';
 import type { ApiContext } from '../context';
-import { badRequest, tooLarge, unsupportedMediaType } from '../errors';
-import { idempotencyKeyHash } from '../idempotency';
-import { NO_ESTIMATE, requestOutlook } from '../estimate';
-import { notBeforeOf } from '../not-before';
-import { createJsonReader } from '../json-body';
-import { routeName } from '../metrics';
-import { logOf } from '../request-log';
-import { stageList, type Staging } from '../staging';
-import { checkTextCharset, readTextLines } from '../text-upload';
+import { badRequest, tooLarge, unsupportedMediaType } from '../http/errors';
+import { idempotencyKeyHash } from '../intake/idempotency';
+import { NO_ESTIMATE, requestOutlook } from '../views/estimate';
+import { notBeforeOf } from '../intake/not-before';
+import { createJsonReader } from '../intake/json-body';
+import { routeName } from '../ops/metrics';
+import { logOf } from '../http/request-log';
+import { stageList, type Staging } from '../intake/staging';
+import { checkTextCharset, readTextLines } from '../intake/text-upload';
 
 /**
  * POST /v1/tenants/:tenant/refresh-requests: JSON or a streamed text/plain upload, taken in by

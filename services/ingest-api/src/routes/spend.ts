@@ -1,11 +1,11 @@
 import { MAX_SPEND_DAYS, spendQuery } from '@refresh/contract';
 import { budgetDay } from '@refresh/core';
 import { Router } from 'express';
-import { callerOf, tenantFor } from '../auth';
+import { callerOf, tenantFor } from '../auth/auth';
 import type { ApiContext } from '../context';
-import { badFields, badRequest, dependency } from '../errors';
-import { routeName } from '../metrics';
-import { daysBetween, spendCsv, spendDayView } from '../spend-view';
+import { badFields, badRequest, dependency } from '../http/errors';
+import { routeName } from '../ops/metrics';
+import { daysBetween, spendCsv, spendDayView } from '../views/spend-view';
 
 /**
  * GET /v1/tenants/:tenant/spend?from=&to=: the spend ledger of each budget day in the range (the

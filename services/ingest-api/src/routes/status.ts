@@ -1,13 +1,13 @@
 import { itemsQuery } from '@refresh/contract';
 import { tenantOfRequest, type RequestRecord } from '@refresh/store';
 import { Router, type Response } from 'express';
-import { callerOf } from '../auth';
-import { budgetState } from '../budget-state';
+import { callerOf } from '../auth/auth';
+import { budgetState } from '../views/budget-state';
 import type { ApiContext } from '../context';
-import { badFields, dependency, notFound } from '../errors';
-import { requestOutlook } from '../estimate';
-import { routeName } from '../metrics';
-import { describeRequest } from '../request-view';
+import { badFields, dependency, notFound } from '../http/errors';
+import { requestOutlook } from '../views/estimate';
+import { routeName } from '../ops/metrics';
+import { describeRequest } from '../views/request-view';
 
 /**
  * GET /v1/refresh-requests/:id and its items. The tenant comes from the id; an id the caller

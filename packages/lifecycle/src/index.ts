@@ -1,0 +1,1 @@
+export { installShutdown, type ShutdownLogger, type ShutdownPlan } from './shutdown';

@@ -1,0 +1,179 @@
+import { DelayedError, type Job } from 'bullmq';
+import { assetIdFromUrl, budgetDay, normalizeUrl } from '@refresh/core';
+import { ingestJob, type DispatchStore, type IngestJob } from '@refresh/store';
+import type { Logger } from 'pino';
+import type { Clock } from '../clock';
+import type { CompletionRelay } from '../jobs/completion-relay';
+import type { WorkerMetrics } from '../ops/metrics';
+import { chunksInFlight } from './chunks-in-flight';
+import type { JobEnqueuer } from '../jobs/enqueuer';
+
+/** Staged lines are `a:<asset id>` or `u:<url as sent>`; coalescing keys use the normalised url. */
+function coalescingKey(line: string): string {
+  return line.startsWith('u:') ? `u:${normalizeUrl(line.slice(2))}` : line;
+}
+
+/** What coalescing needs to know of a tenant. */
+export interface CoalescingRules {
+  /** hot-item debounce (ms; 0: none) */
+  minRefreshIntervalMs: number;
+  /** asset cover: where the asset id sits in the tenant's URLs; null: off */
+  assetPattern: RegExp | null;
+  /** the budget day's zone: the ledger counts a chunk's savings on the day it is coalesced */
+  timezone: string;
+}
+
+/** The asset id of each coalescing key's URL (null for asset ids and URLs of no asset). */
+function assetIdsOf(keys: readonly string[], pattern: RegExp): Array<string | null> {
+  return keys.map((key) => (key.startsWith('u:') ? assetIdFromUrl(key.slice(2), pattern) : null));
+}
+
+/** A chunk of a request's staged lines as coalescing keys, and the bytes it held in staging. */
+interface StagedChunk {
+  lines: string[];
+  bytes: number;
+}
+
+/**
+ * Chunks of one request sent to Redis before the first of them is answered: Redis runs one
+ * while the worker reads and normalises the next, and is never left waiting for it.
+ */
+const CHUNKS_IN_FLIGHT = 2;
+
+/** While a large request is coalesced, its tenant's dispatcher is woken at most this often. */
+const WAKE_INTERVAL_MS = 500;
+
+/**
+ * Moves a request's staged items into its tenant's pending queues, one chunk per atomic step.
+ * Progress lives in Redis with the items, so a worker killed midway is resumed by the next
+ * without losing or doubling anything.
+ *
+ * The tenant's dispatcher is woken after the first chunk that created items, then at most every
+ * WAKE_INTERVAL_MS, and always at the end: a large upload starts going out before it is fully
+ * coalesced, without one dispatch job per chunk (a dispatch chain wakes its own successors
+ * while items remain, so more wake-ups would only add claims that find nothing).
+ */
+export function createIngestProcessor(deps: {
+  store: DispatchStore;
+  enqueue: JobEnqueuer;
+  /** relays the completion of a request whose items were all final when its ingest finished */
+  completions: Pick<CompletionRelay, 'relay'>;
+  clock: Clock;
+  logger: Logger;
+  metrics: WorkerMetrics;
+  chunkItems: number;
+  retentionSeconds: number;
+  /** the tenant's rules for coalescing */
+  tenantRules: (tenant: string) => CoalescingRules;
+  /** true once the worker is shutting down: a long ingest hands itself back between chunks */
+  stopping: () => boolean;
+}) {
+  const { store, enqueue, clock, metrics } = deps;
+  return async function processIngestQueue(job: Job<IngestJob>, token?: string): Promise<unknown> {
+    // a retire job that a worker of an earlier version added here: its completion is in the
+    // outbox too, which the completions processor retires (completion-relay.ts)
+    if (job.name === 'retire') return { skipped: 'retired through the completions queue' };
+    return processIngest(job, token);
+  };
+
+  async function processIngest(job: Job<IngestJob>, token?: string): Promise<{ created: number; linked: number; duplicates: number }> {
+    const { tenant, requestId, priority } = ingestJob.parse(job.data);
+    const log = deps.logger.child({ requestId, tenant });
+    const rules = deps.tenantRules(tenant);
+    const totals = { created: 0, linked: 0, duplicates: 0 };
+    let state = await store.ingestedSoFar(tenant, requestId);
+    if (!state) {
+      log.warn('request record missing; nothing to ingest');
+      return totals;
+    }
+    if (state.done) {
+      // a run after the request finished (the worker died before its last wake-up)
+      if (await store.hasPending(tenant)) await enqueue.now(tenant);
+      return totals;
+    }
+    // a scheduled request is not coalesced before its not_before (the API delayed this job until
+    // then; a clock ahead of ours, or a job run early, waits out the rest)
+    const early = state.notBefore === null ? 0 : state.notBefore - clock.now();
+    if (early > 0 && state.ingested === 0) {
+      await job.moveToDelayed(Date.now() + clock.realMs(early), token);
+      throw new DelayedError();
+    }
+    if (state.notBefore !== null) await store.unschedule(tenant, requestId);
+    // where the next chunk to send starts: a chunk is sent before the one ahead of it is
+    // answered (chunks-in-flight.ts)
+    let cursor = state.ingested;
+    let lastWake = 0;
+    let createdSinceWake = 0;
+    // reads and normalises a chunk; started one chunk ahead, so both overlap Redis running the
+    // current chunk's script
+    const read = (from: number): Promise<StagedChunk> => {
+      const p = store.readStage(tenant, requestId, from, deps.chunkItems).then((raw) => ({
+        lines: raw.map(coalescingKey),
+        // what the chunk held in staging, to take off the tenant's staged bytes
+        bytes: raw.reduce((sum, line) => sum + Buffer.byteLength(line), 0),
+      }));
+      p.catch(() => undefined); // a prefetch that is never awaited must not be an unhandled rejection
+      return p;
+    };
+    const inFlight = chunksInFlight(CHUNKS_IN_FLIGHT, async (res) => {
+      totals.created += res.created;
+      totals.linked += res.linked;
+      totals.duplicates += res.duplicates;
+      metrics.itemsCoalesced(tenant, res);
+      createdSinceWake += res.created;
+      if (createdSinceWake > 0 && Date.now() - lastWake >= WAKE_INTERVAL_MS) {
+        await enqueue.now(tenant);
+        lastWake = Date.now();
+        createdSinceWake = 0;
+      }
+    });
+    let next: Promise<StagedChunk> | null = read(cursor);
+    for (;;) {
+      while (next && cursor < state.received) {
+        if (deps.stopping()) {
+          // progress is in Redis: put the job back at once (no attempt spent) and let SIGTERM finish
+          await next.catch(() => undefined);
+          await inFlight.settleAll().catch(() => undefined);
+          if (createdSinceWake > 0) await enqueue.now(tenant);
+          log.info({ cursor, received: state.received }, 'shutting down: ingest handed back');
+          await job.moveToDelayed(Date.now(), token);
+          throw new DelayedError();
+        }
+        const { lines, bytes }: StagedChunk = await next;
+        if (lines.length === 0) throw new Error(`staged items of ${requestId} end at ${cursor} of ${state.received}`);
+        next = cursor + lines.length < state.received ? read(cursor + lines.length) : null;
+        const now = clock.now();
+        const sent = store.coalesce(
+          tenant, requestId, priority, cursor, lines.length, lines, now, rules.minRefreshIntervalMs,
+          budgetDay(now, rules.timezone).dayId, rules.assetPattern ? assetIdsOf(lines, rules.assetPattern) : undefined, bytes,
+        );
+        cursor += lines.length;
+        const outcome = await inFlight.add(sent);
+        if (outcome === 'applied') continue;
+        next = null;
+        if (outcome === 'canceled') {
+          // an admin canceled the request: what is left of it is dropped, and it finishes now
+          log.info({ cursor, received: state.received }, 'request canceled while coalescing: the rest is dropped');
+          break;
+        }
+        // another run applied a chunk: continue from what Redis says
+        state = (await store.ingestedSoFar(tenant, requestId)) ?? state;
+        cursor = state.ingested;
+        next = state.done ? null : read(cursor);
+      }
+      // the chunks still on their way: when another run applied them, it may not have gone on to
+      // the end (it may have died), so this run goes on from where Redis says
+      if ((await inFlight.settleAll()) !== 'stale') break;
+      state = (await store.ingestedSoFar(tenant, requestId)) ?? state;
+      cursor = state.ingested;
+      if (state.done || cursor >= state.received) break;
+      next = read(cursor);
+    }
+    await next?.catch(() => undefined);
+    // wake before marking done: a run after a crash between the two still finds work to wake for
+    if (createdSinceWake > 0) await enqueue.now(tenant);
+    if (await store.finishIngest(tenant, requestId, deps.retentionSeconds, clock.now())) await deps.completions.relay(tenant);
+    log.info(totals, 'request coalesced');
+    return totals;
+  }
+}

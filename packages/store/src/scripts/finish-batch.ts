@@ -18,7 +18,15 @@ export interface FinishedBatch {
   requeued?: number;
 }
 
-function finishBatchArgs(k: TenantKeys, r: { batchId: string; outcome: BatchOutcome; now: number; ttlSeconds: number }): ScriptArgs {
+interface BatchFinish {
+  batchId: string;
+  outcome: BatchOutcome;
+  now: number;
+  /** the retention of the requests it completes */
+  ttlSeconds: number;
+}
+
+function finishBatchArgs(k: TenantKeys, r: BatchFinish): ScriptArgs {
   const { outcome } = r;
   // outcome S with its task id, or X with its code and message
   const args = outcome.type === 'submitted' ? ['S', outcome.taskId, '', ''] : ['X', '', outcome.code, outcome.message.slice(0, 1000)];
@@ -31,11 +39,7 @@ function finishBatchArgs(k: TenantKeys, r: { batchId: string; outcome: BatchOutc
 }
 
 /** finish-batch.lua: records a batch's outcome on its items and their requests; idempotent. */
-export async function finishBatch(
-  redis: ScriptedRedis,
-  k: TenantKeys,
-  r: { batchId: string; outcome: BatchOutcome; now: number; ttlSeconds: number },
-): Promise<FinishedBatch> {
+export async function finishBatch(redis: ScriptedRedis, k: TenantKeys, r: BatchFinish): Promise<FinishedBatch> {
   // {items recorded, URLs queued again, ids of requests this batch completed...}
   const res = replyList('finishBatch', await runScript(redis, 'finishBatch', finishBatchArgs(k, r)));
   const requeued = Number(res[1] ?? 0);

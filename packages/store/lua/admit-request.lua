@@ -36,9 +36,7 @@ if cap >= 0 and backlog + received > cap then
   return {0, backlog}
 end
 local bytes = tonumber(redis.call('HGET', KEYS[8], ARGV[5]) or '0')
-redis.call('HDEL', KEYS[5], ARGV[5])
-redis.call('HDEL', KEYS[8], ARGV[5])
-redis.call('ZREM', KEYS[6], ARGV[5])
+dropUpload(KEYS[5], KEYS[8], KEYS[6], ARGV[5])
 redis.call('HSET', KEYS[3], unpack(ARGV, 6))
 if bytes > 0 then
   redis.call('HSET', KEYS[3], 'sb', bytes)

@@ -39,9 +39,6 @@ if res < n or redis.call('HGET', KEYS[1], 'day') ~= ARGV[3] then
     ledgerAdd(ARGV[6] .. lastDay, 'voided', n)
   end
   local kind = redis.call('HGET', KEYS[1], 'kind')
-  if redis.call('HSETNX', KEYS[4], 'limit', ARGV[1]) == 1 then redis.call('EXPIRE', KEYS[4], LEDGER_TTL) end
-  ledgerAdd(KEYS[4], 'spent', n)
-  ledgerAdd(KEYS[4], 'kind:' .. kind, n)
   -- the items the units carry, counted as claim-batch.lua counted them: the covered URLs, and
   -- every sent instance that is an item of its own
   local ids, items = {}, select(2, string.gsub(redis.call('HGET', KEYS[1], 'cov') or '', '[^,]+', ''))
@@ -49,7 +46,7 @@ if res < n or redis.call('HGET', KEYS[1], 'day') ~= ARGV[3] then
     ids[#ids + 1] = id
     if isOwnItem(ARGV[4], id) then items = items + 1 end
   end
-  ledgerAdd(KEYS[4], 'items', items)
+  ledgerSpend(KEYS[4], ARGV[1], kind, n, items)
   chargeItems(KEYS[3], ids, ARGV[4], ARGV[5], 1, KEYS[4], kind)
   redis.call('HSET', KEYS[1], 'day', ARGV[3])
 end

@@ -61,8 +61,7 @@ for _, id in ipairs(ids) do
     end
     -- an asset id that carries pending URLs (asset cover) goes for them all the same
     for _, c in ipairs(keep and {} or redis.call('SMEMBERS', ik .. ':c')) do
-      local ch = instGetMany(ip, c, {'s', 'ca'})
-      if not ch[1] and ch[2] == id then keep = true end
+      if carriedUrl(ip, c, id) then keep = true end
     end
     if keep then
       kept = kept + 1

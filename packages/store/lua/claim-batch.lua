@@ -262,9 +262,9 @@ for p = 1, 3 do
       -- the URLs it covers that are still pending go with it; the others leave its set
       local cov = {}
       for _, c in ipairs(redis.call('SMEMBERS', ik .. ':c')) do
-        local ch = instGetMany(ip, c, {'v', 's', 'ca'})
-        if ch[1] and not ch[2] and ch[3] == id then
-          cov[#cov + 1] = {c, ch[1]}
+        local cv = carriedUrl(ip, c, id)
+        if cv then
+          cov[#cov + 1] = {c, cv}
         else
           redis.call('SREM', ik .. ':c', c)
         end
@@ -333,10 +333,7 @@ end
 redis.call('INCRBY', KEYS[2], #ids)
 redis.call('EXPIRE', KEYS[2], tonumber(ARGV[5]))
 if #ids > 0 then
-  if redis.call('HSETNX', KEYS[16], 'limit', limit) == 1 then redis.call('EXPIRE', KEYS[16], LEDGER_TTL) end
-  ledgerAdd(KEYS[16], 'spent', #ids)
-  ledgerAdd(KEYS[16], 'kind:' .. kinds[pick], #ids)
-  ledgerAdd(KEYS[16], 'items', itemsCarried)
+  ledgerSpend(KEYS[16], limit, kinds[pick], #ids, itemsCarried)
   ledgerAdd(KEYS[16], 'saved:covered', coverSaved)
 end
 -- `res` is budget held for the next attempt: spent by begin-attempt, refreshed there on retries

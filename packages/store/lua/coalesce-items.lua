@@ -68,6 +68,7 @@ Ids are reserved for the whole chunk with one INCRBY; ids of duplicates are simp
 --- @include "includes/ledger.lua"
 --- @include "includes/instances.lua"
 --- @include "includes/pending-index.lua"
+--- @include "includes/staged.lua"
 local state = redis.call('HMGET', KEYS[3], 'ingested', 'cx')
 if state[2] then return {-2} end
 if tonumber(state[1] or '0') ~= tonumber(ARGV[4]) then
@@ -242,14 +243,13 @@ bulk('RPUSH', urlQueue, urlQ)
 if created > 0 and caller ~= '' then redis.call('SADD', KEYS[9], caller) end
 bulk('RPUSH', KEYS[4], items)
 redis.call('HINCRBY', KEYS[3], 'ingested', ARGV[5])
--- never below 0: requests staged before the counter existed are coalesced without having raised it
-if redis.call('DECRBY', KEYS[8], ARGV[5]) < 0 then redis.call('SET', KEYS[8], 0) end
+lowerStaged(KEYS[8], ARGV[5])
 -- the chunk's bytes leave the tenant's staged bytes, up to what the request counted there (one
 -- staged before the counter existed counted nothing)
 local counted = tonumber(redis.call('HGET', KEYS[3], 'sb') or '0')
 local bytes = math.min(tonumber(ARGV[8]), counted)
 if bytes > 0 then
-  if redis.call('DECRBY', KEYS[13], bytes) < 0 then redis.call('SET', KEYS[13], 0) end
+  lowerStaged(KEYS[13], bytes)
   if counted - bytes > 0 then redis.call('HSET', KEYS[3], 'sb', counted - bytes) else redis.call('HDEL', KEYS[3], 'sb') end
 end
 redis.call('HINCRBY', KEYS[3], 'pending', created + linked)

@@ -12,17 +12,12 @@ ARGV[1] retention TTL (s)   ARGV[2] now (ms)   ARGV[3] request id
 Returns 1 when the request completed here (every item already final), else 0.
 
 Lines received but never coalesced (a stage that ended short) leave the staged counter here,
-once, so the tenant's backlog does not stay inflated by a request that is over.
+once, with the request's staged bytes (includes/staged.lua), so the tenant's backlog does not stay
+inflated by a request that is over.
 ]]
+--- @include "includes/staged.lua"
 --- @include "includes/completion.lua"
-local r = redis.call('HMGET', KEYS[1], 'done', 'received', 'ingested', 'sb')
-if r[1] ~= '1' then
-  local left = tonumber(r[2] or '0') - tonumber(r[3] or '0')
-  if left > 0 and redis.call('DECRBY', KEYS[4], left) < 0 then redis.call('SET', KEYS[4], 0) end
-  local bytes = tonumber(r[4] or '0')
-  if bytes > 0 and redis.call('DECRBY', KEYS[6], bytes) < 0 then redis.call('SET', KEYS[6], 0) end
-  redis.call('HDEL', KEYS[1], 'sb')
-end
+unstage(KEYS[1], KEYS[4], KEYS[6])
 redis.call('HSET', KEYS[1], 'done', 1)
 -- UNLINK: a million-member set freed in the background instead of blocking Redis
 redis.call('UNLINK', KEYS[2], KEYS[3])

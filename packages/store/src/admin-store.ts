@@ -1,7 +1,7 @@
 import { PRIORITIES, type Priority } from '@refresh/core';
 import type { RedisClient } from './connections';
 import { tenantKeys, tenantOfRequest } from './keys';
-import { withScripts } from './scripts';
+import { cancelItems, requeueFailed, withScripts } from './scripts';
 
 const isPriority = (p: string | null): p is Priority => (PRIORITIES as readonly string[]).includes(p ?? '');
 
@@ -50,16 +50,13 @@ export function createAdminStore(redisClient: RedisClient, prefix: string) {
       const size = opts.pageSize ?? ADMIN_PAGE_SIZE;
       const out = { status: 'ok' as const, tenant, canceled: 0, keptShared: 0, notIngested: 0, completedRequests: [] as string[] };
       for (let from = 0; from >= 0; ) {
-        const res = (await redis.cancelItems(
-          k.pending, k.request(requestId), k.requestItems(requestId), k.completions,
-          requestId, from, size, opts.now, opts.ttlSeconds, k.instancePrefix, k.requestPrefix,
-        )) as Array<number | string>;
-        if (Number(res[0]) === -1) return from === 0 ? { status: 'missing' } : out;
-        out.canceled += Number(res[0]);
-        out.keptShared += Number(res[1]);
-        from = Number(res[2]);
-        out.notIngested = Number(res[3]);
-        out.completedRequests.push(...res.slice(4).map(String));
+        const page = await cancelItems(redis, k, { requestId, from, pageSize: size, now: opts.now, ttlSeconds: opts.ttlSeconds });
+        if (page === 'gone') return from === 0 ? { status: 'missing' } : out;
+        out.canceled += page.canceled;
+        out.keptShared += page.kept;
+        from = page.next;
+        out.notIngested = page.notIngested;
+        out.completedRequests.push(...page.completedRequests);
       }
       return out;
     },
@@ -80,18 +77,13 @@ export function createAdminStore(redisClient: RedisClient, prefix: string) {
       let reopened = false;
       let revisit = false;
       for (let from = 0; from >= 0; ) {
-        const res = (await redis.requeueFailed(
-          k.pending, k.seq, k.request(requestId), k.requestItems(requestId), k.requestTasks(requestId),
-          k.queue('asset_id', priority, caller ?? ''), k.queue('url', priority, caller ?? ''),
-          requestId, from, size, opts.now, k.instancePrefix,
-        )) as number[];
-        const [n = 0, next = -1, opened = 0] = res;
-        if (n === -1) return from === 0 && requeued === 0 ? { status: 'missing' } : { status: 'ok', tenant, requeued, reopened };
-        if (n === -2) return { status: 'canceled' };
+        const page = await requeueFailed(redis, k, { requestId, priority, caller: caller ?? '', from, pageSize: size, now: opts.now });
+        if (page === 'gone') return from === 0 && requeued === 0 ? { status: 'missing' } : { status: 'ok', tenant, requeued, reopened };
+        if (page === 'canceled') return { status: 'canceled' };
         // only before anything changed: once a page reopened the request it is open, not busy
-        if (n === -3) return { status: 'busy' };
-        requeued += n;
-        if (opened === 1) {
+        if (page === 'busy') return { status: 'busy' };
+        requeued += page.requeued;
+        if (page.reopened) {
           reopened = true;
           // pages before this one kept their records' TTLs while the request was complete
           if (from > 0 && !revisit) {
@@ -100,7 +92,7 @@ export function createAdminStore(redisClient: RedisClient, prefix: string) {
             continue;
           }
         }
-        from = next;
+        from = page.next;
       }
       return { status: 'ok', tenant, requeued, reopened };
     },

@@ -1,13 +1,8 @@
 import type { RedisClient } from './connections';
 import { addressKeys } from './keys';
-import { withScripts } from './scripts';
+import { countAuthFailure, withScripts, type AuthFailureState } from './scripts';
 
-/** Where a client address stands: its refused keys in the current window, and when that ends. */
-export interface AuthFailureState {
-  failures: number;
-  /** ms until the window ends (0 when there is none) */
-  windowEndsInMs: number;
-}
+export type { AuthFailureState } from './scripts';
 
 /**
  * Refused API keys per client address, counted by every API replica together, so that keys
@@ -26,8 +21,7 @@ export function createAuthFailures(redisClient: RedisClient, prefix: string) {
     /** Counts one refused key from the address; a first failure opens a window of `windowMs`. */
     async count(address: string, windowMs: number): Promise<AuthFailureState> {
       if (!(windowMs >= 1)) throw new RangeError(`windowMs must be >= 1, got ${windowMs}`);
-      const [n, ttl] = (await redis.countAuthFailure(addressKeys(prefix, address).authFailures, Math.round(windowMs))) as number[];
-      return { failures: Number(n), windowEndsInMs: Math.max(0, Number(ttl)) };
+      return countAuthFailure(redis, { failures: addressKeys(prefix, address).authFailures, windowMs: Math.round(windowMs) });
     },
   };
 }

@@ -1,7 +1,6 @@
 import type { RedisClient } from './connections';
 import { callerKeys } from './keys';
-import { withScripts } from './scripts';
-import type { CallSlot } from './tenant-gate';
+import { acquireCallSlot, openUpload, withScripts, type CallSlot } from './scripts';
 
 /**
  * Each API caller's request rate, shared by every API replica: the same GCRA that paces a
@@ -17,8 +16,7 @@ export function createCallerRate(redisClient: RedisClient, prefix: string) {
     async take(callerId: string, now: number, perSecond: number, burst: number): Promise<CallSlot> {
       if (!(perSecond > 0)) throw new RangeError(`perSecond must be > 0, got ${perSecond}`);
       if (!(burst >= 1)) throw new RangeError(`burst must be >= 1, got ${burst}`);
-      const [ok, wait] = (await redis.acquireCallSlot(callerKeys(prefix, callerId).rate, now, perSecond, Math.floor(burst))) as number[];
-      return ok === 1 ? { ok: true } : { ok: false, retryInMs: Math.max(1, Number(wait)) };
+      return acquireCallSlot(redis, { pace: callerKeys(prefix, callerId).rate, now, perSecond, burst: Math.floor(burst) });
     },
   };
 }
@@ -59,8 +57,7 @@ function callerSlots(redisClient: RedisClient, keyOf: (callerId: string) => stri
   return {
     /** Takes one place of the caller if it holds fewer than `limit`; `open` counts those before it. */
     async open(callerId: string, member: string, opts: { now: number; leaseMs: number; limit: number }): Promise<{ ok: boolean; open: number }> {
-      const [ok, open] = (await redis.openUpload(keyOf(callerId), opts.now, opts.leaseMs, opts.limit, member)) as number[];
-      return { ok: ok === 1, open: Number(open) };
+      return openUpload(redis, { places: keyOf(callerId), member, ...opts });
     },
     /** Moves a place's lease on while it is still in use (only if it is still held). */
     async renew(callerId: string, member: string, leaseEndsAt: number): Promise<void> {

@@ -1,6 +1,6 @@
 import type { RedisClient } from './connections';
 import { tenantKeys } from './keys';
-import { withScripts, type ScriptedRedis } from './scripts';
+import { markRetired, queueMarkRetired, withScripts } from './scripts';
 
 /** A request's completion in the outbox (keys.ts `completions`), until its retire job has run. */
 export interface PendingCompletion {
@@ -92,8 +92,8 @@ export function createCompletionStore(redisClient: RedisClient, prefix: string) 
       const states = page.map((c, i) => stateOf(rows[i] as Array<string | null>, c.gen));
       const settled = page.filter((_, i) => states[i] !== 'due');
       if (settled.length > 0) {
-        const clears = redis.pipeline() as ReturnType<ScriptedRedis['pipeline']> & Pick<ScriptedRedis, 'markRetired'>;
-        for (const c of settled) void clears.markRetired(k.request(c.requestId), k.completions, c.gen, c.requestId);
+        const clears = redis.pipeline();
+        for (const c of settled) queueMarkRetired(clears, k, { requestId: c.requestId, gen: c.gen });
         await execAll(clears);
       }
       return page.filter((_, i) => states[i] === 'due');
@@ -104,8 +104,7 @@ export function createCompletionStore(redisClient: RedisClient, prefix: string) 
      * and the completion leaves the outbox.
      */
     async markRetired(tenant: string, requestId: string, gen: number): Promise<void> {
-      const k = keys(tenant);
-      await redis.markRetired(k.request(requestId), k.completions, gen, requestId);
+      await markRetired(redis, keys(tenant), { requestId, gen });
     },
 
     /**

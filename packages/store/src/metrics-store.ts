@@ -1,10 +1,9 @@
-import { PRIORITIES, type Priority } from '@refresh/core';
 import { Queue } from 'bullmq';
 import type { RedisClient } from './connections';
 import { QUEUE_NAMES } from './jobs';
 import { parseLedgerDay, type LedgerDay } from './ledger';
 import { queuePrefix, tenantKeys } from './keys';
-import { withScripts, type ScriptName } from './scripts';
+import { parseTenantQueues, queueReadTenantState, withScripts, type TenantQueues } from './scripts';
 import { parsePause, type TenantPause } from './tenant-gate';
 
 /** BullMQ job states the metrics report, a fixed set (a label of `refresh_queue_jobs`). */
@@ -17,13 +16,8 @@ export type JobState = (typeof JOB_STATES)[number];
  */
 export type QueueName = Exclude<keyof typeof QUEUE_NAMES, 'completions'>;
 
-export interface TenantStateReading {
-  /** items reserved on the budget day asked for */
-  used: number;
-  /** items in the tenant's pending queues, both kinds summed */
-  pending: Record<Priority, number>;
-  /** epoch ms the oldest pending item was coalesced; null when nothing is pending */
-  oldestPendingAt: number | null;
+/** used, pending by priority and oldestPendingAt: read-tenant-state.lua, for the budget day asked for */
+export interface TenantStateReading extends TenantQueues {
   /** why sending is paused, null while the tenant is sending */
   paused: TenantPause | null;
   /** completed requests whose retire job has not run yet (the completion outbox) */
@@ -73,8 +67,7 @@ export function createMetricsStore(redisClient: RedisClient, prefix: string, onE
       const readTenant = async (t: { id: string; dayId: string }): Promise<TenantStateReading & { ledger: LedgerDay }> => {
         const k = tenantKeys(prefix, t.id);
         const pipe = redis.pipeline();
-        (pipe as unknown as Record<ScriptName, (...args: Array<string | number>) => unknown>)
-          .readTenantState(k.budget(t.dayId), ...k.allQueues(), k.lanes, k.instancePrefix);
+        queueReadTenantState(pipe, k, { dayId: t.dayId });
         pipe.hgetall(k.pause);
         pipe.zcard(k.completions);
         pipe.zrange(k.completions, '0', '0', 'WITHSCORES');
@@ -89,15 +82,10 @@ export function createMetricsStore(redisClient: RedisClient, prefix: string, onE
           return value;
         };
         // its state script, its pause HASH, its outbox's size and oldest entry, the day's charges, held, scheduled and ledger
-        const [row, pause, unretired, oldestEntry] = [reply(0), reply(1), reply(2), reply(3) as string[]];
+        const [queues, pause, unretired, oldestEntry] = [parseTenantQueues(reply(0)), reply(1), reply(2), reply(3) as string[]];
         const ledger = parseLedgerDay(t.dayId, reply(7) as Record<string, string>, reply(4) as Record<string, string>);
-        // {used, a:h n l, u:h n l, oldest}: allQueues() order
-        const r = (row as number[]).map(Number);
-        const pending = {} as Record<Priority, number>;
-        PRIORITIES.forEach((p, j) => (pending[p] = (r[1 + j] ?? 0) + (r[4 + j] ?? 0)));
-        const oldest = r[7] ?? -1;
         return {
-          used: r[0] ?? 0, pending, oldestPendingAt: oldest >= 0 ? oldest : null,
+          ...queues,
           paused: parsePause(pause as Record<string, string>),
           unretired: Number(unretired),
           oldestUnretiredAt: oldestEntry[1] === undefined ? null : Number(oldestEntry[1]),

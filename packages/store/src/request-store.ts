@@ -5,7 +5,12 @@ import { instanceRows } from './instances';
 import { isItemChunk, itemChunk, type ItemChunk } from './item-chunk';
 import { pendingCount, pendingHashes, tenantKeys, tenantOfRequest } from './keys';
 import { chargesOf, readLedger, type LedgerDay } from './ledger';
-import { withScripts } from './scripts';
+import {
+  admitRequest, claimIdempotencyKey, discardRequest, markWebhookDelivered, readRequestPosition, stageChunk, withScripts,
+  type Admission, type IdempotencyClaim, type RequestPosition,
+} from './scripts';
+
+export type { Admission } from './scripts';
 
 export type ItemState = 'pending' | 'deferred' | 'in_flight' | 'submitted' | 'completed' | 'failed' | 'unknown' | 'canceled';
 
@@ -79,20 +84,12 @@ export function newRequestId(tenant: string): string {
 }
 
 /**
- * Whether admit-request recorded the request; `backlog` is the tenant's before it. A chunk the
- * tenant's staged-bytes cap refused carries the tenant's staged bytes and the chunk's instead
- * (its `backlog` is then -1).
- */
-export type Admission = { admitted: boolean; backlog: number; stagedBytes?: number; incomingBytes?: number };
-
-/**
  * The API's side of the store: staging an upload, recording a request, idempotency and the
  * reads behind the status endpoints.
  */
 export function createRequestStore(redisClient: RedisClient, prefix: string) {
   const redis = withScripts(redisClient);
   const keys = (tenant: string) => tenantKeys(prefix, tenant);
-  const scripted = withScripts(redis);
 
   /** A page of the request's unique items, in order of first appearance; cursor is an offset. */
   async function items(requestId: string, cursor: number, limit: number): Promise<{ items: ItemRecord[]; next: number | null }> {
@@ -146,19 +143,12 @@ export function createRequestStore(redisClient: RedisClient, prefix: string) {
     ): Promise<Admission> {
       const chunk = isItemChunk(items) ? items : itemChunk(items);
       if (chunk.count === 0) return { admitted: true, backlog: 0 };
-      const k = keys(tenant);
-      const [ok, backlog, bytesFull] = (await redis.stageChunk(
-        k.pending, k.staged, k.uploads, k.uploadLeases, k.requestStage(requestId), k.stagedBytes, k.uploadBytes,
-        opts.maxBacklog, opts.now, opts.leaseMs, opts.ttlSeconds, requestId, opts.maxStagedBytes ?? -1, chunk.itemBytes, chunk.bytes,
-      )) as number[];
-      if (bytesFull === 1) return { admitted: false, backlog: -1, stagedBytes: Number(backlog), incomingBytes: chunk.itemBytes };
-      return { admitted: ok === 1, backlog: Number(backlog) };
+      return stageChunk(redis, keys(tenant), { ...opts, requestId, chunk });
     },
 
     /** Drops a request's staging and record; lines it counted leave the tenant's backlog. */
     async discard(tenant: string, requestId: string): Promise<void> {
-      const k = keys(tenant);
-      await redis.discardRequest(k.request(requestId), k.requestStage(requestId), k.staged, k.uploads, k.uploadLeases, k.stagedBytes, k.uploadBytes, requestId);
+      await discardRequest(redis, keys(tenant), { requestId });
     },
 
     /**
@@ -190,13 +180,12 @@ export function createRequestStore(redisClient: RedisClient, prefix: string) {
         priority: r.priority, created_at: r.createdAt, received: r.received, ingested: 0, done: 0,
         pending: 0, in_flight: 0, submitted: 0, completed: 0, failed: 0, unknown: 0,
       };
-      const [admitted, backlog] = (await redis.admitRequest(
-        k.pending, k.staged, k.request(r.requestId), k.requestStage(r.requestId), k.uploads, k.uploadLeases, k.stagedBytes, k.uploadBytes,
-        maxBacklog ?? -1, r.received, ttlSeconds, now ?? r.createdAt, r.requestId, ...Object.entries(fields).flat(),
-      )) as number[];
+      const admission = await admitRequest(redis, k, {
+        requestId: r.requestId, received: r.received, ttlSeconds, maxBacklog, now: now ?? r.createdAt, fields,
+      });
       // shown by the budget until its ingest starts (a crash right here only hides it from that view)
-      if (admitted === 1 && r.notBefore !== undefined) await redis.zadd(k.scheduled, r.notBefore, r.requestId);
-      return { admitted: admitted === 1, backlog: Number(backlog) };
+      if (admission.admitted && r.notBefore !== undefined) await redis.zadd(k.scheduled, r.notBefore, r.requestId);
+      return admission;
     },
 
     /**
@@ -222,22 +211,8 @@ export function createRequestStore(redisClient: RedisClient, prefix: string) {
       ttlSeconds: number,
       /** the API's clock and how long the binding is its owner's alone before the request is recorded */
       lease: { now: number; ms: number } = { now: Date.now(), ms: 10_000 },
-    ): Promise<
-      | { status: 'new' }
-      | { status: 'same'; requestId: string }
-      | { status: 'conflict'; requestId: string }
-      | { status: 'pending'; requestId: string; leaseEndsAt: number }
-    > {
-      const k = keys(tenant);
-      const res = (await redis.claimIdempotencyKey(
-        k.idempotency(keyHash), bodyHash, requestId, ttlSeconds, lease.now, lease.ms, k.requestPrefix,
-      )) as string[];
-      switch (res[0]) {
-        case 'new': return { status: 'new' };
-        case 'same': return { status: 'same', requestId: res[1] ?? '' };
-        case 'pending': return { status: 'pending', requestId: res[1] ?? '', leaseEndsAt: Number(res[2]) };
-        default: return { status: 'conflict', requestId: res[1] ?? '' };
-      }
+    ): Promise<IdempotencyClaim> {
+      return claimIdempotencyKey(redis, keys(tenant), { keyHash, bodyHash, requestId, ttlSeconds, now: lease.now, leaseMs: lease.ms });
     },
 
     async forgetIdempotencyKey(tenant: string, keyHash: string): Promise<void> {
@@ -282,7 +257,7 @@ export function createRequestStore(redisClient: RedisClient, prefix: string) {
     async markWebhookDelivered(requestId: string, at: number, gen = 0): Promise<boolean> {
       const tenant = tenantOfRequest(requestId);
       if (!tenant) return false;
-      return 1 === Number(await withScripts(redis).markWebhookDelivered(keys(tenant).request(requestId), at, gen));
+      return markWebhookDelivered(redis, keys(tenant), { requestId, at, gen });
     },
 
     items,
@@ -317,15 +292,10 @@ export function createRequestStore(redisClient: RedisClient, prefix: string) {
       dayId: string,
       /** the tenant's callers' weights (claim-batch.lua shares a priority between them by weight) */
       weights: Readonly<Record<string, number>> = {},
-    ): Promise<{ itemsAhead: number; exact: boolean; used: number; priority: Priority; notBefore?: number } | null> {
+    ): Promise<RequestPosition | null> {
       const tenant = tenantOfRequest(requestId);
       if (!tenant) return null;
-      const k = keys(tenant);
-      const [ahead, exact, used, rank, nb] = (await scripted.readRequestPosition(
-        k.request(requestId), ...k.allQueues(), k.budget(dayId), k.lanes, k.instancePrefix, ...Object.entries(weights).flat(),
-      )) as number[];
-      const priority: Priority = rank === 1 ? 'high' : rank === 3 ? 'low' : 'normal';
-      return { itemsAhead: Number(ahead ?? 0), exact: exact === 1, used: Number(used ?? 0), priority, ...(Number(nb) > 0 && { notBefore: Number(nb) }) };
+      return readRequestPosition(redis, keys(tenant), { requestId, dayId, weights });
     },
 
     /**

@@ -1,7 +1,9 @@
 import type { PauseReason } from '@refresh/core';
 import type { RedisClient } from './connections';
 import { tenantKeys } from './keys';
-import { withScripts } from './scripts';
+import { acquireCallSlot, claimProbe, markQuotaSpent, throttleTenant, withScripts, type CallSlot } from './scripts';
+
+export type { CallSlot } from './scripts';
 
 /** Why a tenant is paused: VOD refused its credentials or its account (arrears, frozen...). */
 export type TenantPauseReason = Extract<PauseReason, 'credentials' | 'account'>;
@@ -19,8 +21,6 @@ export interface TenantPause {
   /** fingerprint of the tenant's credentials when it was paused: new credentials lift the pause */
   credentials?: string;
 }
-
-export type CallSlot = { ok: true } | { ok: false; retryInMs: number };
 
 /** A pause HASH as read back (HGETALL); null when absent or incomplete. */
 export function parsePause(h: Record<string, string> | null | undefined): TenantPause | null {
@@ -90,12 +90,12 @@ export function createTenantGate(redisClient: RedisClient, prefix: string) {
      * That caller makes the one probe call; the next probe is due at `nextProbeAt`.
      */
     async claimProbe(tenant: string, now: number, nextProbeAt: number): Promise<boolean> {
-      return Number(await redis.claimProbe(keys(tenant).pause, now, nextProbeAt)) === 1;
+      return claimProbe(redis, keys(tenant), { now, nextProbeAt });
     },
 
     /** Holds every call for the tenant until `untilMs`, or later if a later hold is in force. Returns the hold in force. */
     async throttle(tenant: string, untilMs: number): Promise<number> {
-      return Number(await redis.throttleTenant(keys(tenant).throttle, Math.ceil(untilMs)));
+      return throttleTenant(redis, keys(tenant), { until: Math.ceil(untilMs) });
     },
 
     /** The instant calls may resume, or null when the tenant is not throttled at `now`. */
@@ -112,9 +112,7 @@ export function createTenantGate(redisClient: RedisClient, prefix: string) {
      */
     async acquireCallSlot(tenant: string, now: number, maxPerSecond: number): Promise<CallSlot> {
       if (!(maxPerSecond > 0)) throw new RangeError(`maxPerSecond must be > 0, got ${maxPerSecond}`);
-      const burst = Math.ceil(maxPerSecond);
-      const [ok, wait] = (await redis.acquireCallSlot(keys(tenant).rate, now, maxPerSecond, burst)) as number[];
-      return ok === 1 ? { ok: true } : { ok: false, retryInMs: Math.max(1, Number(wait)) };
+      return acquireCallSlot(redis, { pace: keys(tenant).rate, now, perSecond: maxPerSecond, burst: Math.ceil(maxPerSecond) });
     },
 
     /**
@@ -122,7 +120,7 @@ export function createTenantGate(redisClient: RedisClient, prefix: string) {
      * falls), so claims stop until the budget resets. Returns the counter after the call.
      */
     async markQuotaSpent(tenant: string, dayId: string, dailyLimit: number, ttlSeconds: number): Promise<number> {
-      return Number(await redis.markQuotaSpent(keys(tenant).budget(dayId), keys(tenant).ledger(dayId), dailyLimit, ttlSeconds));
+      return markQuotaSpent(redis, keys(tenant), { dayId, dailyLimit, ttlSeconds });
     },
   };
 }

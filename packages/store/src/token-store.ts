@@ -1,6 +1,6 @@
 import type { RedisClient } from './connections';
 import { tenantKeys } from './keys';
-import { withScripts } from './scripts';
+import { invalidateToken, releaseTokenLock, withScripts } from './scripts';
 
 export interface CachedToken {
   token: string;
@@ -43,12 +43,12 @@ export function createTokenStore(redisClient: RedisClient, prefix: string) {
 
     /** Releases the lock if `owner` still holds it (release-token-lock.lua). */
     async unlock(tenant: string, owner: string): Promise<boolean> {
-      return 1 === Number(await redis.releaseTokenLock(keys(tenant).tokenLock, owner));
+      return releaseTokenLock(redis, keys(tenant), { owner });
     },
 
     /** Forgets the cached token only if it is still `token` (invalidate-token.lua). */
     async invalidate(tenant: string, token: string): Promise<boolean> {
-      return 1 === Number(await redis.invalidateToken(keys(tenant).token, token));
+      return invalidateToken(redis, keys(tenant), { token });
     },
   };
 }

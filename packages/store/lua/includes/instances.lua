@@ -17,6 +17,9 @@ instGet(ip, id, field): the field, packed or whole (false when absent, as HGET).
 instGetMany(ip, id, fields): a list of values, as HMGET.
 instSet(ip, id, field, value, ...): makes it whole if packed, then HSET.
 isOwnItem(ip, id): false for a carrier made for URLs alone that no request asked for itself.
+carriedUrl(ip, c, carrier): the item key of URL instance `c` while the asset-id instance `carrier`
+  carries it (asset cover, coalesce-items.lua): `c` is pending (no `s`) and its `ca` is `carrier`.
+  False otherwise: claimed, canceled, uncovered or gone, it only lingers in the carrier's `:c` SET.
 packAll(ip, ids, records): packs records[i] as instance ids[i] (numbers, increasing: coalesce-items.lua).
 ]]
 local PACK_BUCKET = 1024
@@ -72,6 +75,12 @@ end
 -- coalesce-items.lua) that no request asked for itself; its unit carries only its URLs
 local function isOwnItem(ip, id)
   return instGet(ip, id, 'sy') ~= '1' or redis.call('SCARD', ip .. id .. ':l') > 0
+end
+
+local function carriedUrl(ip, c, carrier)
+  local h = instGetMany(ip, c, {'v', 's', 'ca'})
+  if h[1] and not h[2] and h[3] == carrier then return h[1] end
+  return false
 end
 
 local function instSet(ip, id, ...)

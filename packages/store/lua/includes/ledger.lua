@@ -23,10 +23,20 @@ Fields (units unless said otherwise):
   limit      the day's limit when its first unit was spent
 
 ledgerAdd(key, field, n): adds n (nothing when n is 0) and keeps the key LEDGER_TTL.
+ledgerSpend(key, limit, kind, units, items): a batch reserved `units` of the day (a claim,
+  claim-batch.lua, or a retry's fresh reservation, begin-attempt.lua): `spent`, `kind:<kind>` and
+  the `items` they carry, and the day's `limit` if it is the day's first spend.
 ]]
 local LEDGER_TTL = 400 * 86400
 local function ledgerAdd(key, field, n)
   if n == 0 then return end
   redis.call('HINCRBY', key, field, n)
   redis.call('EXPIRE', key, LEDGER_TTL)
+end
+
+local function ledgerSpend(key, limit, kind, units, items)
+  if redis.call('HSETNX', key, 'limit', limit) == 1 then redis.call('EXPIRE', key, LEDGER_TTL) end
+  ledgerAdd(key, 'spent', units)
+  ledgerAdd(key, 'kind:' .. kind, units)
+  ledgerAdd(key, 'items', items)
 end

@@ -6,7 +6,7 @@ import { createWorkerMetrics, systemClock } from '../src';
 import { silent, testWorld, urls } from './harness';
 
 /**
- * Coalescing sends a chunk before the one ahead of it is answered (chunks-in-flight.ts). BullMQ
+ * Coalescing applies a chunk only at the request's `ingested` counter (coalesce-items.lua). BullMQ
  * may run one ingest job twice at once (a run it took for stalled while it was alive): the two
  * runs then send the same chunks, and every chunk must still be applied exactly once.
  */

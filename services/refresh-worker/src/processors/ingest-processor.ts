@@ -5,7 +5,6 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock';
 import type { CompletionRelay } from '../jobs/completion-relay';
 import type { WorkerMetrics } from '../ops/metrics';
-import { chunksInFlight } from './chunks-in-flight';
 import type { JobEnqueuer } from '../jobs/enqueuer';
 
 /** Staged lines are `a:<asset id>` or `u:<url as sent>`; coalescing keys use the normalised url. */
@@ -33,12 +32,6 @@ interface StagedChunk {
   lines: string[];
   bytes: number;
 }
-
-/**
- * Chunks of one request sent to Redis before the first of them is answered: Redis runs one
- * while the worker reads and normalises the next, and is never left waiting for it.
- */
-const CHUNKS_IN_FLIGHT = 2;
 
 /** While a large request is coalesced, its tenant's dispatcher is woken at most this often. */
 const WAKE_INTERVAL_MS = 500;
@@ -99,13 +92,13 @@ export function createIngestProcessor(deps: {
       throw new DelayedError();
     }
     if (state.notBefore !== null) await store.unschedule(tenant, requestId);
-    // where the next chunk to send starts: a chunk is sent before the one ahead of it is
-    // answered (chunks-in-flight.ts)
     let cursor = state.ingested;
     let lastWake = 0;
     let createdSinceWake = 0;
     // reads and normalises a chunk; started one chunk ahead, so both overlap Redis running the
-    // current chunk's script
+    // current chunk's script. One chunk is sent at a time: sending the next before the last is
+    // answered gained nothing measurable and doubled other callers' p99 during a large upload
+    // (docs/benchmarks.md, "The compact backlog").
     const read = (from: number): Promise<StagedChunk> => {
       const p = store.readStage(tenant, requestId, from, deps.chunkItems).then((raw) => ({
         lines: raw.map(coalescingKey),
@@ -115,7 +108,38 @@ export function createIngestProcessor(deps: {
       p.catch(() => undefined); // a prefetch that is never awaited must not be an unhandled rejection
       return p;
     };
-    const inFlight = chunksInFlight(CHUNKS_IN_FLIGHT, async (res) => {
+    let next: Promise<StagedChunk> | null = read(cursor);
+    while (next && cursor < state.received) {
+      if (deps.stopping()) {
+        // progress is in Redis: put the job back at once (no attempt spent) and let SIGTERM finish
+        await next.catch(() => undefined);
+        if (createdSinceWake > 0) await enqueue.now(tenant);
+        log.info({ cursor, received: state.received }, 'shutting down: ingest handed back');
+        await job.moveToDelayed(Date.now(), token);
+        throw new DelayedError();
+      }
+      const { lines, bytes }: StagedChunk = await next;
+      if (lines.length === 0) throw new Error(`staged items of ${requestId} end at ${cursor} of ${state.received}`);
+      next = cursor + lines.length < state.received ? read(cursor + lines.length) : null;
+      const now = clock.now();
+      const res = await store.coalesce(
+        tenant, requestId, priority, cursor, lines.length, lines, now, rules.minRefreshIntervalMs,
+        budgetDay(now, rules.timezone).dayId, rules.assetPattern ? assetIdsOf(lines, rules.assetPattern) : undefined, bytes,
+      );
+      if (res === 'canceled') {
+        // an admin canceled the request: what is left of it is dropped, and it finishes now
+        log.info({ cursor, received: state.received }, 'request canceled while coalescing: the rest is dropped');
+        next = null;
+        break;
+      }
+      if (res === null) {
+        // another run applied this chunk: continue from what Redis says
+        state = (await store.ingestedSoFar(tenant, requestId)) ?? state;
+        cursor = state.ingested;
+        next = state.done ? null : read(cursor);
+        continue;
+      }
+      cursor += lines.length;
       totals.created += res.created;
       totals.linked += res.linked;
       totals.duplicates += res.duplicates;
@@ -126,48 +150,6 @@ export function createIngestProcessor(deps: {
         lastWake = Date.now();
         createdSinceWake = 0;
       }
-    });
-    let next: Promise<StagedChunk> | null = read(cursor);
-    for (;;) {
-      while (next && cursor < state.received) {
-        if (deps.stopping()) {
-          // progress is in Redis: put the job back at once (no attempt spent) and let SIGTERM finish
-          await next.catch(() => undefined);
-          await inFlight.settleAll().catch(() => undefined);
-          if (createdSinceWake > 0) await enqueue.now(tenant);
-          log.info({ cursor, received: state.received }, 'shutting down: ingest handed back');
-          await job.moveToDelayed(Date.now(), token);
-          throw new DelayedError();
-        }
-        const { lines, bytes }: StagedChunk = await next;
-        if (lines.length === 0) throw new Error(`staged items of ${requestId} end at ${cursor} of ${state.received}`);
-        next = cursor + lines.length < state.received ? read(cursor + lines.length) : null;
-        const now = clock.now();
-        const sent = store.coalesce(
-          tenant, requestId, priority, cursor, lines.length, lines, now, rules.minRefreshIntervalMs,
-          budgetDay(now, rules.timezone).dayId, rules.assetPattern ? assetIdsOf(lines, rules.assetPattern) : undefined, bytes,
-        );
-        cursor += lines.length;
-        const outcome = await inFlight.add(sent);
-        if (outcome === 'applied') continue;
-        next = null;
-        if (outcome === 'canceled') {
-          // an admin canceled the request: what is left of it is dropped, and it finishes now
-          log.info({ cursor, received: state.received }, 'request canceled while coalescing: the rest is dropped');
-          break;
-        }
-        // another run applied a chunk: continue from what Redis says
-        state = (await store.ingestedSoFar(tenant, requestId)) ?? state;
-        cursor = state.ingested;
-        next = state.done ? null : read(cursor);
-      }
-      // the chunks still on their way: when another run applied them, it may not have gone on to
-      // the end (it may have died), so this run goes on from where Redis says
-      if ((await inFlight.settleAll()) !== 'stale') break;
-      state = (await store.ingestedSoFar(tenant, requestId)) ?? state;
-      cursor = state.ingested;
-      if (state.done || cursor >= state.received) break;
-      next = read(cursor);
     }
     await next?.catch(() => undefined);
     // wake before marking done: a run after a crash between the two still finds work to wake for

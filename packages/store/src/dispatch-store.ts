@@ -108,8 +108,13 @@ export function createDispatchStore(redisClient: RedisClient, prefix: string) {
       assetIds?: ReadonlyArray<string | null>,
       /** bytes of the raw staged lines this chunk covers: they leave the tenant's staged bytes */
       rawBytes = 0,
+      /**
+       * the item keys' digests (`itemDigest`), made ahead: a worker makes the next chunk's while
+       * Redis runs this one's, so that Redis does not wait for them; made here if not given
+       */
+      digests?: readonly string[],
     ): Promise<CoalescedChunk | null | 'canceled'> {
-      return coalesceItems(redis, keys(tenant), { requestId, priority, cursor, rawCount, itemKeys, now, minRefreshIntervalMs, dayId, assetIds, rawBytes });
+      return coalesceItems(redis, keys(tenant), { requestId, priority, cursor, rawCount, itemKeys, digests, now, minRefreshIntervalMs, dayId, assetIds, rawBytes });
     },
 
     /**

@@ -10,6 +10,8 @@ export interface CoalesceChunk {
   cursor: number;
   rawCount: number;
   itemKeys: readonly string[];
+  /** the item keys' digests (`itemDigest`), when the caller made them ahead; made here if not */
+  digests?: readonly string[];
   now: number;
   minRefreshIntervalMs: number;
   dayId: string;
@@ -40,7 +42,7 @@ function coalesceItemsArgs(k: TenantKeys, c: CoalesceChunk): ScriptArgs {
     argv: [
       c.requestId, PRIORITY_CODE[c.priority], c.now, c.cursor, c.rawCount, k.instancePrefix, c.minRefreshIntervalMs, c.rawBytes, assetIds ? 1 : 0,
       // the keys, then their digests, then (with cover) their asset ids: the script reads them in place
-      ...itemKeys, ...itemKeys.map(itemDigest), ...(assetIds ? itemKeys.map((_, i) => assetIds[i] ?? '') : []),
+      ...itemKeys, ...(c.digests ?? itemKeys.map(itemDigest)), ...(assetIds ? itemKeys.map((_, i) => assetIds[i] ?? '') : []),
     ],
   };
 }

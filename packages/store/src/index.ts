@@ -8,7 +8,7 @@ export { createAdminStore, ADMIN_PAGE_SIZE, type AdminStore, type CancelResult, 
 export {
   ingestJob, dispatchJob, retireJob, retireJobId, retireJobEntry, pollJob, webhookJob, webhookJobOptions, webhookJobId, type RetireJob, type PollJob,
   type WebhookJob, QUEUE_NAMES, DETACHED_JOB, INGEST_JOB_OPTIONS, RETIRE_JOB_OPTIONS, POLL_JOB_OPTIONS, dispatchJobOptions, type IngestJob, type DispatchJob,
-  enqueueIngest, wakeDispatch, relayCompletions, enqueueWebhook, type CompletionOutbox,
+  enqueueIngest, wakeDispatch, wakeDispatchAt, dispatchBatch, enqueuePoll, relayCompletions, enqueueWebhook, type CompletionOutbox,
 } from './jobs';
 export { createMetricsStore, JOB_STATES, type MetricsStore, type StateReading, type TenantStateReading, type JobState, type QueueName } from './metrics-store';
 export { createTenantGate, parsePause, type TenantGate, type TenantPause, type TenantPauseReason, type CallSlot } from './tenant-gate';

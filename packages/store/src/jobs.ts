@@ -165,6 +165,29 @@ export async function wakeDispatch(queue: Queue<DispatchJob>, tenant: string, ma
   await queue.add('dispatch', { tenant }, { ...dispatchJobOptions(maxAttempts), ...DETACHED_JOB });
 }
 
+/**
+ * Wakes the tenant's dispatcher `delayMs` (wall ms) from now, for the instant `dueAt` (the
+ * service's clock). Deduplicated by that instant, which is always in the future, so the job that
+ * holds its id has not started yet and will see everything committed before it runs.
+ */
+export async function wakeDispatchAt(queue: Queue<DispatchJob>, tenant: string, dueAt: number, delayMs: number, maxAttempts: number): Promise<void> {
+  await queue.add('dispatch', { tenant }, { ...dispatchJobOptions(maxAttempts), ...DETACHED_JOB, delay: delayMs, jobId: `at.${tenant}.${dueAt}` });
+}
+
+/** Runs an already-claimed batch (a split half): the job id is the batch id. */
+export async function dispatchBatch(queue: Queue<DispatchJob>, tenant: string, batchId: string, maxAttempts: number): Promise<void> {
+  await queue.add('dispatch', { tenant }, { ...dispatchJobOptions(maxAttempts), ...DETACHED_JOB, jobId: batchId });
+}
+
+/**
+ * Follows an accepted batch's task to VOD's verdict, first polled `delayMs` (wall ms) from now.
+ * One poll job a batch: while it exists a second call adds nothing, and after it a poll of a
+ * batch already final changes nothing.
+ */
+export async function enqueuePoll(queue: Queue<PollJob>, job: PollJob, delayMs: number): Promise<void> {
+  await queue.add('poll', job, { ...POLL_JOB_OPTIONS, ...DETACHED_JOB, delay: delayMs, jobId: `poll.${job.batchId}` });
+}
+
 /** The outbox reads relayCompletions needs (completion-store.ts). */
 export type CompletionOutbox = Pick<CompletionStore, 'completionsBefore' | 'dueCompletions'>;
 

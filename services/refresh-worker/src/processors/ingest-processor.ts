@@ -1,11 +1,7 @@
 import { DelayedError, type Job } from 'bullmq';
 import { assetIdFromUrl, budgetDay, normalizeUrl } from '@refresh/core';
-import { ingestJob, itemDigest, type DispatchStore, type IngestJob } from '@refresh/store';
-import type { Logger } from 'pino';
-import type { Clock } from '../clock';
-import type { CompletionRelay } from '../jobs/completion-relay';
-import type { WorkerMetrics } from '../ops/metrics';
-import type { JobEnqueuer } from '../jobs/enqueuer';
+import { ingestJob, itemDigest, type IngestJob } from '@refresh/store';
+import type { ProcessorDeps } from './processor-deps';
 
 /** Staged lines are `a:<asset id>` or `u:<url as sent>`; coalescing keys use the normalised url. */
 function coalescingKey(line: string): string {
@@ -48,14 +44,7 @@ const WAKE_INTERVAL_MS = 500;
  * coalesced, without one dispatch job per chunk (a dispatch chain wakes its own successors
  * while items remain, so more wake-ups would only add claims that find nothing).
  */
-export function createIngestProcessor(deps: {
-  store: DispatchStore;
-  enqueue: JobEnqueuer;
-  /** relays the completion of a request whose items were all final when its ingest finished */
-  completions: Pick<CompletionRelay, 'relay'>;
-  clock: Clock;
-  logger: Logger;
-  metrics: WorkerMetrics;
+export function createIngestProcessor(deps: ProcessorDeps & {
   chunkItems: number;
   retentionSeconds: number;
   /** the tenant's rules for coalescing */

@@ -1,16 +1,13 @@
 import { DelayedError, type Job } from 'bullmq';
 import type { AppConfig, TenantConfig } from '@refresh/config';
-import { batchItemIds, pollJob, type DispatchStore, type ItemVerdict, type PollJob, type TenantGate } from '@refresh/store';
+import { batchItemIds, pollJob, type ItemVerdict, type PollJob, type TenantGate } from '@refresh/store';
 import type { RefreshResult, ShowResultVerdict } from '@refresh/vod-client';
 import type { Logger } from 'pino';
 import { pauseTenant, takeCallSlot } from '../upstream/call-gate';
 import { MAX_LINKED_REQUESTS, createCallTrace, type CallTrace } from '../upstream/call-trace';
-import type { Clock } from '../clock';
-import type { CompletionRelay } from '../jobs/completion-relay';
 import { TenantCredentialsError } from '../upstream/iam-tokens';
-import type { WorkerMetrics } from '../ops/metrics';
 import { nextPollDelay, verdictsFor } from './result-verdicts';
-import type { JobEnqueuer } from '../jobs/enqueuer';
+import type { ProcessorDeps } from './processor-deps';
 
 export type ShowResultCaller = (tenant: TenantConfig, taskId: string) => Promise<ShowResultVerdict>;
 
@@ -37,15 +34,8 @@ type Polled = { type: 'ok'; results: RefreshResult[] } | { type: 'later'; retryA
  * item still open becomes `unknown`. A job run again after its worker died polls once more and
  * records nothing twice.
  */
-export function createResultProcessor(deps: {
+export function createResultProcessor(deps: ProcessorDeps & {
   config: AppConfig;
-  store: DispatchStore;
-  enqueue: JobEnqueuer;
-  /** relays the completions of requests VOD's verdicts completed */
-  completions: Pick<CompletionRelay, 'relay'>;
-  clock: Clock;
-  logger: Logger;
-  metrics: WorkerMetrics;
   showResult: ShowResultCaller;
   /** pause, throttle and call pacing shared with dispatch and every replica */
   gate: TenantGate;

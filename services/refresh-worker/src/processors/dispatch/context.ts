@@ -6,26 +6,16 @@
 import type { Job } from 'bullmq';
 import type { BudgetDay } from '@refresh/core';
 import { callerWeights, type AppConfig, type TenantConfig } from '@refresh/config';
-import type { BatchRecord, BudgetContext, DispatchJob, DispatchStore, TenantGate } from '@refresh/store';
+import type { BatchRecord, BudgetContext, DispatchJob, TenantGate } from '@refresh/store';
 import type { RefreshVerdict } from '@refresh/vod-client';
 import type { Logger } from 'pino';
 import type { CallTrace } from '../../upstream/call-trace';
-import type { Clock } from '../../clock';
-import type { CompletionRelay } from '../../jobs/completion-relay';
-import type { JobEnqueuer } from '../../jobs/enqueuer';
-import type { WorkerMetrics } from '../../ops/metrics';
+import type { ProcessorDeps } from '../processor-deps';
 
 export type RefreshCaller = (tenant: TenantConfig, kind: 'asset_id' | 'url', items: string[]) => Promise<RefreshVerdict>;
 
-export interface DispatchDeps {
+export interface DispatchDeps extends ProcessorDeps {
   config: AppConfig;
-  store: DispatchStore;
-  enqueue: JobEnqueuer;
-  /** relays the completions of requests a batch's outcome completed */
-  completions: Pick<CompletionRelay, 'relay'>;
-  clock: Clock;
-  logger: Logger;
-  metrics: WorkerMetrics;
   call: RefreshCaller;
   /** pause, throttle, call pacing and quota state shared by every replica */
   gate: TenantGate;

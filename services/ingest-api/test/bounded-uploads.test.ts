@@ -48,7 +48,9 @@ async function feed(
   for (let i = from; i < to && !upload.done && !upload.req.destroyed; i += step) {
     const piece = Array.from({ length: Math.min(step, to - i) }, (_, j) => `https://cdn.example.com/${base}/${i + j}${padding}.m3u8`).join('\n') + '\n';
     const flushed = upload.req.write(piece);
-    if (!flushed) await new Promise((r) => upload.req.once('drain', r));
+    // the API may close the connection after its answer (lingering-close.ts) while this waits:
+    // then no drain ever comes
+    if (!flushed) await new Promise((r) => upload.req.once('drain', r).once('close', r));
     await new Promise((r) => setTimeout(r, 5));
   }
   if (end && !upload.done && !upload.req.destroyed) upload.req.end();
@@ -205,5 +207,17 @@ describe('bounded staging bytes', () => {
     expect(await t.redis.hlen(`${t.prefix}:{news}:uploads:bytes`)).toBe(0);
     expect(Number((await t.redis.get(`${t.prefix}:{news}:staged:bytes`)) ?? 0)).toBe(0);
   });
-});
 
+  it('when an upload still streaming has a chunk refused by the cap, then its 429 comes at once, before the caller sends another line', async () => {
+    const first = openUpload(t, KEYS.cms);
+    const second = openUpload(t, KEYS.cms);
+    // one chunk each, and then nothing more: 2 MB fits under the cap, the second 2 MB does not
+    await feed(first, 'held0', 0, 1_000, 250, false, LONG);
+    await feed(second, 'held1', 0, 1_000, 250, false, LONG);
+    const refused = await Promise.race([first.answered, second.answered]);
+    expect(refused.status).toBe(429);
+    expect(JSON.parse(refused.body)).toMatchObject({ details: { limit: 'tenant_staged_bytes' } });
+    for (const u of [first, second]) if (!u.done) u.req.end();
+    await Promise.all([first.answered, second.answered]);
+  });
+});

@@ -54,6 +54,9 @@ export function createStaging(
   // the chunk written before the one being filled, still on its way to Redis: the upload is read
   // on while it is written, and waits for it only once the next chunk is full
   let writing: Promise<void> | null = null;
+  // aborted with the error of a write that failed (a cap refused its chunk, Redis is down), so
+  // that a streamed read stops at once and the caller hears it now, not a chunk later
+  const failure = new AbortController();
 
   async function write(items: ItemChunk, receivedSoFar: number): Promise<void> {
     const b = opts.backlog;
@@ -81,7 +84,10 @@ export function createStaging(
     wrote = true;
     const before = writing;
     writing = (before ?? Promise.resolve()).then(() => write(items, receivedSoFar));
-    writing.catch(() => undefined); // awaited by the next flush, finish or discard
+    // awaited by the next flush, finish or discard; told to the read at once through `failed`
+    writing.catch((err: unknown) => {
+      if (!failure.signal.aborted) failure.abort(err);
+    });
     return before ?? undefined;
   }
 
@@ -122,6 +128,10 @@ export function createStaging(
     /** items that failed validation, all of them; only the first MAX_PROBLEMS are described */
     get bad() {
       return bad;
+    },
+    /** Aborts, with its error, once a chunk's write failed: a streamed read stops on it. */
+    get failed(): AbortSignal {
+      return failure.signal;
     },
     get problems(): readonly Problem[] {
       return problems;

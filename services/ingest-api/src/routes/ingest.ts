@@ -83,7 +83,8 @@ export function ingestRoutes(ctx: ApiContext): Router {
         {
           maxBytes: ctx.config.ingest.textBodyBytes,
           salt: [p.data, ...(callback ? [callback.url] : []), ...(scheduled.data ? [`nb=${scheduled.data}`] : [])].join(' '),
-          signal: ctx.shutdown,
+          // a shutdown, or a chunk's write that failed (refused by a cap), stops the read at once
+          signal: AbortSignal.any([ctx.shutdown, staging.failed]),
         },
         (line, lineNumber) => staging.add(classifyLine(line), line, { index: index++, line: lineNumber }),
       );

@@ -1,10 +1,7 @@
-import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { QUEUE_NAMES, createRedis, queuePrefix, scanKeysUnder } from '@refresh/store';
 import { Queue } from 'bullmq';
-import {
-  REDIS_TARGET, eventually, spawnApi, startSimulator, stopWorker, testConfig, testWorld, writeConfigFile, type ApiProcess, type Simulator,
-} from './harness';
+import { callerWithKey, REDIS_TARGET, eventually, spawnApi, startSimulator, stopWorker, testConfig, testWorld, writeConfigFile, type ApiProcess, type Simulator, } from './harness';
 import { openUpload, type Answer, type OpenUpload } from './open-upload';
 
 /**
@@ -44,7 +41,7 @@ describe('API shutdown under load', () => {
   async function scene(name: string, graceMs: number) {
     const world = testWorld(name);
     const config = testConfig(world.prefix, [{ id: 'news', endpoint: simUrl, dailyLimit: 100_000, maxCallsPerSecond: 500 }], {
-      callers: [{ id: 'cms', apiKeySha256: createHash('sha256').update(KEY).digest('hex'), tenants: ['news'], maxRequestsPerSecond: 1000 }],
+      callers: [callerWithKey('cms', KEY, ['news'], { maxRequestsPerSecond: 1000 })],
       ingest: { chunkItems: 500 },
       batching: { lingerMs: 20 },
       upstream: { pollInitialDelayMs: 100, pollMaxDelayMs: 200 },

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { eventually, startSimulator, testConfig, testWorld, type Simulator } from './harness';
+import { callerWithKey, eventually, startSimulator, testConfig, testWorld, type Simulator } from './harness';
 
 const API_KEY = 'eta-key';
 const ZONE = 'Asia/Shanghai';
@@ -35,7 +34,7 @@ describe('completion estimates against what happens', () => {
     sim = started.sim;
     world = testWorld('eta');
     const config = testConfig(world.prefix, [{ id: 'news', endpoint: started.url, dailyLimit: 20, timezone: ZONE, maxCallsPerSecond: 50 }], {
-      callers: [{ id: 'cms', apiKeySha256: createHash('sha256').update(API_KEY).digest('hex'), tenants: ['news'] }],
+      callers: [callerWithKey('cms', API_KEY, ['news'])],
       upstream: {
         pollInitialDelayMs: 100, pollMaxDelayMs: 400,
       },

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { PROJECT, eventually, startSimulator, testConfig, testWorld, type Simulator } from './harness';
+import { callerWithKey, PROJECT, eventually, startSimulator, testConfig, testWorld, type Simulator } from './harness';
 
 const API_KEY = 'deferred-key';
 const ZONE = 'Asia/Shanghai';
@@ -49,7 +48,7 @@ describe('a claimed batch waiting for the next budget day', () => {
       world.prefix,
       [{ id: 'news', endpoint: started.url, dailyLimit: 20, timezone: ZONE, maxCallsPerSecond: 50, quotaErrorCodes: ['VOD.99001'] }],
       {
-        callers: [{ id: 'cms', apiKeySha256: createHash('sha256').update(API_KEY).digest('hex'), tenants: ['news'] }],
+        callers: [callerWithKey('cms', API_KEY, ['news'])],
         upstream: {
           pollInitialDelayMs: 100, pollMaxDelayMs: 400, ...upstream,
         },

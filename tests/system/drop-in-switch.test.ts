@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { playbackUrls } from '@refresh/vod-simulator';
-import { PROJECT, startSimulator, testConfig, testWorld, type Simulator } from './harness';
+import { callerWithKey, PROJECT, startSimulator, testConfig, testWorld, type Simulator } from './harness';
 
 const API_KEY = 'switch-key';
 const REGION = 'cn-north-4';
@@ -56,7 +55,7 @@ describe('switching a publishing system from VOD to the drop-in endpoint', () =>
     simUrl = started.url;
     world = testWorld('drop-in-switch');
     const config = testConfig(world.prefix, [{ id: 'news', endpoint: simUrl }], {
-      callers: [{ id: 'publisher', apiKeySha256: createHash('sha256').update(API_KEY).digest('hex'), tenants: ['news'] }],
+      callers: [callerWithKey('publisher', API_KEY, ['news'])],
       upstream: {
         pollInitialDelayMs: 100, pollMaxDelayMs: 400,
       },

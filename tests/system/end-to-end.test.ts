@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { eventually, startSimulator, testConfig, testWorld, type Simulator } from './harness';
+import { callerWithKey, eventually, startSimulator, testConfig, testWorld, type Simulator } from './harness';
 
 const API_KEY = 'e2e-key';
 
@@ -18,7 +17,7 @@ describe('end to end through the API', () => {
     sim = started.sim;
     world = testWorld('e2e');
     const config = testConfig(world.prefix, [{ id: 'news', endpoint: started.url }], {
-      callers: [{ id: 'cms', apiKeySha256: createHash('sha256').update(API_KEY).digest('hex'), tenants: ['news'] }],
+      callers: [callerWithKey('cms', API_KEY, ['news'])],
       upstream: {
         pollInitialDelayMs: 100, pollMaxDelayMs: 400,
       },

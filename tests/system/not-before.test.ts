@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { eventually, movableClock, startSimulator, testConfig, testWorld, type Simulator } from './harness';
+import { callerWithKey, eventually, movableClock, startSimulator, testConfig, testWorld, type Simulator } from './harness';
 
 /**
  * Scheduled refreshes: a request with `not_before` is accepted at once, but none of its items is
@@ -26,7 +25,7 @@ describe('scheduled refreshes', () => {
     sim = started.sim;
     world = testWorld('not-before');
     const config = testConfig(world.prefix, [{ id: 'news', endpoint: started.url, timezone: ZONE, maxCallsPerSecond: 50 }], {
-      callers: [{ id: 'cms', apiKeySha256: createHash('sha256').update(API_KEY).digest('hex'), tenants: ['news'] }],
+      callers: [callerWithKey('cms', API_KEY, ['news'])],
     });
     api = await world.api(config, clock.now);
     await world.worker(config, clock);

@@ -8,7 +8,7 @@ import { createApi } from '@refresh/ingest-api';
 import { createHealthServer } from '@refresh/refresh-worker';
 import { QUEUE_NAMES, createRedis, queuePrefix } from '@refresh/store';
 import { Queue } from 'bullmq';
-import { REDIS_TARGET, eventually, silent, startSimulator, testConfig, testWorld, type Simulator } from './harness';
+import { callerWithKey, REDIS_TARGET, eventually, silent, startSimulator, testConfig, testWorld, type Simulator } from './harness';
 
 /**
  * A real Prometheus (Debian's `prometheus` package; .ci/run installs it) scrapes the real API
@@ -73,7 +73,7 @@ describe('Prometheus scraping the API and the worker', () => {
     sim = started.sim;
     world = testWorld('scrape');
     const config = testConfig(world.prefix, [{ id: 'news', endpoint: started.url }], {
-      callers: [{ id: 'cms', apiKeySha256: createHash('sha256').update(API_KEY).digest('hex'), tenants: ['news'] }],
+      callers: [callerWithKey('cms', API_KEY, ['news'])],
       metrics: { bearerTokenSha256: createHash('sha256').update(METRICS_TOKEN).digest('hex') },
     });
 

@@ -1,7 +1,4 @@
-import { createHash } from 'node:crypto';
-import {
-  REDIS_URL, eventually, spawnApi, spawnWorker, startSimulator, stopWorker, testConfig, testWorld, writeConfigFile, type Simulator, type WorkerProcess,
-} from './harness';
+import { callerWithKey, REDIS_URL, eventually, spawnApi, spawnWorker, startSimulator, stopWorker, testConfig, testWorld, writeConfigFile, type Simulator, type WorkerProcess, } from './harness';
 import { startTcpProxy } from './tcp-proxy';
 
 /**
@@ -28,7 +25,7 @@ describe('shutdown while Redis is unreachable', () => {
     const redis = new URL(REDIS_URL);
     proxy = await startTcpProxy(redis.hostname, Number(redis.port || 6379));
     const config = testConfig(world.prefix, [{ id: 'news', endpoint: 'http://127.0.0.1:9' }], {
-      callers: [{ id: 'cms', apiKeySha256: createHash('sha256').update('k').digest('hex'), tenants: ['news'] }],
+      callers: [callerWithKey('cms', 'k', ['news'])],
     });
     const path = writeConfigFile(config);
     const env = { REDIS_URL: `redis://127.0.0.1:${proxy.port}`, SHUTDOWN_GRACE_MS: '1000', LOG_LEVEL: 'info' };

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { parseFileConfig, type AppConfig } from '@refresh/config';
 import {
@@ -53,6 +53,11 @@ export interface TenantSpec {
 
 /** Upstream timings fast enough for tests; `extra.upstream` of testConfig adds to them. */
 const FAST_UPSTREAM = { timeoutMs: 2000, connectTimeoutMs: 500, maxAttempts: 3, backoffBaseMs: 50, backoffMaxMs: 200 };
+
+/** A caller as the config file writes it: its id, the SHA-256 of its API key, its tenants, and any other settings. */
+export function callerWithKey(id: string, apiKey: string, tenants: string[], settings: Record<string, unknown> = {}) {
+  return { id, apiKeySha256: createHash('sha256').update(apiKey).digest('hex'), tenants, ...settings };
+}
 
 /** A config as a test would write the file: tenants on the simulator, fast timings. */
 export function testConfig(prefix: string, tenants: TenantSpec[], extra: Record<string, unknown> = {}): AppConfig {

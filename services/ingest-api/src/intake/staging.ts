@@ -1,4 +1,4 @@
-import { itemKey, validateAssetId, validateUrl, type ItemKind } from '@refresh/core';
+import { itemKey, validateItem, type ItemKind } from '@refresh/core';
 import { ItemChunkWriter, type Admission, type ItemChunk, type RequestStore } from '@refresh/store';
 import { asUnavailable } from '../http/errors';
 
@@ -45,7 +45,6 @@ export function createStaging(
 ) {
   // the chunk being written: one Buffer, so that no item's string outlives its validation
   const chunk = new ItemChunkWriter();
-  let wrote = false;
   let bad = 0;
   let received = 0;
   const byKind: Record<ItemKind, number> = { asset_id: 0, url: 0 };
@@ -78,10 +77,9 @@ export function createStaging(
    * before was admitted. Returns the write of the chunk before (the back-pressure), if any.
    */
   function flush(): Promise<void> | undefined {
-    if (chunk.count === 0) return writing ?? undefined;
+    if (chunk.count === 0) return undefined;
     const items = chunk.take();
     const receivedSoFar = received;
-    wrote = true;
     const before = writing;
     writing = (before ?? Promise.resolve()).then(() => write(items, receivedSoFar));
     // awaited by the next flush, finish or discard; told to the read at once through `failed`
@@ -96,7 +94,7 @@ export function createStaging(
     add(kind: ItemKind, value: string, ref: ItemRef): Promise<void> | undefined {
       received++;
       byKind[kind]++;
-      const reason = kind === 'asset_id' ? validateAssetId(value) : validateUrl(value);
+      const reason = validateItem(kind, value);
       if (reason !== null) {
         bad++;
         if (problems.length < MAX_PROBLEMS) problems.push({ ...ref, reason });
@@ -115,8 +113,9 @@ export function createStaging(
     /** Drops everything staged. Best effort: the staging list expires on its own anyway. */
     async discard(): Promise<void> {
       chunk.clear();
-      await writing?.catch(() => undefined);
-      if (!wrote) return;
+      // nothing was ever sent to Redis: nothing to drop
+      if (!writing) return;
+      await writing.catch(() => undefined);
       await store.discard(tenant, requestId).catch(() => undefined);
     },
     get received() {

@@ -69,14 +69,15 @@ Ids are reserved for the whole chunk with one INCRBY; ids of duplicates are simp
 --- @include "includes/instances.lua"
 --- @include "includes/pending-index.lua"
 --- @include "includes/staged.lua"
-local state = redis.call('HMGET', KEYS[3], 'ingested', 'cx')
+-- the request, read once: nothing below writes these fields before it last reads them
+local state = redis.call('HMGET', KEYS[3], 'ingested', 'cx', 'caller', 'sb')
 if state[2] then return {-2} end
 if tonumber(state[1] or '0') ~= tonumber(ARGV[4]) then
   return {-1}
 end
 local reqId, now, ip = ARGV[1], ARGV[3], ARGV[6]
 local interval = tonumber(ARGV[7])
-local caller = redis.call('HGET', KEYS[3], 'caller') or ''
+local caller = state[3] or ''
 local assetQueue, urlQueue = laneQueue(KEYS[6], caller), laneQueue(KEYS[7], caller)
 local cover = ARGV[9] == '1'
 local step = cover and 3 or 2
@@ -104,8 +105,9 @@ if cover then
 end
 local checkSeen = redis.call('SCARD', KEYS[5]) > 0
 -- pendingId: the item's pending instance; digestTaken: its digest is some pending item's, so a
--- new instance of it goes to the collision HASH (includes/pending-index.lua)
-local seenBefore, pendingId, digestTaken = {}, {}, {}
+-- new instance of it goes to the collision HASH (includes/pending-index.lua); read: the fields of
+-- a pending instance found by its digest, {v, r, nb}, read once (nothing below changes them)
+local seenBefore, pendingId, digestTaken, read = {}, {}, {}, {}
 for i = 1, n, 2000 do
   local j = math.min(i + 1999, n)
   local p = redis.call('HMGET', idx.digests, unpack(ARGV, D0 + i, D0 + j))
@@ -116,10 +118,21 @@ for i = 1, n, 2000 do
     if p[k] then
       digestTaken[ARGV[D0 + at]] = true
       -- the digest's instance is this item's only if its item key is this one
-      if instGet(ip, p[k], 'v') == ARGV[K0 + at] then pendingId[at] = p[k] end
+      local f = instGetMany(ip, p[k], {'v', 'r', 'nb'})
+      if f[1] == ARGV[K0 + at] then
+        pendingId[at] = p[k]
+        read[p[k]] = f
+      end
     end
     if idx.others and not pendingId[at] then pendingId[at] = idx.other(ARGV[K0 + at]) or nil end
   end
+end
+
+-- a field of a pending instance: as read above when it was found by its digest, else from Redis
+local function field(id, i, name)
+  local f = read[id]
+  if f then return f[i] end
+  return instGet(ip, id, name)
 end
 
 local nextId = redis.call('INCRBY', KEYS[2], n) - n
@@ -186,7 +199,7 @@ for i = 1, n do
   local id = pendingId[i] or madeHere[key]
   if seenBefore[i] == 1 or inChunk[key] then
     dups = dups + 1
-  elseif id and (instGet(ip, id, 'r') == reqId or redis.call('SADD', ip .. id .. ':l', reqId) == 0) then
+  elseif id and (field(id, 2, 'r') == reqId or redis.call('SADD', ip .. id .. ':l', reqId) == 0) then
     -- pending and already this request's (from an earlier chunk)
     inChunk[key] = true
     dups = dups + 1
@@ -196,7 +209,7 @@ for i = 1, n do
       -- pending for another request: share its outcome (linked just above); a saving for the
       -- ledger, by the debounce when that copy is held
       linked = linked + 1
-      if instGet(ip, id, 'nb') then debounced = debounced + 1 end
+      if field(id, 3, 'nb') then debounced = debounced + 1 end
     else
       -- the id as a string, made once: a number is formatted anew for every command it is in,
       -- and '%d' is the fastest way Lua has to make it one
@@ -246,7 +259,7 @@ redis.call('HINCRBY', KEYS[3], 'ingested', ARGV[5])
 lowerStaged(KEYS[8], ARGV[5])
 -- the chunk's bytes leave the tenant's staged bytes, up to what the request counted there (one
 -- staged before the counter existed counted nothing)
-local counted = tonumber(redis.call('HGET', KEYS[3], 'sb') or '0')
+local counted = tonumber(state[4] or '0')
 local bytes = math.min(tonumber(ARGV[8]), counted)
 if bytes > 0 then
   lowerStaged(KEYS[13], bytes)

@@ -37,10 +37,10 @@ if not h[1] then return {-1} end
 -- a canceled request stays canceled: its remaining lines were dropped and nothing wants its items
 if h[2] then return {-2} end
 local reqId, from, size, now, ip = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], ARGV[5]
-local idx = indexOpen(ip, KEYS[1])
 local state = requestCompletion(KEYS[3])
 local complete = state.complete
 if complete and (h[3] or '') ~= state.gen then return {-3} end
+local idx = indexOpen(ip, KEYS[1])
 
 local ids = redis.call('LRANGE', KEYS[4], from, from + size - 1)
 local requeued = 0

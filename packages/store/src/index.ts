@@ -1,4 +1,4 @@
-export { tenantKeys, callerKeys, addressKeys, queuePrefix, tenantOfRequest, parsePacked, PACK_BUCKET, itemDigest, pendingCount, DIGEST_HEX, type TenantKeys } from './keys';
+export { tenantKeys, callerKeys, addressKeys, queuePrefix, tenantOfRequest, parsePacked, PACK_BUCKET, itemDigest, pendingCount, type TenantKeys } from './keys';
 export { createRedis, isCluster, splitHostPort, type RedisClient, type RedisRole, type RedisTarget } from './connections';
 export { withScripts } from './scripts';
 export { createRequestStore, newRequestId, type Admission, type RequestStore, type RequestRecord, type RequestCallback, type ItemRecord, type ItemState } from './request-store';
@@ -7,7 +7,7 @@ export { createCompletionStore, type CompletionStore, type PendingCompletion } f
 export { createAdminStore, ADMIN_PAGE_SIZE, type AdminStore, type CancelResult, type RequeueResult } from './admin-store';
 export {
   ingestJob, dispatchJob, retireJob, retireJobId, retireJobEntry, pollJob, webhookJob, webhookJobOptions, webhookJobId, type RetireJob, type PollJob,
-  type WebhookJob, QUEUE_NAMES, DETACHED_JOB, INGEST_JOB_OPTIONS, RETIRE_JOB_OPTIONS, POLL_JOB_OPTIONS, dispatchJobOptions, type IngestJob, type DispatchJob,
+  type WebhookJob, QUEUE_NAMES, INGEST_JOB_OPTIONS, POLL_JOB_OPTIONS, dispatchJobOptions, type IngestJob, type DispatchJob,
   enqueueIngest, wakeDispatch, wakeDispatchAt, dispatchBatch, enqueuePoll, relayCompletions, enqueueWebhook, type CompletionOutbox,
 } from './jobs';
 export { createMetricsStore, JOB_STATES, type MetricsStore, type StateReading, type TenantStateReading, type JobState, type QueueName } from './metrics-store';

@@ -7,15 +7,18 @@ is pending by now. The calling script moves its requests' counts to `pending`. S
 pattern costs units, never freshness.
 
 uncover(ip, id, pendingKey, now): `pendingKey` is the `pend` key; included after
-includes/instances.lua and includes/pending-index.lua.
+includes/instances.lua and includes/pending-index.lua. The index is opened once a script, at
+the first URL that needs it (a script that uncovers nothing reads nothing of it).
 ]]
+local uncoverIndex = nil
 local function uncover(ip, id, pendingKey, now)
   local ik = ip .. id
   local h = redis.call('HMGET', ik, 'v', 'ca', 'q')
   if h[2] then redis.call('SREM', ip .. h[2] .. ':c', id) end
   redis.call('HDEL', ik, 'ca', 'cv', 'b', 'k', 'a', 's', 'q')
   redis.call('HSET', ik, 'nc', 1, 't', now)
-  local idx = indexOpen(ip, pendingKey)
+  uncoverIndex = uncoverIndex or indexOpen(ip, pendingKey)
+  local idx = uncoverIndex
   local digest = itemDigest(h[1])
   if not idx.get(h[1], digest) then idx.put(h[1], digest, id) end
   redis.call('RPUSH', h[3], id)

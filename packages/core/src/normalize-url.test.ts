@@ -55,6 +55,16 @@ describe('normalizeUrl', () => {
     );
   });
 
+  it('when a url is normal already (lower-case scheme and host, no port, userinfo or fragment), then it comes back unchanged', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('http', 'https'), fc.domain(), fc.webPath(), fc.option(fc.webQueryParameters(), { nil: undefined }), (scheme, host, path, query) => {
+        const url = `${scheme}://${host}${path}${query === undefined ? '' : `?${query}`}`;
+        fc.pre(validateUrl(url) === null);
+        expect(normalizeUrl(url)).toBe(url);
+      }),
+    );
+  });
+
   it('when two urls differ only in case of scheme/host, default port or fragment, then they normalise alike', () => {
     fc.assert(
       fc.property(fc.domain(), fc.webPath(), fc.boolean(), fc.webFragments(), (host, path, https, fragment) => {

@@ -3,9 +3,9 @@ coalesce-items: adds one chunk of a request's items to its tenant's pending queu
 
 An item already pending for the tenant (queued, not yet claimed) is not queued again: the
 request is linked to the existing instance and shares its outcome. An item seen earlier in
-the same request collapses: inside the chunk by a Lua table; across chunks because its pending
+the same request collapses: across chunks because its pending
 instance already names this request, or, if it was claimed since, because claim-batch put it
-in the request's `seen` set. Anything else becomes a new pending instance. (An earlier version
+in the request's `seen` set; inside the chunk the caller collapses them (ARGV[12]). Anything else becomes a new pending instance. (An earlier version
 added every item to `seen`; that set cost a quarter of Redis' time on large uploads.)
 
 The chunk is applied at most once: ARGV[4] must equal the request's `ingested` counter,
@@ -37,9 +37,17 @@ ARGV[6] instance key prefix (tenant-tagged, ends with "i:")
 ARGV[7] the tenant's minRefreshIntervalMs (0: no debounce)
 ARGV[8] bytes of the raw lines this chunk covers (as staged)
 ARGV[9] '1' when the tenant covers URLs by asset (assetIdFromUrl), else '0'
-ARGV[10..] the chunk's n item keys ("a:<asset id>" or "u:<normalised url>"), then their n
-        digests (the first DIGEST_HEX hex digits of each key's SHA-1), then, with cover, the n
-        asset ids their URLs belong to ('' for none, and for asset ids)
+ARGV[10] the chunk's n distinct item keys ("a:<asset id>" or "u:<normalised url>") in order of
+        first appearance, a MessagePack array
+ARGV[11] their n digests (the first DIGEST_HEX hex digits of each key's SHA-1), a MessagePack array
+ARGV[12] lines of the chunk the caller collapsed because an earlier line of it had the same key
+        (they count as duplicates)
+ARGV[13] '1' when no two different keys of the chunk, the asset-id keys of its URLs included,
+        have the same digest (the caller checked), else '0': the script then tells them apart
+ARGV[14] with cover: the n asset ids their URLs belong to ('' for none, and for asset ids), a
+        MessagePack array
+The chunk's lists travel as MessagePack, its repeats and digest collisions found by the caller:
+both cost the caller less than they would cost Redis (store/src/coalesce-chunk.ts).
 Returns {created, linked, duplicates, held, covered}, {-1} when the chunk was already applied,
 or {-2} when the request was canceled (`cx`, cancel-items.lua): its remaining lines are never
 coalesced.
@@ -62,7 +70,7 @@ A new instance is packed (includes/instances.lua): its item key, first request a
 in one slot of a bucket LIST, no key of its own; one held or covered is whole (HASH v, r, t and
 the rest). A missing `s` means pending: every byte per pending item counts when a backlog is
 millions of items long.
-Ids are reserved for the whole chunk with one INCRBY; ids of duplicates are simply skipped.
+Ids are reserved for the whole chunk with one INCRBY; ids of items that link are simply skipped.
 ]]
 --- @include "includes/lanes.lua"
 --- @include "includes/ledger.lua"
@@ -80,8 +88,6 @@ local interval = tonumber(ARGV[7])
 local caller = state[3] or ''
 local assetQueue, urlQueue = laneQueue(KEYS[6], caller), laneQueue(KEYS[7], caller)
 local cover = ARGV[9] == '1'
-local step = cover and 3 or 2
-local n = (#ARGV - 9) / step
 local idx = indexOpen(ip, KEYS[1])
 
 -- Commands go out in bulk (one per chunk, not one per item) wherever the reply is not needed
@@ -93,14 +99,15 @@ local function bulk(cmd, key, list)
   end
 end
 
--- ARGV holds the chunk's item keys, then their digests, then (with cover) their asset ids: read
--- in place, with no copy per item
-local K0, D0, A0 = 9, 9 + n, 9 + 2 * n
+local keys, digests = cmsgpack.unpack(ARGV[10]), cmsgpack.unpack(ARGV[11])
+local n = #keys
+if #digests ~= n then error('coalesce-items: ' .. n .. ' item keys but ' .. #digests .. ' digests') end
 local assetOf = {}
 if cover then
+  local assets = cmsgpack.unpack(ARGV[14])
+  if #assets ~= n then error('coalesce-items: ' .. n .. ' item keys but ' .. #assets .. ' asset ids') end
   for i = 1, n do
-    local a = ARGV[A0 + i]
-    if a ~= '' then assetOf[i] = a end
+    if assets[i] ~= '' then assetOf[i] = assets[i] end
   end
 end
 local checkSeen = redis.call('SCARD', KEYS[5]) > 0
@@ -110,21 +117,21 @@ local checkSeen = redis.call('SCARD', KEYS[5]) > 0
 local seenBefore, pendingId, digestTaken, read = {}, {}, {}, {}
 for i = 1, n, 2000 do
   local j = math.min(i + 1999, n)
-  local p = redis.call('HMGET', idx.digests, unpack(ARGV, D0 + i, D0 + j))
-  local s = checkSeen and redis.call('SMISMEMBER', KEYS[5], unpack(ARGV, K0 + i, K0 + j)) or nil
+  local p = redis.call('HMGET', idx.digests, unpack(digests, i, j))
+  local s = checkSeen and redis.call('SMISMEMBER', KEYS[5], unpack(keys, i, j)) or nil
   for k = 1, #p do
     local at = i + k - 1
-    if s then seenBefore[at] = s[k] end
+    if s and s[k] == 1 then seenBefore[at] = true end
     if p[k] then
-      digestTaken[ARGV[D0 + at]] = true
+      digestTaken[digests[at]] = true
       -- the digest's instance is this item's only if its item key is this one
       local f = instGetMany(ip, p[k], {'v', 'r', 'nb'})
-      if f[1] == ARGV[K0 + at] then
+      if f[1] == keys[at] then
         pendingId[at] = p[k]
         read[p[k]] = f
       end
     end
-    if idx.others and not pendingId[at] then pendingId[at] = idx.other(ARGV[K0 + at]) or nil end
+    if idx.others and not pendingId[at] then pendingId[at] = idx.other(keys[at]) or nil end
   end
 end
 
@@ -136,28 +143,27 @@ local function field(id, i, name)
 end
 
 local nextId = redis.call('INCRBY', KEYS[2], n) - n
-local created, linked, dups, held, covered, debounced = 0, 0, 0, 0, 0, 0
+local created, linked, dups, held, covered, debounced = 0, 0, tonumber(ARGV[12]), 0, 0, 0
 -- new instances to index: by digest (digest, id pairs), and those whose digest was taken (key, id)
-local inChunk, byDigest, newCollided, assetQ, urlQ, items = {}, {}, {}, {}, {}, {}
--- lengths of byDigest, packed and items, counted here rather than with # in the loop
-local nIndexed, nPacked, nItems = 0, 0, 0
--- asset-id instances made in this chunk, by item key (the index is written at the end)
+local byDigest, newCollided, assetQ, urlQ, items = {}, {}, {}, {}, {}
+-- lengths of byDigest, packed, items and the queues, counted here rather than with # in the loop
+local nIndexed, nPacked, nItems, nAssetQ, nUrlQ = 0, 0, 0, 0, 0
+-- with cover: asset-id instances made in this chunk, by item key (the index is written at the end)
 local madeHere = {}
 -- new instances that are neither held nor covered: packed, in id order (includes/instances.lua);
 -- every record of the chunk ends alike
 local packedIds, packed = {}, {}
 local tail = '\t' .. reqId .. '\t' .. base36(now)
 -- the first byte of an asset id's key ("a:<id>"); string.byte makes no string, string.sub would
-local A_BYTE = string.byte('a')
-local format = string.format
+local A_BYTE, byte, format = string.byte('a'), string.byte, string.format
+-- whether a new instance's digest must be remembered against a later one of the chunk
+local markDigests = ARGV[13] ~= '1'
 
--- queued ids by queue, and their counts (kept here rather than read with # in the loop)
-local nAssetQ, nUrlQ = 0, 0
--- a new instance of `key`, queued (nil), or held by the debounce when it went less than the
--- interval ago: then when it may go and its queue, which the caller writes on the whole instance
-local function place(id, key)
-  local isAsset = string.byte(key) == A_BYTE
-  local sentAt = interval > 0 and tonumber(redis.call('ZSCORE', KEYS[10], key)) or nil
+-- a new instance of `key` when the debounce is on: held (its due time and queue returned, which
+-- the caller writes on the whole instance) when the item went less than the interval ago, else
+-- queued (nil)
+local function place(id, key, isAsset)
+  local sentAt = tonumber(redis.call('ZSCORE', KEYS[10], key))
   if sentAt and tonumber(now) - sentAt < interval then
     local due = sentAt + interval
     redis.call('ZADD', KEYS[11], due, id)
@@ -189,61 +195,75 @@ local function carrierOf(a)
   end
   digestTaken[digest] = true
   madeHere[key] = id
-  local due, q = place(id, key)
-  if due then redis.call('HSET', ip .. id, 'nb', due, 'q', q) end
+  if interval > 0 then
+    local due, q = place(id, key, true)
+    if due then redis.call('HSET', ip .. id, 'nb', due, 'q', q) end
+  else
+    nAssetQ = nAssetQ + 1
+    assetQ[nAssetQ] = id
+  end
   return id
 end
 
 for i = 1, n do
-  local key = ARGV[K0 + i]
-  local id = pendingId[i] or madeHere[key]
-  if seenBefore[i] == 1 or inChunk[key] then
+  local key = keys[i]
+  local isAsset = byte(key) == A_BYTE
+  local id = pendingId[i]
+  if not id and cover and isAsset then id = madeHere[key] end
+  if seenBefore[i] then
     dups = dups + 1
   elseif id and (field(id, 2, 'r') == reqId or redis.call('SADD', ip .. id .. ':l', reqId) == 0) then
     -- pending and already this request's (from an earlier chunk)
-    inChunk[key] = true
     dups = dups + 1
+  elseif id then
+    -- pending for another request: share its outcome (linked just above); a saving for the
+    -- ledger, by the debounce when that copy is held
+    linked = linked + 1
+    if field(id, 3, 'nb') then debounced = debounced + 1 end
+    nItems = nItems + 1
+    items[nItems] = id
   else
-    inChunk[key] = true
-    if id then
-      -- pending for another request: share its outcome (linked just above); a saving for the
-      -- ledger, by the debounce when that copy is held
-      linked = linked + 1
-      if field(id, 3, 'nb') then debounced = debounced + 1 end
+    -- the id as a string, made once: a number is formatted anew for every command it is in,
+    -- and '%d' is the fastest way Lua has to make it one
+    nextId = nextId + 1
+    id = format('%d', nextId)
+    local digest = digests[i]
+    if digestTaken[digest] then
+      newCollided[#newCollided + 1] = key
+      newCollided[#newCollided + 1] = id
     else
-      -- the id as a string, made once: a number is formatted anew for every command it is in,
-      -- and '%d' is the fastest way Lua has to make it one
-      nextId = nextId + 1
-      id = format('%d', nextId)
-      local digest = ARGV[D0 + i]
-      if digestTaken[digest] then
-        newCollided[#newCollided + 1] = key
-        newCollided[#newCollided + 1] = id
-      else
-        byDigest[nIndexed + 1] = digest
-        byDigest[nIndexed + 2] = id
-        nIndexed = nIndexed + 2
-        digestTaken[digest] = true
-      end
-      if string.byte(key) == A_BYTE then madeHere[key] = id end
-      if assetOf[i] then
-        local carrier = carrierOf(assetOf[i])
-        redis.call('HSET', ip .. id, 'v', key, 'r', reqId, 't', now, 'ca', carrier, 'cv', assetOf[i], 'q', urlQueue)
-        redis.call('SADD', ip .. carrier .. ':c', id)
-        covered = covered + 1
-      else
-        local due, q = place(id, key)
-        if due then
-          redis.call('HSET', ip .. id, 'v', key, 'r', reqId, 't', now, 'nb', due, 'q', q)
-          held = held + 1
-        else
-          nPacked = nPacked + 1
-          packedIds[nPacked] = nextId
-          packed[nPacked] = key .. tail
-        end
-      end
-      created = created + 1
+      byDigest[nIndexed + 1] = digest
+      byDigest[nIndexed + 2] = id
+      nIndexed = nIndexed + 2
+      if markDigests then digestTaken[digest] = true end
     end
+    if cover and isAsset then madeHere[key] = id end
+    if assetOf[i] then
+      local carrier = carrierOf(assetOf[i])
+      redis.call('HSET', ip .. id, 'v', key, 'r', reqId, 't', now, 'ca', carrier, 'cv', assetOf[i], 'q', urlQueue)
+      redis.call('SADD', ip .. carrier .. ':c', id)
+      covered = covered + 1
+    else
+      local due, q
+      if interval > 0 then
+        due, q = place(id, key, isAsset)
+      elseif isAsset then
+        nAssetQ = nAssetQ + 1
+        assetQ[nAssetQ] = id
+      else
+        nUrlQ = nUrlQ + 1
+        urlQ[nUrlQ] = id
+      end
+      if due then
+        redis.call('HSET', ip .. id, 'v', key, 'r', reqId, 't', now, 'nb', due, 'q', q)
+        held = held + 1
+      else
+        nPacked = nPacked + 1
+        packedIds[nPacked] = nextId
+        packed[nPacked] = key .. tail
+      end
+    end
+    created = created + 1
     nItems = nItems + 1
     items[nItems] = id
   end

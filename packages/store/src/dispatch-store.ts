@@ -1,6 +1,7 @@
 import type { ItemKind, Priority } from '@refresh/core';
 import type { RedisClient } from './connections';
 import { createCompletionStore } from './completion-store';
+import { isPreparedChunk, prepareChunk, type PreparedChunk } from './coalesce-chunk';
 import { pendingCount, tenantKeys } from './keys';
 import {
   beginAttempt, claimBatch, coalesceItems, deferBatch, finishBatch, finishIngest, holdBudget, recordResults, splitBatch, withScripts,
@@ -91,6 +92,9 @@ export function createDispatchStore(redisClient: RedisClient, prefix: string) {
     /**
      * Applies one chunk; `cursor` is where it starts. Returns null if it was applied already, and
      * 'canceled' once an admin canceled the request: its remaining lines are never coalesced.
+     * `items` are the chunk's item keys, or the same prepared ahead (`prepareChunk`, with their
+     * asset ids): a worker prepares the next chunk while Redis runs this one's script, so that
+     * Redis does not wait for it.
      */
     async coalesce(
       tenant: string,
@@ -98,23 +102,20 @@ export function createDispatchStore(redisClient: RedisClient, prefix: string) {
       priority: Priority,
       cursor: number,
       rawCount: number,
-      itemKeys: string[],
+      items: readonly string[] | PreparedChunk,
       now: number,
       /** the tenant's minRefreshIntervalMs: an item claimed less than this ago is held until it has passed */
       minRefreshIntervalMs = 0,
       /** the budget day the ledger counts this chunk's savings on */
       dayId = '',
-      /** with asset cover: the asset id of each item key's URL, or null (asset ids, URLs of none) */
+      /** with asset cover and item keys not prepared: the asset id of each item key's URL, or null (asset ids, URLs of none) */
       assetIds?: ReadonlyArray<string | null>,
       /** bytes of the raw staged lines this chunk covers: they leave the tenant's staged bytes */
       rawBytes = 0,
-      /**
-       * the item keys' digests (`itemDigest`), made ahead: a worker makes the next chunk's while
-       * Redis runs this one's, so that Redis does not wait for them; made here if not given
-       */
-      digests?: readonly string[],
     ): Promise<CoalescedChunk | null | 'canceled'> {
-      return coalesceItems(redis, keys(tenant), { requestId, priority, cursor, rawCount, itemKeys, digests, now, minRefreshIntervalMs, dayId, assetIds, rawBytes });
+      if (isPreparedChunk(items) && assetIds) throw new Error('coalesce: a prepared chunk carries its asset ids');
+      const chunk = isPreparedChunk(items) ? items : prepareChunk(items, assetIds);
+      return coalesceItems(redis, keys(tenant), { requestId, priority, cursor, rawCount, chunk, now, minRefreshIntervalMs, dayId, rawBytes });
     },
 
     /**

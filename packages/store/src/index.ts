@@ -20,3 +20,4 @@ export { checkMemoryPolicy, SAFE_MEMORY_POLICY, type PolicyLogger, type NodePoli
 export { readLedger, parseLedgerDay, type LedgerDay } from './ledger';
 export { instanceRows } from './instances';
 export { ItemChunkWriter, itemChunk, type ItemChunk } from './item-chunk';
+export { prepareChunk, type PreparedChunk } from './coalesce-chunk';

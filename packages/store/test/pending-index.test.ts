@@ -1,4 +1,4 @@
-import { createAdminStore, createDispatchStore, createRequestStore, instanceRows, itemDigest, pendingCount, tenantKeys } from '../src';
+import { createAdminStore, createDispatchStore, createRequestStore, instanceRows, itemDigest, pendingCount, prepareChunk, tenantKeys } from '../src';
 import { cleanPrefix, newRedis, testPrefix } from './redis-test-utils';
 
 /**
@@ -72,6 +72,31 @@ describe('the pending index', () => {
     ]);
     // only the planted entry is left in the index (a real collision would have none)
     expect(await pendingCount(redis, k)).toBe(1);
+  });
+
+  it('when two different items of one chunk have one digest, then each gets its own instance, and repeats of each link to their own', async () => {
+    const k = tenantKeys(prefix, 'd6');
+    const [a, b] = ['u:https://cdn.example.com/one.m3u8', 'u:https://cdn.example.com/two.m3u8'];
+    // the collision: every worker digests both items alike, and prepareChunk finds it
+    const collide = (key: string) => (key === a || key === b ? 'cccccccccccc' : itemDigest(key));
+    const submitColliding = async (items: string[]) => {
+      const requestId = `d6.req${String(++seq).padStart(8, '0')}`;
+      await requests.stage('d6', requestId, items, 600);
+      await requests.create({ tenant: 'd6', requestId, priority: 'normal', received: items.length, createdAt: 1000 }, 600);
+      const res = await store.coalesce('d6', requestId, 'normal', 0, items.length, prepareChunk(items, undefined, collide), 1000);
+      return { requestId, res, ids: await redis.lrange(k.requestItems(requestId), 0, -1) };
+    };
+
+    const first = await submitColliding([a, b]);
+    expect(first.res).toEqual({ created: 2, linked: 0, duplicates: 0 });
+    const [idA, idB] = first.ids;
+    expect(idA).not.toBe(idB);
+    expect(await redis.hget(k.pendingDigests, 'cccccccccccc')).toBe(idA);
+    expect(await redis.hget(k.pendingCollisions, b)).toBe(idB);
+
+    const again = await submitColliding([b, a]);
+    expect(again.res).toEqual({ created: 0, linked: 2, duplicates: 0 });
+    expect(again.ids).toEqual([idB, idA]);
   });
 
   it('when a backlog was written by a version before packing and digests, then a new worker serves it: repeats link to it, claims send it once, and its index drains', async () => {

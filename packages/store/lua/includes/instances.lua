@@ -110,23 +110,28 @@ local function packAll(ip, ids, records)
     local len = redis.call('LLEN', key)
     -- slots are written in id order, so this id's slot is never written yet
     if len > ids[i] - first then error('packed slot ' .. ids[i] .. ' written out of order') end
-    -- pad up to each id's slot: ids nobody packed since the bucket's last write
-    local values, nValues, packed, nextSlot, beyond = {}, 0, 0, first + len, first + PACK_BUCKET
-    while i <= n do
-      local id = ids[i]
-      if id >= beyond then break end
-      while nextSlot < id do
+    -- ids[i..j] are this bucket's
+    local beyond, j = first + PACK_BUCKET, i
+    while j < n and ids[j + 1] < beyond do j = j + 1 end
+    if ids[i] == first + len and ids[j] - ids[i] == j - i then
+      -- one run from the bucket's end (the usual chunk): the records go as they are
+      for k = i, j, 2000 do redis.call('RPUSH', key, unpack(records, k, math.min(k + 1999, j))) end
+    else
+      -- pad up to each id's slot: ids nobody packed since the bucket's last write
+      local values, nValues, nextSlot = {}, 0, first + len
+      for k = i, j do
+        while nextSlot < ids[k] do
+          nValues = nValues + 1
+          values[nValues] = ''
+          nextSlot = nextSlot + 1
+        end
         nValues = nValues + 1
-        values[nValues] = ''
-        nextSlot = nextSlot + 1
+        values[nValues] = records[k]
+        nextSlot = ids[k] + 1
       end
-      nValues = nValues + 1
-      values[nValues] = records[i]
-      packed = packed + 1
-      nextSlot = id + 1
-      i = i + 1
+      for k = 1, nValues, 2000 do redis.call('RPUSH', key, unpack(values, k, math.min(k + 1999, nValues))) end
     end
-    for j = 1, nValues, 2000 do redis.call('RPUSH', key, unpack(values, j, math.min(j + 1999, nValues))) end
-    redis.call('HINCRBY', ip .. 'pc', bucket, packed)
+    redis.call('HINCRBY', ip .. 'pc', bucket, j - i + 1)
+    i = j + 1
   end
 end

@@ -1,5 +1,6 @@
 import type { Priority } from '@refresh/core';
-import { itemDigest, PRIORITY_CODE, type TenantKeys } from '../keys';
+import type { PreparedChunk } from '../coalesce-chunk';
+import { PRIORITY_CODE, type TenantKeys } from '../keys';
 import { runScript, type ScriptArgs, type ScriptedRedis } from './registry';
 import { replyList } from './reply';
 
@@ -9,13 +10,11 @@ export interface CoalesceChunk {
   priority: Priority;
   cursor: number;
   rawCount: number;
-  itemKeys: readonly string[];
-  /** the item keys' digests (`itemDigest`), when the caller made them ahead; made here if not */
-  digests?: readonly string[];
+  /** the chunk's item keys, prepared (`prepareChunk`) */
+  chunk: PreparedChunk;
   now: number;
   minRefreshIntervalMs: number;
   dayId: string;
-  assetIds?: ReadonlyArray<string | null>;
   rawBytes: number;
 }
 
@@ -33,16 +32,15 @@ const APPLIED_ALREADY = -1;
 const CANCELED = -2;
 
 function coalesceItemsArgs(k: TenantKeys, c: CoalesceChunk): ScriptArgs {
-  const { itemKeys, assetIds } = c;
+  const { chunk } = c;
   return {
     keys: [
       k.pending, k.seq, k.request(c.requestId), k.requestItems(c.requestId), k.requestSeen(c.requestId),
       k.queue('asset_id', c.priority), k.queue('url', c.priority), k.staged, k.lanes, k.lastSent, k.held, k.ledger(c.dayId), k.stagedBytes,
     ],
     argv: [
-      c.requestId, PRIORITY_CODE[c.priority], c.now, c.cursor, c.rawCount, k.instancePrefix, c.minRefreshIntervalMs, c.rawBytes, assetIds ? 1 : 0,
-      // the keys, then their digests, then (with cover) their asset ids: the script reads them in place
-      ...itemKeys, ...(c.digests ?? itemKeys.map(itemDigest)), ...(assetIds ? itemKeys.map((_, i) => assetIds[i] ?? '') : []),
+      c.requestId, PRIORITY_CODE[c.priority], c.now, c.cursor, c.rawCount, k.instancePrefix, c.minRefreshIntervalMs, c.rawBytes, chunk.assetIds === null ? 0 : 1,
+      chunk.keys, chunk.digests, chunk.repeats, chunk.digestsDistinct ? 1 : 0, ...(chunk.assetIds === null ? [] : [chunk.assetIds]),
     ],
   };
 }

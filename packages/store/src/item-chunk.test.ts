@@ -2,7 +2,7 @@ import { ItemChunkWriter, itemChunk } from './item-chunk';
 
 describe('ItemChunkWriter', () => {
   it('when item keys are added, then the chunk holds their bytes joined by newlines, with their count and bytes', () => {
-    const writer = new ItemChunkWriter(8);
+    const writer = new ItemChunkWriter();
     for (const key of ['a:1', 'u:https://x.example/ü?q=€', 'a:' + 'z'.repeat(100)]) writer.add(key);
     const chunk = writer.take();
     expect(chunk.bytes.toString('utf8').split('\n')).toEqual(['a:1', 'u:https://x.example/ü?q=€', 'a:' + 'z'.repeat(100)]);

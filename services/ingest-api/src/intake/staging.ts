@@ -43,7 +43,7 @@ export function createStaging(
     };
   },
 ) {
-  // the chunk being written: one Buffer, so that no item's string outlives its validation
+  // the chunk being filled: written out as one Buffer when full, so that no item's string waits for a Redis write
   const chunk = new ItemChunkWriter();
   let bad = 0;
   let received = 0;

@@ -3,10 +3,11 @@ coalesce-items: adds one chunk of a request's items to its tenant's pending queu
 
 An item already pending for the tenant (queued, not yet claimed) is not queued again: the
 request is linked to the existing instance and shares its outcome. An item seen earlier in
-the same request collapses: across chunks because its pending
-instance already names this request, or, if it was claimed since, because claim-batch put it
-in the request's `seen` set; inside the chunk the caller collapses them (ARGV[12]). Anything else becomes a new pending instance. (An earlier version
-added every item to `seen`; that set cost a quarter of Redis' time on large uploads.)
+the same request collapses: inside the chunk the caller collapsed it (ARGV[12]); across chunks
+because its pending instance already names this request, or, if it was claimed since, because
+claim-batch put it in the request's `seen` set. Anything else becomes a new pending instance.
+(An earlier version added every item to `seen`; that set cost a quarter of Redis' time on large
+uploads.)
 
 The chunk is applied at most once: ARGV[4] must equal the request's `ingested` counter,
 which this script advances, so a worker that dies mid-request resumes without doubling links.

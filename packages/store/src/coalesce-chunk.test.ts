@@ -31,8 +31,9 @@ describe('a chunk prepared for coalescing', () => {
   });
 
   it('when an item key is empty or holds a line break, then it is refused rather than split in two', () => {
-    expect(() => prepareChunk(['a:x', ''])).toThrow('is not an item key');
-    expect(() => prepareChunk(['u:https://a.example/1\nu:https://a.example/2'])).toThrow('is not an item key');
+    expect(() => prepareChunk(['a:x', ''])).toThrow('never empty');
+    expect(() => prepareChunk(['u:https://a.example/1\nu:https://a.example/2'])).toThrow('line break');
+    expect(() => prepareChunk(['u:https://a.example/1', 'u:https://a.example/2'], ['x\ny', null])).toThrow('line break');
   });
 
   it('when strings of every length class and of many bytes a character are packed, then MessagePack reads them back as they were', () => {

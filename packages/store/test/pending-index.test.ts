@@ -99,6 +99,14 @@ describe('the pending index', () => {
     expect(again.ids).toEqual([idB, idA]);
   });
 
+  it('when items are as long as VOD allows or not ASCII, then they reach the script whole: a repeat links to each', async () => {
+    const items = [`u:https://cdn.example.com/${'l'.repeat(10_200)}`, `u:https://cdn.example.com/${'m'.repeat(300)}`, 'u:https://cdn.example.com/é/日本.m3u8'];
+    expect((await submit('d7', items)).res).toEqual({ created: 3, linked: 0, duplicates: 0 });
+    expect((await submit('d7', [...items].reverse())).res).toEqual({ created: 0, linked: 3, duplicates: 0 });
+    const k = tenantKeys(prefix, 'd7');
+    expect(await redis.hkeys(k.pendingDigests)).toEqual(expect.arrayContaining(items.map(itemDigest)));
+  });
+
   it('when a backlog was written by a version before packing and digests, then a new worker serves it: repeats link to it, claims send it once, and its index drains', async () => {
     const k = tenantKeys(prefix, 'd3');
     // as the older coalesce-items.lua left a pending item: a whole instance HASH, the index by

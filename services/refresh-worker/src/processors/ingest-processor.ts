@@ -5,8 +5,7 @@ import type { ProcessorDeps } from './processor-deps';
 
 /**
  * Staged lines are `a:<asset id>` or `u:<url as sent>`; coalescing keys use the normalised url.
- * A line whose URL is normal already is its own key: the string as Redis sent it, which hashes
- * and packs several times faster than one built of pieces (docs/benchmarks.md).
+ * A line whose URL is normal already (the usual case) is its own key: no new string for it.
  */
 function coalescingKey(line: string): string {
   if (!line.startsWith('u:')) return line;

@@ -71,7 +71,8 @@ A new instance is packed (includes/instances.lua): its item key, first request a
 in one slot of a bucket LIST, no key of its own; one held or covered is whole (HASH v, r, t and
 the rest). A missing `s` means pending: every byte per pending item counts when a backlog is
 millions of items long.
-Ids are reserved for the whole chunk with one INCRBY; ids of items that link are simply skipped.
+Ids are reserved for the whole chunk with one INCRBY; those of items that make no instance are
+simply skipped.
 ]]
 --- @include "includes/lanes.lua"
 --- @include "includes/ledger.lua"
@@ -187,8 +188,12 @@ local function carrierOf(a)
   if id then return id end
   id = redis.call('INCR', KEYS[2])
   redis.call('HSET', ip .. id, 'v', key, 't', now, 'sy', 1)
-  if digestTaken[digest] then
-    idx.put(key, digest, id)
+  -- a digest another item has, pending (found by neither the chunk's lookup nor idx.get, which
+  -- checks the key) or new in this chunk, sends the carrier to the collision HASH: in the digest
+  -- index it would replace that item's entry
+  if digestTaken[digest] or redis.call('HEXISTS', idx.digests, digest) == 1 then
+    newCollided[#newCollided + 1] = key
+    newCollided[#newCollided + 1] = id
   else
     byDigest[nIndexed + 1] = digest
     byDigest[nIndexed + 2] = id

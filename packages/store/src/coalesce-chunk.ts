@@ -16,8 +16,6 @@ import { DIGEST_HEX, itemDigest } from './keys';
  *   twice that (docs/benchmarks.md, "The compact backlog").
  */
 export interface PreparedChunk {
-  /** distinct item keys */
-  count: number;
   /** lines that repeated an earlier line's key: the script counts them as duplicates */
   repeats: number;
   /** the distinct keys, a MessagePack array of strings */
@@ -132,7 +130,7 @@ export function prepareChunk(
     }
   }
   if (digests.some((d) => d.length !== DIGEST_HEX)) throw new Error(`coalesce-items: digests are ${DIGEST_HEX} characters`);
-  return { count: keys.length, repeats, keys: packStrings(keys), digests: packStrings(digests), assetIds: assets ? packStrings(assets) : null, digestsDistinct };
+  return { repeats, keys: packStrings(keys), digests: packStrings(digests), assetIds: assets ? packStrings(assets) : null, digestsDistinct };
 }
 
 /** Tells a prepared chunk from a list of item keys. */

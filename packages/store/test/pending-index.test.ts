@@ -99,6 +99,34 @@ describe('the pending index', () => {
     expect(again.ids).toEqual([idB, idA]);
   });
 
+  it('when the carrier a covered URL needs has the digest of another pending item, then the carrier goes to the collision HASH and the other item keeps its entry', async () => {
+    const k = tenantKeys(prefix, 'd8');
+    const asset = '00112233445566778899aabbccddeeff';
+    const other = 'u:https://cdn.example.com/other.m3u8';
+    // the collision: `other` has the digest that the asset's carrier (`a:<asset>`) will have
+    const collide = (key: string) => (key === other ? itemDigest(`a:${asset}`) : itemDigest(key));
+    const submitAs = async (items: string[], assetIds?: Array<string | null>) => {
+      const requestId = `d8.req${String(++seq).padStart(8, '0')}`;
+      await requests.stage('d8', requestId, items, 600);
+      await requests.create({ tenant: 'd8', requestId, priority: 'normal', received: items.length, createdAt: 1000 }, 600);
+      const res = await store.coalesce('d8', requestId, 'normal', 0, items.length, prepareChunk(items, assetIds, collide), 1000);
+      await store.finishIngest('d8', requestId, 600);
+      return { res, ids: await redis.lrange(k.requestItems(requestId), 0, -1) };
+    };
+
+    const first = await submitAs([other]);
+    expect(first.res).toEqual({ created: 1, linked: 0, duplicates: 0 });
+    const covered = await submitAs([`u:https://media.example.com/asset/${asset}/index.m3u8`], [asset]);
+    expect(covered.res).toEqual({ created: 1, linked: 0, duplicates: 0, covered: 1 });
+    const carrier = await redis.hget(k.pendingCollisions, `a:${asset}`);
+    expect(carrier).not.toBeNull();
+    expect(await redis.hget(k.pendingDigests, itemDigest(`a:${asset}`))).toBe(first.ids[0]);
+
+    // a repeat of the other item links to it, and a request for the asset to its carrier
+    expect(await submitAs([other])).toEqual({ res: { created: 0, linked: 1, duplicates: 0 }, ids: first.ids });
+    expect(await submitAs([`a:${asset}`])).toEqual({ res: { created: 0, linked: 1, duplicates: 0 }, ids: [carrier] });
+  });
+
   it('when items are as long as VOD allows or not ASCII, then they reach the script whole: a repeat links to each', async () => {
     const items = [`u:https://cdn.example.com/${'l'.repeat(10_200)}`, `u:https://cdn.example.com/${'m'.repeat(300)}`, 'u:https://cdn.example.com/é/日本.m3u8'];
     expect((await submit('d7', items)).res).toEqual({ created: 3, linked: 0, duplicates: 0 });

@@ -161,11 +161,25 @@ local A_BYTE, byte, format = string.byte('a'), string.byte, string.format
 -- whether a new instance's digest must be remembered against a later one of the chunk
 local markDigests = ARGV[13] ~= '1'
 
--- a new instance of `key` when the debounce is on: held (its due time and queue returned, which
--- the caller writes on the whole instance) when the item went less than the interval ago, else
--- queued (nil)
+-- indexes new instance `id` of `key`: by its digest, or, when `taken` (another item has the
+-- digest), in the collision HASH; with `mark`, later instances of the chunk see the digest taken
+local function index(key, digest, id, taken, mark)
+  if taken then
+    newCollided[#newCollided + 1] = key
+    newCollided[#newCollided + 1] = id
+  else
+    byDigest[nIndexed + 1] = digest
+    byDigest[nIndexed + 2] = id
+    nIndexed = nIndexed + 2
+  end
+  if mark then digestTaken[digest] = true end
+end
+
+-- a new instance of `key`: held by the debounce when the item went less than the interval ago
+-- (its due time and queue returned, which the caller writes on the whole instance), else queued
+-- (nil)
 local function place(id, key, isAsset)
-  local sentAt = tonumber(redis.call('ZSCORE', KEYS[10], key))
+  local sentAt = interval > 0 and tonumber(redis.call('ZSCORE', KEYS[10], key)) or nil
   if sentAt and tonumber(now) - sentAt < interval then
     local due = sentAt + interval
     redis.call('ZADD', KEYS[11], due, id)
@@ -191,23 +205,10 @@ local function carrierOf(a)
   -- a digest another item has, pending (found by neither the chunk's lookup nor idx.get, which
   -- checks the key) or new in this chunk, sends the carrier to the collision HASH: in the digest
   -- index it would replace that item's entry
-  if digestTaken[digest] or redis.call('HEXISTS', idx.digests, digest) == 1 then
-    newCollided[#newCollided + 1] = key
-    newCollided[#newCollided + 1] = id
-  else
-    byDigest[nIndexed + 1] = digest
-    byDigest[nIndexed + 2] = id
-    nIndexed = nIndexed + 2
-  end
-  digestTaken[digest] = true
+  index(key, digest, id, digestTaken[digest] or redis.call('HEXISTS', idx.digests, digest) == 1, true)
   madeHere[key] = id
-  if interval > 0 then
-    local due, q = place(id, key, true)
-    if due then redis.call('HSET', ip .. id, 'nb', due, 'q', q) end
-  else
-    nAssetQ = nAssetQ + 1
-    assetQ[nAssetQ] = id
-  end
+  local due, q = place(id, key, true)
+  if due then redis.call('HSET', ip .. id, 'nb', due, 'q', q) end
   return id
 end
 
@@ -234,15 +235,8 @@ for i = 1, n do
     nextId = nextId + 1
     id = format('%d', nextId)
     local digest = digests[i]
-    if digestTaken[digest] then
-      newCollided[#newCollided + 1] = key
-      newCollided[#newCollided + 1] = id
-    else
-      byDigest[nIndexed + 1] = digest
-      byDigest[nIndexed + 2] = id
-      nIndexed = nIndexed + 2
-      if markDigests then digestTaken[digest] = true end
-    end
+    local taken = digestTaken[digest]
+    index(key, digest, id, taken, markDigests and not taken)
     if cover and isAsset then madeHere[key] = id end
     if assetOf[i] then
       local carrier = carrierOf(assetOf[i])
@@ -250,16 +244,7 @@ for i = 1, n do
       redis.call('SADD', ip .. carrier .. ':c', id)
       covered = covered + 1
     else
-      local due, q
-      if interval > 0 then
-        due, q = place(id, key, isAsset)
-      elseif isAsset then
-        nAssetQ = nAssetQ + 1
-        assetQ[nAssetQ] = id
-      else
-        nUrlQ = nUrlQ + 1
-        urlQ[nUrlQ] = id
-      end
+      local due, q = place(id, key, isAsset)
       if due then
         redis.call('HSET', ip .. id, 'v', key, 'r', reqId, 't', now, 'nb', due, 'q', q)
         held = held + 1

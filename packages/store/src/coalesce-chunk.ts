@@ -1,4 +1,4 @@
-import { DIGEST_HEX, itemDigest } from './keys';
+import { itemDigest } from './keys';
 
 /**
  * A chunk of a request's item keys as coalesce-items.lua takes it: its distinct keys in order of
@@ -129,7 +129,6 @@ export function prepareChunk(
       }
     }
   }
-  if (digests.some((d) => d.length !== DIGEST_HEX)) throw new Error(`coalesce-items: digests are ${DIGEST_HEX} characters`);
   return { repeats, keys: packStrings(keys), digests: packStrings(digests), assetIds: assets ? packStrings(assets) : null, digestsDistinct };
 }
 

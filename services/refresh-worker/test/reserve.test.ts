@@ -61,6 +61,13 @@ describe('the urgent reserve', () => {
   it('when a high item arrives late in the release window after a backlog took what was freed, then part of the reserve is still held for it', async () => {
     const low = await world.submit('news', urls(40, 'http://low.example.com/v'), 'low', clock.now());
     await eventually(async () => (await used()) === 15, 'the backlog spent all but the reserve');
+    // the dispatch chain parked until the release before the clock moves: a claim still answering
+    // for noon while the clock moved would leave its wake-up for the release behind the move
+    await eventually(async () => {
+      const q = world.dispatchQueue;
+      const [active, waiting, delayed] = await Promise.all([q.getActiveCount(), q.getWaitingCount(), q.getDelayedCount()]);
+      return active === 0 && waiting === 0 && delayed > 0;
+    }, 'the dispatch chain parked until the release');
     // 23:30: half the window left, so 2 of the 5 units are still held; the backlog takes 3 more
     moveTo(budgetDay(clock.now(), ZONE).resetsAt - 30 * 60_000);
     await world.dispatchQueue.promoteJobs();

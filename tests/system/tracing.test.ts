@@ -39,6 +39,8 @@ describe('tracing: one refresh followed end to end', () => {
         webhook: { secret: WEBHOOK_SECRET, allowedHosts: [hooks.host] },
       }],
       batching: { lingerMs: 50, maxItems: 10 },
+      // staged and coalesced 10 items at a time: 25 URLs are 3 chunks
+      ingest: { chunkItems: 10 },
       upstream: { pollInitialDelayMs: 100, pollMaxDelayMs: 200 },
       webhooks: { maxAttempts: 3, backoffBaseMs: 50, backoffMaxMs: 200, timeoutMs: 2000 },
     });
@@ -106,6 +108,30 @@ describe('tracing: one refresh followed end to end', () => {
 
     // log lines carry the ids of the span they were written in
     expect(worker.output() + api.output()).toMatch(new RegExp(`"trace_id":"${CALLER_TRACE}","span_id":"[0-9a-f]{16}"`));
+  });
+
+  it('when one request is staged and coalesced in 3 chunks and another in 1, then neither makes a Redis span per chunk, and the API and the worker each note the chunks on their own span', async () => {
+    const traceOf = (n: number) => `${String(n).repeat(32)}`;
+    const sent = [{ trace: traceOf(3), urls: 25, chunks: 3 }, { trace: traceOf(1), urls: 5, chunks: 1 }];
+    for (const { trace, urls } of sent) {
+      const res = await submit(items(urls).map((u) => u.replace('.m3u8', `.${trace.slice(0, 4)}.ts`)), { traceparent: `00-${trace}-b7ad6b7169203331-01` });
+      expect(res.status).toBe(202);
+    }
+    const noted = (service: string, event: string, trace: string) =>
+      otlp.spans.filter((s) => s.traceId === trace && s.service === service).flatMap((s) => s.events ?? []).find((e) => e.name === event);
+    await eventually(async () => sent.every(({ trace }) => noted('refresh-worker', 'ingest.coalesced', trace)), 'both requests coalesced', 30_000);
+
+    const redisSpans = (service: string, trace: string, name: string) =>
+      otlp.spans.filter((s) => s.traceId === trace && s.service === service && s.attrs['db.system.name'] === 'redis' && s.name === name).length;
+    // the API's commands are traced, and are those of any request, whatever its size
+    expect(redisSpans('ingest-api', traceOf(1), 'evalsha')).toBeGreaterThan(0);
+    expect(redisSpans('ingest-api', traceOf(3), 'evalsha')).toBe(redisSpans('ingest-api', traceOf(1), 'evalsha'));
+    for (const { trace, urls, chunks } of sent) {
+      // reading a chunk of the staged lines is the worker's only LRANGE
+      expect(redisSpans('refresh-worker', trace, 'lrange')).toBe(0);
+      expect(otlp.eventAttrs(noted('ingest-api', 'ingest.staged', trace)?.attributes)).toMatchObject({ 'refresh.items': urls, 'refresh.chunks': chunks });
+      expect(otlp.eventAttrs(noted('refresh-worker', 'ingest.coalesced', trace)?.attributes)).toMatchObject({ 'refresh.chunks': chunks, 'refresh.items.created': urls });
+    }
   });
 
   it('when a request comes without a traceparent, then a new trace begins and the answer names it', async () => {

@@ -19,7 +19,8 @@ const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
  * Starts the OpenTelemetry Node SDK if the OTEL_* variables ask for it (settings.ts), with the
  * instrumentations of what the services use: http (server and client spans, W3C traceparent
  * in and out), express (routes), ioredis (commands, only inside a traced operation and by
- * command name alone: arguments hold items) and pino (trace_id/span_id on log lines; no log
+ * command name alone: arguments hold items; not those repeated for each chunk of a large upload,
+ * see withoutCommandSpans) and pino (trace_id/span_id on log lines; no log
  * sending). Must run before http, express, ioredis or pino are loaded: each service's
  * `tracing.ts` is the first import of its main.ts (CommonJS runs imports in order).
  * Off: nothing of the SDK is loaded.

@@ -1,5 +1,6 @@
 import { itemKey, validateItem, type ItemKind } from '@refresh/core';
 import { ItemChunkWriter, type Admission, type ItemChunk, type RequestStore } from '@refresh/store';
+import { noteOnActiveSpan, withoutCommandSpans } from '@refresh/telemetry';
 import { asUnavailable } from '../http/errors';
 
 /** The first offenders are enough to fix an upload; listing all of a bad 10 GB file is not. */
@@ -56,14 +57,17 @@ export function createStaging(
   // aborted with the error of a write that failed (a cap refused its chunk, Redis is down), so
   // that a streamed read stops at once and the caller hears it now, not a chunk later
   const failure = new AbortController();
+  let chunksStaged = 0;
 
   async function write(items: ItemChunk, receivedSoFar: number): Promise<void> {
     const b = opts.backlog;
     let res: Admission;
     try {
-      res = await store.stageCounted(tenant, requestId, items, {
+      // one chunk of many: no span of its own (finish notes how many there were)
+      res = await withoutCommandSpans(() => store.stageCounted(tenant, requestId, items, {
         ttlSeconds: opts.ttlSeconds, maxBacklog: b.max, now: b.now(), leaseMs: b.leaseMs, maxStagedBytes: b.maxStagedBytes,
-      });
+      }));
+      chunksStaged++;
     } catch (err) {
       throw asUnavailable(err);
     }
@@ -109,6 +113,7 @@ export function createStaging(
     async finish(): Promise<void> {
       flush();
       await writing;
+      noteOnActiveSpan('ingest.staged', { 'refresh.items': received, 'refresh.chunks': chunksStaged });
     },
     /** Drops everything staged. Best effort: the staging list expires on its own anyway. */
     async discard(): Promise<void> {

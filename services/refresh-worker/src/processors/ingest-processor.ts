@@ -1,6 +1,7 @@
 import { DelayedError, type Job } from 'bullmq';
 import { assetIdFromUrl, budgetDay, normalizeUrl } from '@refresh/core';
 import { ingestJob, prepareChunk, type IngestJob, type PreparedChunk } from '@refresh/store';
+import { noteOnActiveSpan, withoutCommandSpans } from '@refresh/telemetry';
 import type { ProcessorDeps } from './processor-deps';
 
 /**
@@ -92,12 +93,14 @@ export function createIngestProcessor(deps: ProcessorDeps & {
     let cursor = state.ingested;
     let lastWake = 0;
     let createdSinceWake = 0;
+    let chunks = 0;
     // reads and normalises a chunk; started one chunk ahead, so both overlap Redis running the
     // current chunk's script. One chunk is sent at a time: sending the next before the last is
     // answered gained nothing measurable and doubled other callers' p99 during a large upload
     // (docs/benchmarks.md, "The compact backlog").
     const read = (from: number): Promise<StagedChunk> => {
-      const p = store.readStage(tenant, requestId, from, deps.chunkItems).then((raw) => {
+      // the chunk's commands make no spans (the run notes how many chunks it coalesced)
+      const p = withoutCommandSpans(() => store.readStage(tenant, requestId, from, deps.chunkItems)).then((raw) => {
         const keys = raw.map(coalescingKey);
         return {
           chunk: prepareChunk(keys, rules.assetPattern ? assetIdsOf(keys, rules.assetPattern) : undefined),
@@ -124,9 +127,10 @@ export function createIngestProcessor(deps: ProcessorDeps & {
       if (lines === 0) throw new Error(`staged items of ${requestId} end at ${cursor} of ${state.received}`);
       next = cursor + lines < state.received ? read(cursor + lines) : null;
       const now = clock.now();
-      const res = await store.coalesce(
+      const res = await withoutCommandSpans(() => store.coalesce(
         tenant, requestId, priority, cursor, lines, chunk, now, rules.minRefreshIntervalMs, budgetDay(now, rules.timezone).dayId, undefined, bytes,
-      );
+      ));
+      chunks++;
       if (res === 'canceled') {
         // an admin canceled the request: what is left of it is dropped, and it finishes now
         log.info({ cursor, received: state.received }, 'request canceled while coalescing: the rest is dropped');
@@ -157,6 +161,9 @@ export function createIngestProcessor(deps: ProcessorDeps & {
     if (createdSinceWake > 0) await enqueue.now(tenant);
     if (await store.finishIngest(tenant, requestId, deps.retentionSeconds, clock.now())) await deps.completions.relay(tenant);
     log.info(totals, 'request coalesced');
+    noteOnActiveSpan('ingest.coalesced', {
+      'refresh.chunks': chunks, 'refresh.items.created': totals.created, 'refresh.items.linked': totals.linked, 'refresh.items.duplicates': totals.duplicates,
+    });
     return totals;
   }
 }

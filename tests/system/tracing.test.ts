@@ -119,18 +119,29 @@ describe('tracing: one refresh followed end to end', () => {
     }
     const noted = (service: string, event: string, trace: string) =>
       otlp.spans.filter((s) => s.traceId === trace && s.service === service).flatMap((s) => s.events ?? []).find((e) => e.name === event);
-    await eventually(async () => sent.every(({ trace }) => noted('refresh-worker', 'ingest.coalesced', trace)), 'both requests coalesced', 30_000);
+    await eventually(
+      async () => sent.every(({ trace }) => noted('ingest-api', 'ingest.staged', trace) && noted('refresh-worker', 'ingest.coalesced', trace)),
+      'both requests staged and coalesced, as their spans say', 30_000,
+    );
 
     const redisSpans = (service: string, trace: string, name: string) =>
       otlp.spans.filter((s) => s.traceId === trace && s.service === service && s.attrs['db.system.name'] === 'redis' && s.name === name).length;
     // the API's commands are traced, and are those of any request, whatever its size
     expect(redisSpans('ingest-api', traceOf(1), 'evalsha')).toBeGreaterThan(0);
     expect(redisSpans('ingest-api', traceOf(3), 'evalsha')).toBe(redisSpans('ingest-api', traceOf(1), 'evalsha'));
+    // the worker's own commands under process ingest (a wake-up's are under its add dispatch)
+    // are those of any request too
+    const underIngest = (trace: string) => {
+      const ingest = otlp.spans.find((s) => s.traceId === trace && s.service === 'refresh-worker' && s.name.startsWith('process ingest'));
+      return otlp.spans.filter((s) => s.traceId === trace && s.parentSpanId === ingest?.spanId && s.attrs['db.system.name'] === 'redis' && s.name === 'evalsha').length;
+    };
+    expect(underIngest(traceOf(1))).toBeGreaterThan(0);
+    expect(underIngest(traceOf(3))).toBe(underIngest(traceOf(1)));
     for (const { trace, urls, chunks } of sent) {
       // reading a chunk of the staged lines is the worker's only LRANGE
       expect(redisSpans('refresh-worker', trace, 'lrange')).toBe(0);
-      expect(otlp.eventAttrs(noted('ingest-api', 'ingest.staged', trace)?.attributes)).toMatchObject({ 'refresh.items': urls, 'refresh.chunks': chunks });
-      expect(otlp.eventAttrs(noted('refresh-worker', 'ingest.coalesced', trace)?.attributes)).toMatchObject({ 'refresh.chunks': chunks, 'refresh.items.created': urls });
+      expect(otlp.eventAttrs(noted('ingest-api', 'ingest.staged', trace)?.attributes)).toMatchObject({ 'refresh.ingest.items': urls, 'refresh.ingest.chunks': chunks });
+      expect(otlp.eventAttrs(noted('refresh-worker', 'ingest.coalesced', trace)?.attributes)).toMatchObject({ 'refresh.ingest.chunks': chunks, 'refresh.ingest.created': urls });
     }
   });
 

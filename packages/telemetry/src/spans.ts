@@ -63,10 +63,11 @@ export function noteOnActiveSpan(name: string, attributes: Attributes): void {
 /**
  * Runs `fn` outside any span, so that the Redis commands it sends make none: the ioredis
  * instrumentation traces a command only inside a span (start-tracing.ts). For the commands a
- * large upload repeats for every chunk, staged or coalesced: a span for each cost up to a fifth
+ * large upload repeats for every chunk, staged or coalesced: a span for each cost about a tenth
  * of ingest throughput with tracing on (docs/benchmarks.md, "Tracing cost"), and a trace of
  * thousands of them tells less than the one event with their count that the caller notes on its
- * own span. The caller's context comes back when `fn`'s promise settles.
+ * own span. Only what `fn` starts runs outside: the caller is back in its own context as soon as
+ * `fn` returns, and so is an await of its promise.
  */
 export function withoutCommandSpans<T>(fn: () => T): T {
   return context.with(ROOT_CONTEXT, fn);

@@ -113,7 +113,7 @@ export function createStaging(
     async finish(): Promise<void> {
       flush();
       await writing;
-      noteOnActiveSpan('ingest.staged', { 'refresh.items': received, 'refresh.chunks': chunksStaged });
+      noteOnActiveSpan('ingest.staged', { 'refresh.ingest.items': received, 'refresh.ingest.chunks': chunksStaged });
     },
     /** Drops everything staged. Best effort: the staging list expires on its own anyway. */
     async discard(): Promise<void> {

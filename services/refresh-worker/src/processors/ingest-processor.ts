@@ -93,6 +93,7 @@ export function createIngestProcessor(deps: ProcessorDeps & {
     let cursor = state.ingested;
     let lastWake = 0;
     let createdSinceWake = 0;
+    // chunks this run applied
     let chunks = 0;
     // reads and normalises a chunk; started one chunk ahead, so both overlap Redis running the
     // current chunk's script. One chunk is sent at a time: sending the next before the last is
@@ -130,7 +131,6 @@ export function createIngestProcessor(deps: ProcessorDeps & {
       const res = await withoutCommandSpans(() => store.coalesce(
         tenant, requestId, priority, cursor, lines, chunk, now, rules.minRefreshIntervalMs, budgetDay(now, rules.timezone).dayId, undefined, bytes,
       ));
-      chunks++;
       if (res === 'canceled') {
         // an admin canceled the request: what is left of it is dropped, and it finishes now
         log.info({ cursor, received: state.received }, 'request canceled while coalescing: the rest is dropped');
@@ -145,6 +145,7 @@ export function createIngestProcessor(deps: ProcessorDeps & {
         continue;
       }
       cursor += lines;
+      chunks++;
       totals.created += res.created;
       totals.linked += res.linked;
       totals.duplicates += res.duplicates;
@@ -162,7 +163,7 @@ export function createIngestProcessor(deps: ProcessorDeps & {
     if (await store.finishIngest(tenant, requestId, deps.retentionSeconds, clock.now())) await deps.completions.relay(tenant);
     log.info(totals, 'request coalesced');
     noteOnActiveSpan('ingest.coalesced', {
-      'refresh.chunks': chunks, 'refresh.items.created': totals.created, 'refresh.items.linked': totals.linked, 'refresh.items.duplicates': totals.duplicates,
+      'refresh.ingest.chunks': chunks, 'refresh.ingest.created': totals.created, 'refresh.ingest.linked': totals.linked, 'refresh.ingest.duplicates': totals.duplicates,
     });
     return totals;
   }

@@ -104,13 +104,11 @@ end
 local keys, digests = cmsgpack.unpack(ARGV[10]), cmsgpack.unpack(ARGV[11])
 local n = #keys
 if #digests ~= n then error('coalesce-items: ' .. n .. ' item keys but ' .. #digests .. ' digests') end
-local assetOf = {}
+-- with cover: each key's asset id, '' for none
+local assetOf = nil
 if cover then
-  local assets = cmsgpack.unpack(ARGV[14])
-  if #assets ~= n then error('coalesce-items: ' .. n .. ' item keys but ' .. #assets .. ' asset ids') end
-  for i = 1, n do
-    if assets[i] ~= '' then assetOf[i] = assets[i] end
-  end
+  assetOf = cmsgpack.unpack(ARGV[14])
+  if #assetOf ~= n then error('coalesce-items: ' .. n .. ' item keys but ' .. #assetOf .. ' asset ids') end
 end
 local checkSeen = redis.call('SCARD', KEYS[5]) > 0
 -- pendingId: the item's pending instance; digestTaken: its digest is some pending item's, so a
@@ -197,15 +195,16 @@ end
 -- the pending instance of asset `a` that carries its URLs, made when there is none
 local function carrierOf(a)
   local key = 'a:' .. a
+  if madeHere[key] then return madeHere[key] end
   local digest = itemDigest(key)
-  local id = madeHere[key] or idx.get(key, digest)
+  local id = idx.get(key, digest)
   if id then return id end
   id = redis.call('INCR', KEYS[2])
   redis.call('HSET', ip .. id, 'v', key, 't', now, 'sy', 1)
-  -- a digest another item has, pending (found by neither the chunk's lookup nor idx.get, which
-  -- checks the key) or new in this chunk, sends the carrier to the collision HASH: in the digest
-  -- index it would replace that item's entry
-  index(key, digest, id, digestTaken[digest] or redis.call('HEXISTS', idx.digests, digest) == 1, true)
+  -- a digest another item of this chunk has (its index entry is written at the end) sends the
+  -- carrier to the collision HASH; idx.put does the same for a digest already in the index
+  if digestTaken[digest] then index(key, digest, id, true, false) else idx.put(key, digest, id) end
+  digestTaken[digest] = true
   madeHere[key] = id
   local due, q = place(id, key, true)
   if due then redis.call('HSET', ip .. id, 'nb', due, 'q', q) end
@@ -236,11 +235,12 @@ for i = 1, n do
     id = format('%d', nextId)
     local digest = digests[i]
     local taken = digestTaken[digest]
-    index(key, digest, id, taken, markDigests and not taken)
+    index(key, digest, id, taken, markDigests)
     if cover and isAsset then madeHere[key] = id end
-    if assetOf[i] then
-      local carrier = carrierOf(assetOf[i])
-      redis.call('HSET', ip .. id, 'v', key, 'r', reqId, 't', now, 'ca', carrier, 'cv', assetOf[i], 'q', urlQueue)
+    local asset = assetOf and assetOf[i]
+    if asset and asset ~= '' then
+      local carrier = carrierOf(asset)
+      redis.call('HSET', ip .. id, 'v', key, 'r', reqId, 't', now, 'ca', carrier, 'cv', asset, 'q', urlQueue)
       redis.call('SADD', ip .. carrier .. ':c', id)
       covered = covered + 1
     else

@@ -35,9 +35,7 @@ export class ItemChunkWriter {
    * the script).
    */
   take(): ItemChunk {
-    const joined = this.keys.join('\n');
-    const bytes = Buffer.from(joined, 'utf8');
-    const chunk = { bytes, count: this.keys.length, itemBytes: bytes.length - Math.max(0, this.keys.length - 1) };
+    const chunk = itemChunk(this.keys);
     this.clear();
     return chunk;
   }
@@ -48,11 +46,10 @@ export class ItemChunkWriter {
   }
 }
 
-/** The chunk of a list of item keys. */
+/** The chunk of a list of item keys: their UTF-8 bytes joined by "\n", in one Buffer of its own. */
 export function itemChunk(keys: readonly string[]): ItemChunk {
-  const writer = new ItemChunkWriter();
-  for (const key of keys) writer.add(key);
-  return writer.take();
+  const bytes = Buffer.from(keys.join('\n'), 'utf8');
+  return { bytes, count: keys.length, itemBytes: bytes.length - Math.max(0, keys.length - 1) };
 }
 
 export function isItemChunk(items: readonly string[] | ItemChunk): items is ItemChunk {
